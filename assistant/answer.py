@@ -1,0 +1,194 @@
+"""Extractive answers: verbatim sentences of the best passages, each cited and verified.
+
+Every quote is checked to be a verbatim substring of its chunk's stored text before it is shown,
+and its page and paragraph are read from the chunk's provenance at the quote's offset.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.records import Citation
+from ingest.chunking import split_sentences
+from ingest.dates import human_range
+from ingest.records import Chunk
+from vectorstore.embedder import Embedder
+from vectorstore.keyword import tokenize
+from vectorstore.records import Hit
+
+
+class QuoteNotVerbatimError(ValueError):
+    """A quote is not a verbatim substring of its passage."""
+
+
+def inspection_date(chunk: Chunk) -> str | None:
+    """Human-readable inspection dates of the chunk's report."""
+    return human_range(chunk.inspection_start, chunk.inspection_end) or (
+        human_range(chunk.published, chunk.published)
+    )
+
+
+def page_words(page: int, pdf_page: int) -> str:
+    """ "page 3", or "front matter (PDF page 1)" for unnumbered pages before printed page 1."""
+    return f"page {page}" if page else f"front matter (PDF page {pdf_page})"
+
+
+def citation_line(
+    quote: str, chunk: Chunk, page: int, paragraph: int | None, pdf_page: int | None = None
+) -> str:
+    """A paste-ready citation: "…" — Ofsted, Title, 7 to 18 November 2022, page 3, paragraph 9."""
+    bits = [
+        b for b in (chunk.inspectorate, chunk.title or chunk.source, inspection_date(chunk)) if b
+    ]
+    where = page_words(page, pdf_page or chunk.pdf_page_start) + (
+        f", paragraph {paragraph}" if paragraph is not None else ""
+    )
+    return f"“{quote}” — {', '.join(bits)}, {where}."
+
+
+def make_citation(n: int, chunk: Chunk, quote: str, offset: int | None = None) -> Citation:
+    """Build a citation after checking the quote is verbatim in the chunk.
+
+    Args:
+        n: Marker number.
+        chunk: The passage the quote is from.
+        quote: The quoted words.
+        offset: Where the quote starts in ``chunk.text`` (found when None).
+
+    Raises:
+        QuoteNotVerbatimError: When the quote is not in the chunk's stored text.
+    """
+    if offset is None:
+        offset = chunk.text.find(quote)
+    if offset < 0 or not quote or chunk.text[offset : offset + len(quote)] != quote:
+        raise QuoteNotVerbatimError(f"quote not found verbatim in {chunk.id}")
+    page, pdf_page = chunk.page_at(offset)
+    paragraph = chunk.paragraph_at(offset)
+    return Citation(
+        n=n,
+        chunk_id=chunk.id,
+        report_id=chunk.report_id,
+        source=chunk.source,
+        title=chunk.title,
+        subject=chunk.subject,
+        inspectorate=chunk.inspectorate,
+        inspection_date=inspection_date(chunk),
+        page=page,
+        pdf_page=pdf_page,
+        paragraph=paragraph,
+        section=chunk.section,
+        quote=quote,
+        passage=chunk.text,
+        line=citation_line(quote, chunk, page, paragraph, pdf_page),
+    )
+
+
+@dataclass
+class Sentence:
+    """A candidate sentence of a passage."""
+
+    text: str
+    offset: int
+    hit: Hit
+    score: float = 0.0
+    sim: float = 0.0
+    vector: np.ndarray | None = None
+
+
+def sentences_of(hit: Hit, min_words: int = 5, max_words: int = 90) -> list[Sentence]:
+    """Whole sentences of a passage with their offsets (headings and fragments left out)."""
+    text = hit.chunk.text
+    out: list[Sentence] = []
+    pos = 0
+    for para in text.split("\n\n"):
+        base = text.find(para, pos)
+        pos = base + len(para)
+        for sent in split_sentences(para):
+            n = len(sent.split())
+            if n < min_words or n > max_words or not re.search(r"[.!?:;”\")]$", sent):
+                continue
+            off = text.find(sent, base)
+            if off >= 0:
+                out.append(Sentence(sent, off, hit))
+    return out
+
+
+class Composer:
+    """Picks the sentences that answer a question and cites them.
+
+    Args:
+        embedder: The embedder (sentences are compared with the question in its space).
+        max_sentences: Sentences in an answer.
+        max_words: Words in an answer.
+        abstain_below: Abstain when the best sentence's similarity is below this.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        max_sentences: int = 3,
+        max_words: int = 120,
+        abstain_below: float = 0.40,
+        passages: int = 5,
+    ) -> None:
+        self.embedder = embedder
+        self.max_sentences = max_sentences
+        self.max_words = max_words
+        self.abstain_below = abstain_below
+        self.passages = passages
+
+    def score_sentences(self, question: str, hits: list[Hit], terms: set[str]) -> list[Sentence]:
+        """Candidate sentences of the top passages, scored against the question."""
+        cands = [s for h in hits[: self.passages] for s in sentences_of(h)]
+        if not cands:
+            return []
+        q = self.embedder.embed_query(question)
+        vecs = self.embedder.embed_documents([s.text for s in cands])
+        sims = vecs @ q
+        for s, v, sim in zip(cands, vecs, sims, strict=True):
+            cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
+            s.sim = float(sim)
+            s.vector = v
+            s.score = float(sim) + 0.25 * cov + 0.05 / s.hit.rank
+        cands.sort(key=lambda s: s.score, reverse=True)
+        return cands
+
+    def select(
+        self, cands: list[Sentence], max_sentences: int | None = None, max_words: int | None = None
+    ) -> list[Sentence]:
+        """The best sentences within the answer's length, near-duplicates left out."""
+        max_sentences = max_sentences or self.max_sentences
+        max_words = max_words or self.max_words
+        chosen: list[Sentence] = []
+        words = 0
+        for s in cands:
+            n = len(s.text.split())
+            if chosen and words + n > max_words:
+                continue
+            if any(
+                c.vector is not None
+                and s.vector is not None
+                and float(np.dot(c.vector, s.vector)) > 0.9
+                for c in chosen
+            ):
+                continue
+            if chosen and s.score < chosen[0].score - 0.25:
+                break
+            chosen.append(s)
+            words += n
+            if len(chosen) >= max_sentences:
+                break
+        return chosen
+
+    def cite(self, chosen: list[Sentence]) -> tuple[str, list[Citation]]:
+        """Answer text with [n] markers and the verified citations."""
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for s in chosen:
+            c = make_citation(len(citations) + 1, s.hit.chunk, s.text, s.offset)
+            citations.append(c)
+            parts.append(f"{s.text} [{c.n}]")
+        return " ".join(parts), citations

@@ -1,0 +1,317 @@
+"""The assistant: a question in, a short cited answer (or a plain abstention) out."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from assistant.answer import Composer, make_citation, sentences_of
+from assistant.question import QuestionResolver, Understood
+from assistant.records import Answer, Context, Quote
+from assistant.retrieve import Retriever, content_terms
+from assistant.settings import Settings
+from vectorstore.embedder import Embedder, make_embedder
+from vectorstore.index import Index
+from vectorstore.keyword import tokenize
+from vectorstore.records import Filters, Hit, ReportRecord
+
+NO_ANSWER = "The indexed reports don't answer this question."
+
+
+class Assistant:
+    """Answers questions and finds quotes over one index.
+
+    Args:
+        settings: The settings (index folder, model, answer length...).
+        index: An open index (opened from the settings when None).
+        embedder: The embedder (made from the settings when None).
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        index: Index | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        s = self.settings
+        self.index = index or Index(
+            s.index_dir,
+            store=s.store,
+            host=s.chroma_host,
+            port=s.chroma_port,
+            collection=s.collection,
+        )
+        self.embedder = embedder or make_embedder(
+            s.embedder, s.embedding_model, s.embedding_batch_size
+        )
+        self.retriever = Retriever(self.index, self.embedder, candidates=s.candidates)
+        self.composer = Composer(
+            self.embedder, s.answer_sentences, s.answer_words, s.abstain_threshold
+        )
+        self._resolver: tuple[int, QuestionResolver] | None = None
+        self._lock = threading.Lock()
+        self.llm = None
+        if s.llm_provider != "none":
+            from assistant.llm import make_llm
+
+            self.llm = make_llm(s)
+
+    # -- catalogue ----------------------------------------------------------------------
+    def reports(self, include_failed: bool = True) -> list[ReportRecord]:
+        """Every indexed report and every failed file."""
+        return self.index.manifest.reports(include_failed=include_failed)
+
+    @property
+    def resolver(self) -> QuestionResolver:
+        """The question resolver, rebuilt when the index changes."""
+        gen = self.index.manifest.generation()
+        cached = self._resolver
+        if cached is None or cached[0] != gen:
+            with self._lock:
+                cached = (gen, QuestionResolver(self.reports(include_failed=False)))
+                self._resolver = cached
+        return cached[1]
+
+    def warm_up(self) -> None:
+        """Load the model and indexes now rather than on the first question."""
+        self.embedder.embed_query("warm up")
+        self.index.search_keyword("warm up", 1)
+        _ = self.resolver
+
+    # -- answers ------------------------------------------------------------------------
+    def understand(
+        self, question: str, history: list | None = None, filters: Filters | None = None
+    ) -> Understood:
+        """How a question will be steered (subject, period, report)."""
+        return self.resolver.understand(question, history, filters)
+
+    def retrieve(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        k: int | None = None,
+        understood: Understood | None = None,
+    ) -> list[Hit]:
+        """The best passages for a question (steered like ``ask``)."""
+        u = understood or self.understand(question, None, filters)
+        return self.retriever.search(
+            question, u.filters, k or self.settings.top_k, self._subject_terms(u)
+        )
+
+    def _subject_terms(self, u: Understood) -> set[str]:
+        terms: set[str] = set()
+        for s in u.context.subjects:
+            terms |= set(tokenize(s))
+        return terms
+
+    def ask(
+        self,
+        question: str,
+        history: list | None = None,
+        filters: Filters | None = None,
+        use_llm: bool = True,
+    ) -> Answer:
+        """Answer a question from the reports, with verified citations.
+
+        Args:
+            question: The question.
+            history: Earlier ``Answer`` objects of the conversation, oldest first.
+            filters: Explicit filters (subject, inspectorate, report, dates).
+            use_llm: Compose with the language model when one is configured (the UI passes
+                False and streams the model's answer itself).
+
+        Returns:
+            The answer; ``abstained`` is True when the reports don't answer it.
+        """
+        t0 = time.perf_counter()
+        question = " ".join(question.split())
+        u = self.understand(question, history, filters)
+        if not question:
+            return Answer(
+                question,
+                "Please ask a question.",
+                True,
+                context=u.context,
+                filters=u.filters,
+                timings_ms={"retrieve": 0, "answer": 0, "total": 0},
+            )
+        structured = self._structured(question, u)
+        if structured is not None:
+            structured.timings_ms = _timings(t0, t0, time.perf_counter())
+            return structured
+        hits = [] if u.empty_reason else self.retrieve(question, understood=u)
+        t1 = time.perf_counter()
+        answer = self._compose(question, u, hits, use_llm)
+        answer.timings_ms = _timings(t0, t1, time.perf_counter())
+        return answer
+
+    def _structured(self, question: str, u: Understood) -> Answer | None:
+        """Grade, comparison and timeline questions answered from the catalogue."""
+        try:
+            from assistant.catalogue import answer_from_catalogue
+        except ModuleNotFoundError:
+            return None
+        return answer_from_catalogue(self, question, u)
+
+    def _compose(
+        self, question: str, u: Understood, hits: list[Hit], use_llm: bool = True
+    ) -> Answer:
+        terms = content_terms(question) - self._subject_terms(u)
+        if not hits:
+            text = NO_ANSWER + (f" {u.empty_reason}" if u.empty_reason else "")
+            fallback = (
+                []
+                if not u.empty_reason
+                else self.retrieve(question, filters=Filters(subjects=u.context.subjects), k=5)
+            )
+            return Answer(
+                question, text, True, passages=fallback, context=u.context, filters=u.filters
+            )
+        cands = self.composer.score_sentences(question, hits, terms)
+        best = cands[0] if cands else None
+        covered = self._coverage(terms, hits[:5])
+        if best is None or self._weak(best.sim, hits[0], covered):
+            return Answer(
+                question,
+                NO_ANSWER + " The closest passages are shown below.",
+                True,
+                passages=hits,
+                context=u.context,
+                filters=u.filters,
+            )
+        chosen = self.composer.select(cands)
+        text, citations = self.composer.cite(chosen)
+        answer = Answer(
+            question,
+            text,
+            False,
+            citations=citations,
+            passages=hits,
+            context=u.context,
+            filters=u.filters,
+        )
+        if self.llm is not None and use_llm:
+            from assistant.llm import compose_with_llm
+
+            answer = compose_with_llm(self, answer)
+        return answer
+
+    def _weak(self, best_sim: float, top: Hit, covered: float) -> bool:
+        """Too weak to answer: the calibrated abstention rule."""
+        if best_sim < self.settings.abstain_threshold - 0.1:
+            return True
+        return best_sim < self.settings.abstain_threshold and covered < 0.5
+
+    @staticmethod
+    def _coverage(terms: set[str], hits: list[Hit]) -> float:
+        if not terms:
+            return 1.0
+        have: set[str] = set()
+        for h in hits:
+            have |= set(tokenize(h.chunk.embed_text))
+        return len(terms & have) / len(terms)
+
+    # -- quotes -------------------------------------------------------------------------
+    def quote(
+        self,
+        topic: str,
+        subject: str | None = None,
+        report: str | None = None,
+        k: int = 5,
+        filters: Filters | None = None,
+    ) -> list[Quote]:
+        """Ranked verbatim quotes (one to three whole sentences) with paste-ready citations.
+
+        Args:
+            topic: What the quote should be about.
+            subject: Local authority or police force (any name or alias).
+            report: A report id or source path.
+            k: How many quotes.
+            filters: Further filters.
+        """
+        f = filters or Filters()
+        if subject:
+            resolved = self.resolver.resolver.resolve(subject) or subject
+            f = Filters(
+                subjects=(resolved,),
+                inspectorates=f.inspectorates,
+                report_ids=f.report_ids,
+                date_from=f.date_from,
+                date_to=f.date_to,
+            )
+        if report:
+            rid = self._report_id(report)
+            f = Filters(
+                subjects=f.subjects,
+                inspectorates=f.inspectorates,
+                report_ids=(rid,),
+                date_from=f.date_from,
+                date_to=f.date_to,
+            )
+        u = self.understand(topic, None, f)
+        hits = self.retriever.search(topic, u.filters, max(8, k * 2), self._subject_terms(u))
+        terms = content_terms(topic) - self._subject_terms(u)
+        cands = self.composer.score_sentences(topic, hits, terms) if hits else []
+        if cands and self._weak(cands[0].sim, hits[0], self._coverage(terms, hits[:5])):
+            cands = []
+        quotes: list[Quote] = []
+        used: set[tuple[str, int]] = set()
+        for s in cands:
+            if (s.hit.chunk.id, s.offset) in used:
+                continue
+            text, offset = _extend_quote(s)
+            used.add((s.hit.chunk.id, s.offset))
+            cit = make_citation(len(quotes) + 1, s.hit.chunk, text, offset)
+            quotes.append(Quote(rank=len(quotes) + 1, citation=cit, score=round(s.score, 4)))
+            if len(quotes) >= k:
+                break
+        return quotes
+
+    def _report_id(self, report: str) -> str:
+        for r in self.reports(include_failed=False):
+            if report in (r.report_id, r.source) or (r.source and r.source.endswith(report)):
+                return r.report_id or report
+        return report
+
+    # -- LangChain ----------------------------------------------------------------------
+    def as_retriever(self, k: int = 5, filters: Filters | None = None):
+        """A LangChain ``BaseRetriever`` over this assistant (Documents carry chunk metadata)."""
+        from assistant.langchain import AssistantRetriever
+
+        return AssistantRetriever(assistant=self, k=k, filters=filters)
+
+
+def _extend_quote(s) -> tuple[str, int]:
+    """A quote of one to three whole sentences: the sentence, plus its neighbour when short."""
+    text = s.hit.chunk.text
+    if len(s.text.split()) >= 18:
+        return s.text, s.offset
+    sents = sentences_of(s.hit, min_words=1, max_words=200)
+    for i, other in enumerate(sents):
+        if other.offset == s.offset and i + 1 < len(sents):
+            nxt = sents[i + 1]
+            between = text[s.offset + len(s.text) : nxt.offset]
+            if between == " ":
+                return text[s.offset : nxt.offset + len(nxt.text)], s.offset
+    return s.text, s.offset
+
+
+def _timings(t0: float, t1: float, t2: float) -> dict[str, float]:
+    return {
+        "retrieve": round((t1 - t0) * 1000, 1),
+        "answer": round((t2 - t1) * 1000, 1),
+        "total": round((t2 - t0) * 1000, 1),
+    }
+
+
+def open_assistant(index_dir: Path | None = None, settings: Settings | None = None) -> Assistant:
+    """An assistant over ``index_dir`` (or the settings' index)."""
+    s = settings or Settings()
+    if index_dir is not None:
+        s = s.model_copy(update={"index_dir": Path(index_dir)})
+    return Assistant(s)
+
+
+__all__ = ["Assistant", "NO_ANSWER", "open_assistant", "Context"]

@@ -1,0 +1,316 @@
+"""Incremental, crash-safe ingest: files in, index updated report by report.
+
+New files are added, changed ones swapped in one step, unchanged ones skipped without
+embedding, gone ones removed with ``prune``. One writer at a time (a lock file in the index);
+readers keep answering throughout.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.settings import Settings
+from ingest.chunking import chunk_report
+from ingest.errors import IngestError
+from ingest.parse import parse_bytes, relative_source
+from ingest.records import Chunk, ParsedReport, report_id_for
+from vectorstore.embedder import Embedder
+from vectorstore.index import Index
+
+log = logging.getLogger("inspection_assistant.ingest")
+
+SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+EMBED_GROUP = 256  # chunks embedded together: fuller, length-sorted batches
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    pages: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        """The JSON shape of ``ingest --json``."""
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": self.failed,
+            "pages": self.pages,
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class Progress:
+    """Progress of a run, passed to the callback after each file."""
+
+    files_done: int
+    files_total: int
+    pages: int
+    chunks: int
+    elapsed: float
+    current: str
+
+
+@dataclass
+class _Pending:
+    report: ParsedReport
+    chunks: list[Chunk]
+    sources: list[tuple[str, str, int, float]]
+    replaces: bool
+
+
+class IndexLockedError(RuntimeError):
+    """Another ingest is writing to this index."""
+
+
+@contextmanager
+def writer_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
+    """Hold the index's writer lock (released even if the process dies)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".writer.lock", "w") as fh:
+        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fh, flags)
+        except BlockingIOError as exc:
+            raise IndexLockedError("another ingest is running on this index") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def discover(paths: list[Path], skip: list[Path] | None = None) -> list[tuple[Path, Path]]:
+    """(file, root) for every file under the given paths; a file given alone has its folder as root.
+
+    Hidden files and folders, and anything inside ``skip`` folders (e.g. the index), are left out.
+    """
+    skip_resolved = [s.resolve() for s in (skip or [])]
+    out: list[tuple[Path, Path]] = []
+    seen: set[Path] = set()
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            root = p
+            files = sorted(f for f in p.rglob("*") if f.is_file())
+        elif p.exists():
+            root, files = p.parent, [p]
+        else:
+            raise FileNotFoundError(f"no such file or folder: {p}")
+        for f in files:
+            rel = f.relative_to(root)
+            if any(part.startswith(".") for part in rel.parts) or f.name in SKIP_NAMES:
+                continue
+            r = f.resolve()
+            if any(r.is_relative_to(s) for s in skip_resolved) or r in seen:
+                continue
+            seen.add(r)
+            out.append((f, root))
+    return out
+
+
+class Ingestor:
+    """Runs ingest for one index with one embedder and one settings object."""
+
+    def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+
+    def run(
+        self,
+        paths: list[Path],
+        *,
+        prune: bool = False,
+        progress: Callable[[Progress], None] | None = None,
+    ) -> IngestSummary:
+        """Ingest files and folders into the index.
+
+        Args:
+            paths: Files and folders to take in.
+            prune: Remove reports whose files are no longer among ``paths``.
+            progress: Called after each file.
+
+        Returns:
+            The run's summary.
+        """
+        t0 = time.perf_counter()
+        s = IngestSummary()
+        with writer_lock(self.index.path):
+            self.index.recover()
+            files = discover(paths, skip=[self.index.path])
+            m = self.index.manifest
+            seen: set[str] = set()
+            changed = False
+            pending: list[_Pending] = []
+            pending_chunks = 0
+            # Several paths with the same bytes: the first indexes, the others point at it.
+            by_sha: dict[str, _Pending] = {}
+
+            def flush() -> None:
+                nonlocal pending, pending_chunks, changed
+                if not pending:
+                    return
+                texts = [c.embed_text for p in pending for c in p.chunks]
+                vectors = self.embedder.embed_documents(texts) if texts else np.zeros((0, 384))
+                if texts:
+                    self.index.check_model(self.embedder.name, int(vectors.shape[1]))
+                i = 0
+                for p in pending:
+                    n = len(p.chunks)
+                    self.index.add_report(p.report, p.chunks, vectors[i : i + n], p.sources)
+                    i += n
+                    s.chunks += n
+                    s.pages += p.report.pages
+                    if p.replaces:
+                        s.updated += 1
+                    else:
+                        s.added += 1
+                changed = True
+                pending, pending_chunks = [], 0
+                by_sha.clear()
+
+            for done, (path, root) in enumerate(files, 1):
+                rel = relative_source(path, root)
+                seen.add(rel)
+                try:
+                    st = path.stat()
+                except OSError as exc:
+                    self._fail(s, rel, None, 0, 0.0, f"cannot read file: {exc.strerror}")
+                    changed = True
+                    continue
+                old = m.source(rel)
+                live = self.index.live_ids()
+                if (
+                    old
+                    and old[3] == "indexed"
+                    and old[4] in live
+                    and old[1] == st.st_size
+                    and old[2] == st.st_mtime
+                    and old[4] == report_id_for(old[0])
+                ):
+                    s.unchanged += 1
+                    self._tick(progress, done, len(files), s, t0, rel)
+                    continue
+                try:
+                    if st.st_size > self.settings.max_file_bytes:
+                        raise IngestError(
+                            f"file too large: {st.st_size / 1048576:.1f} MB is over the "
+                            f"{self.settings.max_file_mb:g} MB limit"
+                        )
+                    data = path.read_bytes()
+                except OSError as exc:
+                    self._fail(
+                        s, rel, None, st.st_size, st.st_mtime, f"cannot read file: {exc.strerror}"
+                    )
+                    changed = True
+                    continue
+                except IngestError as exc:
+                    self._fail(s, rel, None, st.st_size, st.st_mtime, str(exc))
+                    changed = True
+                    continue
+                sha = hashlib.sha256(data).hexdigest()
+                rid = report_id_for(sha)
+                src = (rel, sha, st.st_size, st.st_mtime)
+                if old and old[3] == "indexed" and old[4] == rid and rid in live:
+                    m.touch_source(rel, st.st_mtime)
+                    s.unchanged += 1
+                    self._tick(progress, done, len(files), s, t0, rel)
+                    continue
+                if rid in live:  # the same bytes are indexed under another name
+                    retired = m.commit_sources(rid, [src])
+                    self.index.drop(retired)
+                    s.updated += 1 if old and old[3] == "indexed" else 0
+                    s.added += 0 if old and old[3] == "indexed" else 1
+                    changed = True
+                    self._tick(progress, done, len(files), s, t0, rel)
+                    continue
+                if sha in by_sha:
+                    by_sha[sha].sources.append(src)
+                    continue
+                try:
+                    report = parse_bytes(
+                        data, rel, max_bytes=self.settings.max_file_bytes, ocr=self.settings.ocr
+                    )
+                    chunks = chunk_report(
+                        report,
+                        self.embedder.count_tokens,
+                        max_tokens=self.settings.max_tokens,
+                        target_tokens=self.settings.chunk_tokens,
+                    )
+                    if not chunks:
+                        raise IngestError("no indexable text after parsing")
+                except IngestError as exc:
+                    self._fail(s, rel, sha, st.st_size, st.st_mtime, str(exc))
+                    changed = True
+                    continue
+                except Exception as exc:  # a hostile file must not stop the run
+                    log.exception("unexpected error parsing %s", rel)
+                    self._fail(
+                        s,
+                        rel,
+                        sha,
+                        st.st_size,
+                        st.st_mtime,
+                        f"could not be parsed ({type(exc).__name__}: {str(exc)[:120]})",
+                    )
+                    changed = True
+                    continue
+                item = _Pending(report, chunks, [src], bool(old and old[3] == "indexed"))
+                pending.append(item)
+                by_sha[sha] = item
+                pending_chunks += len(chunks)
+                if pending_chunks >= EMBED_GROUP:
+                    flush()
+                self._tick(progress, done, len(files), s, t0, rel)
+            flush()
+
+            if prune:
+                gone = [p for p in m.source_paths() if p not in seen]
+                if gone:
+                    indexed_gone = {
+                        p
+                        for p, st_ in m.query("SELECT path, status FROM sources")
+                        if st_ == "indexed" and p in gone
+                    }
+                    retired = m.remove_sources(gone)
+                    self.index.drop(retired)
+                    s.removed = len(indexed_gone)
+                    changed = True
+            if changed or self.index.manifest.get_meta("bm25") is None:
+                self.index.rebuild_keyword()
+        s.seconds = time.perf_counter() - t0
+        return s
+
+    def _fail(
+        self, s: IngestSummary, rel: str, sha: str | None, size: int, mtime: float, reason: str
+    ) -> None:
+        reason = " ".join(reason.split())
+        retired = self.index.manifest.record_failure(rel, sha, size, mtime, reason)
+        self.index.drop(retired)
+        s.failed.append({"path": rel, "reason": reason})
+        log.warning("failed: %s: %s", rel, reason)
+
+    @staticmethod
+    def _tick(progress, done, total, s, t0, rel) -> None:
+        if progress is not None:
+            progress(Progress(done, total, s.pages, s.chunks, time.perf_counter() - t0, rel))

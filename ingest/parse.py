@@ -1,0 +1,145 @@
+"""One entry point: any supported file in, a ParsedReport (or a one-line IngestError) out."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.metadata import extract_metadata
+from ingest.records import ParsedReport
+from ingest.sniff import sniff
+from ingest.textlike import decode_text, parse_docx, parse_html, parse_text
+
+
+def relative_source(path: Path, root: Path) -> str:
+    """The path of a file relative to the ingest root, with forward slashes."""
+    import os
+
+    # abspath, not resolve: a symlinked file keeps the name it has under the root.
+    try:
+        rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+    except ValueError:
+        rel = Path(Path(path).name)
+    return rel.as_posix()
+
+
+def parse_bytes(
+    data: bytes, source: str, *, max_bytes: int | None = None, ocr: bool = True
+) -> ParsedReport:
+    """Parse a report from its bytes.
+
+    Args:
+        data: The file's bytes.
+        source: Its path relative to the ingest root (also used to tell Markdown from text).
+        max_bytes: Refuse files larger than this.
+        ocr: OCR scanned PDF pages when tesseract is installed.
+
+    Returns:
+        The parsed report with metadata and judgements.
+
+    Raises:
+        IngestError: With a one-line reason when the file cannot be indexed.
+    """
+    if max_bytes is not None and len(data) > max_bytes:
+        raise IngestError(
+            f"file too large: {len(data) / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit"
+        )
+    kind = sniff(data, source)
+    sha = hashlib.sha256(data).hexdigest()
+    warnings: list[str] = []
+    labels: list[int | None] = [None]
+    pages = 1
+    if kind == "pdf":
+        from ingest.pdf import parse_pdf_bytes
+
+        parsed = parse_pdf_bytes(data, ocr=ocr)
+        paragraphs = parsed.paragraphs
+        pages, labels = parsed.page_count, parsed.page_labels
+        md = extract_metadata(
+            paragraphs,
+            file_type=kind,
+            cover=parsed.first_page_lines,
+            running=parsed.running_text,
+            props=parsed.metadata,
+        )
+        if parsed.ocr_pages:
+            warnings.append(f"OCR used on pages {parsed.ocr_pages}")
+    elif kind == "html":
+        paragraphs, title, meta = parse_html(data)
+        md = extract_metadata(paragraphs, file_type=kind, props={**meta, "title": title or ""})
+    elif kind == "docx":
+        paragraphs, props = parse_docx(data)
+        md = extract_metadata(paragraphs, file_type=kind, props=props)
+    else:
+        text = decode_text(data)
+        paragraphs = parse_text(text, markdown=kind == "markdown")
+        md = extract_metadata(paragraphs, file_type=kind)
+    if not any(p.text.strip() for p in paragraphs):
+        raise IngestError(f"no text found in this {kind.upper()} file")
+    if _is_error_page(paragraphs, md.title):
+        raise IngestError(
+            "not a report: a saved 'report not found' web page (the document "
+            "was missing when it was downloaded)"
+        )
+    report = ParsedReport(
+        source=source,
+        sha256=sha,
+        file_type=kind,
+        pages=pages,
+        page_labels=labels,
+        paragraphs=paragraphs,
+        metadata=md,
+        warnings=warnings,
+    )
+    _add_catalogue(report)
+    return report
+
+
+_ERROR_PAGE = re.compile(
+    r"\b(report not found|page not found|404 not found|document you requested no longer exists)\b",
+    re.I,
+)
+
+
+def _is_error_page(paragraphs, title: str | None) -> bool:
+    """A short captured web page saying the report is missing, not a report."""
+    words = sum(len(p.text.split()) for p in paragraphs)
+    if words > 600:
+        return False
+    head = " ".join([title or ""] + [p.text for p in paragraphs[:40]])
+    return bool(_ERROR_PAGE.search(head))
+
+
+def _add_catalogue(report: ParsedReport) -> None:
+    """Graded judgements, framework and improvement points, where the report states them."""
+    from ingest.judgements import extract_catalogue
+
+    pages = sorted(report.page_texts().items())
+    cat = extract_catalogue(pages)
+    report.judgements = list(cat.judgements)
+    report.metadata.framework = cat.framework
+    report.improvements = list(cat.improvements)
+    for k, v in (cat.notes or {}).items():
+        report.metadata.notes.setdefault(f"judgements.{k}", v)
+
+
+def parse_file(
+    path: Path, root: Path, *, max_bytes: int | None = None, ocr: bool = True
+) -> ParsedReport:
+    """Parse a report file (see :func:`parse_bytes`); ``source`` is relative to ``root``."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror}") from exc
+    if max_bytes is not None and size > max_bytes:
+        raise IngestError(
+            f"file too large: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror}") from exc
+    return parse_bytes(data, relative_source(path, root), max_bytes=max_bytes, ocr=ocr)

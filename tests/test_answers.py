@@ -1,0 +1,183 @@
+"""Answers: steering by subject and period, verified verbatim citations, abstention, follow-ups,
+quotes, the CLI contract and the LangChain retriever. Real model, real index."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from assistant.answer import QuoteNotVerbatimError, make_citation
+from assistant.question import parse_period
+from vectorstore.records import Filters
+
+CLI = [sys.executable, "-m", "assistant.cli"]
+
+
+def _assert_verified(answer, index):
+    """Every quote is verbatim in its chunk and on the page it cites."""
+    for c in answer.citations:
+        chunk = index.chunks([c.chunk_id])[c.chunk_id]
+        offset = chunk.text.find(c.quote)
+        assert offset >= 0, c.quote
+        assert chunk.page_at(offset)[0] == c.page
+        assert c.line.startswith(f"“{c.quote}”")
+        assert f"[{c.n}]" in answer.text
+
+
+def test_answer_cites_verbatim_sentences(assistant, built_index):
+    a = assistant.ask(
+        "How quickly are return home interviews done for missing children in Norfolk?"
+    )
+    assert not a.abstained
+    assert a.citations and "[1]" in a.text
+    assert a.citations[0].subject == "Norfolk"
+    assert "completed within three days" in " ".join(c.quote for c in a.citations)
+    _assert_verified(a, built_index[1])
+    assert set(a.timings_ms) == {"retrieve", "answer", "total"}
+
+
+def test_year_steers_to_the_right_report(assistant):
+    old = assistant.ask("What did inspectors say about care leavers in Croydon in 2017?")
+    new = assistant.ask("What did inspectors say about care leavers in Croydon in 2024?")
+    assert not old.abstained and not new.abstained
+    assert all("2017" in c.source for c in old.citations)
+    assert all("2024" in c.source for c in new.citations)
+    assert "poorly" in old.text and "well" in new.text
+    assert old.context.subjects == ("Croydon",) and old.context.date_from.year == 2017
+
+
+def test_latest_report_means_newest(assistant):
+    a = assistant.ask("What does the latest Croydon report say about leaders?")
+    assert a.context.latest and len(a.context.report_ids) == 1
+    assert all("2024" in c.source for c in a.citations)
+
+
+def test_abstains_off_topic_and_on_missing_period(assistant):
+    a = assistant.ask("What is the capital of France?")
+    assert a.abstained and not a.citations
+    assert "don't answer" in a.text
+    assert len(a.passages) >= 1  # closest matches are still shown
+    b = assistant.ask("What did inspectors find about Norfolk care leavers in 2031?")
+    assert b.abstained and "2031" in b.text and not b.citations
+
+
+def test_follow_up_carries_context(assistant):
+    first = assistant.ask("What did inspectors find about missing children in Croydon in 2017?")
+    follow = assistant.ask("And what about care leavers there?", history=[first])
+    assert follow.context.carried
+    assert follow.context.subjects == ("Croydon",)
+    assert all("2017" in c.source for c in follow.citations)
+    fresh = assistant.ask("And what about care leavers there?")
+    assert not fresh.context.carried
+
+
+def test_explicit_filters_win(assistant):
+    a = assistant.ask("How are care leavers supported?", filters=Filters(subjects=("Norfolk",)))
+    assert a.citations and all(c.subject == "Norfolk" for c in a.citations)
+    p = assistant.ask(
+        "What happens when children are held in custody?", filters=Filters(inspectorates=("HMIC",))
+    )
+    assert all(c.inspectorate == "HMIC" for c in p.citations)
+
+
+def test_quotes_are_whole_sentences_with_citation_line(assistant):
+    quotes = assistant.quote("care leavers", subject="Norfolk")
+    assert quotes
+    q = quotes[0].citation
+    assert q.subject == "Norfolk" and q.quote.endswith(".")
+    assert q.line.startswith("“") and "— Ofsted, Inspection of Norfolk local authority" in q.line
+    assert ", page " in q.line and q.line.endswith(".")
+
+
+def test_citation_refuses_words_not_in_the_passage(built_index):
+    _, index = built_index
+    chunk = index.manifest.live_chunks()[0]
+    try:
+        make_citation(1, chunk, "words the report never said")
+    except QuoteNotVerbatimError:
+        pass
+    else:
+        raise AssertionError("a made-up quote was accepted")
+
+
+def test_parse_period():
+    assert parse_period("Croydon in 2017")[2] == "2017"
+    start, end, _ = parse_period("Norfolk in November 2022")
+    assert (start.isoformat(), end.isoformat()) == ("2022-11-01", "2022-11-30")
+    assert parse_period("since 2019")[0].isoformat() == "2019-01-01"
+    assert parse_period("no period here") == (None, None, "")
+
+
+def test_langchain_retriever(assistant):
+    docs = assistant.as_retriever(k=3).invoke("custody of children overnight")
+    assert 1 <= len(docs) <= 3
+    assert docs[0].metadata["subject"] == "Essex Police"
+    assert {"source", "page_start", "page_end", "paragraphs", "section"} <= set(docs[0].metadata)
+
+
+def test_cli_ask_contract(built_index, tmp_path, cli_env):
+    settings, _ = built_index
+    out = subprocess.run(
+        [
+            *CLI,
+            "ask",
+            "How are care leavers supported in Norfolk?",
+            "--index",
+            str(settings.index_dir),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert {"question", "answer", "abstained", "citations", "passages", "timings_ms"} <= set(d)
+    assert {"n", "source", "title", "subject", "page", "paragraph", "quote"} <= set(
+        d["citations"][0]
+    )
+    assert {"rank", "source", "page_start", "page_end", "paragraph", "text", "score"} <= set(
+        d["passages"][0]
+    )
+    assert [p["rank"] for p in d["passages"]] == sorted(p["rank"] for p in d["passages"])
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text(
+        "\n".join(
+            json.dumps(x)
+            for x in [
+                {"id": "b", "question": "What is the capital of France?"},
+                {"id": "a", "question": "How are care leavers supported in Croydon in 2024?"},
+            ]
+        )
+    )
+    out = subprocess.run(
+        [*CLI, "ask", "--questions-file", str(qfile), "--index", str(settings.index_dir), "--json"],
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=300,
+    )
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [x["id"] for x in lines] == ["b", "a"]
+    assert lines[0]["abstained"] is True and lines[1]["abstained"] is False
+    assert len(lines[0]["passages"]) >= 1
+    out = subprocess.run(
+        [
+            *CLI,
+            "quote",
+            "custody",
+            "--subject",
+            "Essex Police",
+            "--index",
+            str(settings.index_dir),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=300,
+    )
+    q = json.loads(out.stdout)["quotes"][0]
+    assert q["subject"] == "Essex Police" and q["citation"].startswith("“")

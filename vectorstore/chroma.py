@@ -1,0 +1,184 @@
+"""Vector stores: a small interface and Chroma behind it (embedded on disk, or a Chroma server)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ingest.records import Chunk
+from vectorstore.records import Filters
+
+
+def date_ord(d) -> int:
+    """A date as YYYYMMDD (0 when unknown), for range filters in the store."""
+    return d.year * 10000 + d.month * 100 + d.day if d else 0
+
+
+def chunk_metadata(c: Chunk) -> dict:
+    """The filterable metadata stored with a chunk's vector (no None values: Chroma rejects them)."""
+    start = c.inspection_start or c.published
+    end = c.inspection_end or c.inspection_start or c.published
+    md = {
+        "report_id": c.report_id,
+        "source": c.source,
+        "ordinal": c.ordinal,
+        "page_start": c.page_start,
+        "page_end": c.page_end,
+        "pdf_page_start": c.pdf_page_start,
+        "pdf_page_end": c.pdf_page_end,
+        "paragraphs": ",".join(str(n) for n in c.paragraphs),
+        "section": c.section or "",
+        "title": c.title or "",
+        "subject": c.subject or "",
+        "inspectorate": c.inspectorate or "",
+        "date_start": date_ord(start),
+        "date_end": date_ord(end),
+    }
+    return md
+
+
+def where_clause(filters: Filters | None) -> dict | None:
+    """Chroma ``where`` for the filters (None when unrestricted)."""
+    if filters is None or filters.is_empty():
+        return None
+    parts: list[dict] = []
+    if filters.subjects:
+        parts.append({"subject": {"$in": list(filters.subjects)}})
+    if filters.inspectorates:
+        parts.append({"inspectorate": {"$in": list(filters.inspectorates)}})
+    if filters.report_ids:
+        parts.append({"report_id": {"$in": list(filters.report_ids)}})
+    if filters.date_from:
+        parts.append({"date_end": {"$gte": date_ord(filters.date_from)}})
+    if filters.date_to:
+        parts.append({"date_start": {"$lte": date_ord(filters.date_to)}})
+        parts.append({"date_start": {"$gt": 0}})
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+class VectorStore(Protocol):
+    """What the index needs from a vector store."""
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Add (or overwrite) chunks with their vectors."""
+        ...
+
+    def delete_reports(self, report_ids: Sequence[str]) -> None:
+        """Delete every vector of these reports."""
+        ...
+
+    def report_ids(self) -> set[str]:
+        """Ids of every report with vectors in the store."""
+        ...
+
+    def query(self, vector: np.ndarray, k: int, filters: Filters | None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks, best first."""
+        ...
+
+    def count(self) -> int:
+        """Number of vectors."""
+        ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id."""
+        ...
+
+
+class ChromaStore:
+    """Chroma, embedded (PersistentClient) or remote (HttpClient); same code either way."""
+
+    def __init__(self, client, collection: str = "chunks") -> None:
+        self.client = client
+        self.collection = client.get_or_create_collection(
+            collection,
+            configuration={"hnsw": {"space": "cosine", "ef_search": 128}},
+            embedding_function=None,
+        )
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        step = 2000
+        for i in range(0, len(chunks), step):
+            part = chunks[i : i + step]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[i : i + step],
+                documents=[c.text for c in part],
+                metadatas=[chunk_metadata(c) for c in part],
+            )
+
+    def delete_reports(self, report_ids: Sequence[str]) -> None:
+        for rid in report_ids:
+            self.collection.delete(where={"report_id": rid})
+
+    def report_ids(self) -> set[str]:
+        out: set[str] = set()
+        offset, step = 0, 5000
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=step, offset=offset)
+            metas = got["metadatas"] or []
+            out.update(m["report_id"] for m in metas if m)
+            if len(metas) < step:
+                return out
+            offset += step
+
+    def query(self, vector: np.ndarray, k: int, filters: Filters | None) -> list[tuple[str, float]]:
+        n = self.collection.count()
+        if n == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(k, n),
+            where=where_clause(filters),
+            include=["distances"],
+        )
+        ids = res["ids"][0]
+        dists = res["distances"][0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=True)]
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        return {
+            cid: np.asarray(v, dtype=np.float32)
+            for cid, v in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
+
+def make_store(
+    kind: str,
+    path: Path | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    collection: str = "chunks",
+) -> VectorStore:
+    """The vector store for a settings key.
+
+    Args:
+        kind: "chroma" (embedded, on disk under ``path``) or "chroma-server" (``host``:``port``).
+        path: Folder of the embedded store.
+        host: Chroma server host.
+        port: Chroma server port.
+        collection: Collection name.
+    """
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if kind == "chroma":
+        if path is None:
+            raise ValueError("the embedded store needs a path")
+        Path(path).mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    elif kind == "chroma-server":
+        client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+    else:
+        raise ValueError(f"unknown store {kind!r}")
+    return ChromaStore(client, collection)

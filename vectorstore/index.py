@@ -1,0 +1,282 @@
+"""The index: vectors (Chroma), keywords (BM25) and the SQLite manifest behind one interface.
+
+Readers filter every hit by the set of *live* reports in the manifest, so a report being
+written, replaced or removed is seen whole or not at all, whatever is killed when.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.records import Chunk, ParsedReport
+from vectorstore.chroma import VectorStore, chunk_metadata, make_store
+from vectorstore.keyword import KeywordIndex
+from vectorstore.manifest import Manifest
+from vectorstore.records import Filters, Hit
+
+MANIFEST = "manifest.sqlite"
+
+
+@dataclass
+class IndexStats:
+    """What ``status`` shows."""
+
+    reports: int
+    sources: int
+    chunks: int
+    failed: list[tuple[str, str]]
+    size_bytes: int
+    embedding_model: str | None
+    vectors: int | None = None
+
+
+class _KeywordView:
+    """A loaded BM25 generation with per-chunk filter columns."""
+
+    def __init__(self, folder: Path) -> None:
+        self.index = KeywordIndex.load(folder)
+        cols = json.loads((folder / "columns.json").read_text())
+        self.subject = np.array(cols["subject"], dtype=object)
+        self.inspectorate = np.array(cols["inspectorate"], dtype=object)
+        self.report_id = np.array(cols["report_id"], dtype=object)
+        self.date_start = np.array(cols["date_start"], dtype=np.int64)
+        self.date_end = np.array(cols["date_end"], dtype=np.int64)
+
+    def mask(self, filters: Filters | None, live: set[str]) -> np.ndarray:
+        from vectorstore.chroma import date_ord
+
+        m = np.isin(self.report_id, list(live))
+        if filters is None:
+            return m
+        if filters.subjects:
+            m &= np.isin(self.subject, list(filters.subjects))
+        if filters.inspectorates:
+            m &= np.isin(self.inspectorate, list(filters.inspectorates))
+        if filters.report_ids:
+            m &= np.isin(self.report_id, list(filters.report_ids))
+        if filters.date_from:
+            m &= self.date_end >= date_ord(filters.date_from)
+        if filters.date_to:
+            m &= (self.date_start <= date_ord(filters.date_to)) & (self.date_start > 0)
+        return m
+
+
+class Index:
+    """One index folder: ``manifest.sqlite``, ``chroma/`` and ``bm25/<generation>/``.
+
+    Args:
+        path: The index folder.
+        store: "chroma" (embedded) or "chroma-server".
+        host: Chroma server host (server mode).
+        port: Chroma server port (server mode).
+        collection: Chroma collection name.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        store: str = "chroma",
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        collection: str = "chunks",
+    ) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.manifest = Manifest(self.path / MANIFEST)
+        self._store_args = (store, host, port, collection)
+        self._store: VectorStore | None = None
+        self._lock = threading.RLock()
+        self._live: tuple[int, set[str]] | None = None
+        self._keyword: tuple[str, _KeywordView] | None = None
+
+    # -- plumbing -------------------------------------------------------------------------
+    @property
+    def store(self) -> VectorStore:
+        """The vector store (opened on first use)."""
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    kind, host, port, collection = self._store_args
+                    self._store = make_store(
+                        kind, self.path / "chroma", host=host, port=port, collection=collection
+                    )
+        return self._store
+
+    def live_ids(self) -> set[str]:
+        """Live report ids, re-read only when the manifest's generation moved."""
+        gen = self.manifest.generation()
+        cached = self._live
+        if cached is None or cached[0] != gen:
+            cached = (gen, self.manifest.live_report_ids())
+            self._live = cached
+        return cached[1]
+
+    def _keyword_view(self) -> _KeywordView | None:
+        name = self.manifest.get_meta("bm25")
+        if not name:
+            return None
+        cached = self._keyword
+        if cached is None or cached[0] != name:
+            folder = self.path / "bm25" / name
+            if not folder.exists():
+                return None
+            cached = (name, _KeywordView(folder))
+            self._keyword = cached
+        return cached[1]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id."""
+        return self.store.vectors(ids)
+
+    def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        """Chunks by id."""
+        return self.manifest.chunks(list(ids))
+
+    # -- reading --------------------------------------------------------------------------
+    def search_dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
+        """Nearest chunks by cosine similarity, live reports only, best first."""
+        live = self.live_ids()
+        if not live:
+            return []
+        found = self.store.query(vector, k + 16, filters)
+        chunks = self.chunks([cid for cid, _ in found])
+        hits = []
+        for cid, sim in found:
+            ch = chunks.get(cid)
+            if ch is not None and ch.report_id in live:
+                hits.append(Hit(chunk=ch, dense=sim))
+        return hits[:k]
+
+    def search_keyword(self, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
+        """Best BM25 matches, live reports only, best first."""
+        view = self._keyword_view()
+        live = self.live_ids()
+        if view is None or not live or not view.index.ids:
+            return []
+        scores = view.index.scores(query)
+        mask = view.mask(filters, live)
+        scores = np.where(mask, scores, 0.0)
+        k = min(k, int((scores > 0).sum()))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        ids = [view.index.ids[i] for i in top]
+        chunks = self.chunks(ids)
+        return [
+            Hit(chunk=chunks[cid], keyword=float(scores[i]))
+            for cid, i in zip(ids, top, strict=True)
+            if cid in chunks
+        ]
+
+    def stats(self) -> IndexStats:
+        """Counts for ``status``."""
+        m = self.manifest
+        (reports,) = m.query("SELECT COUNT(*) FROM reports WHERE status='live'")[0]
+        (sources,) = m.query("SELECT COUNT(*) FROM sources WHERE status='indexed'")[0]
+        (chunks,) = m.query(
+            "SELECT COUNT(*) FROM chunks c JOIN reports r ON r.report_id=c.report_id "
+            "WHERE r.status='live'"
+        )[0]
+        failed = [
+            (p, e)
+            for p, e in m.query(
+                "SELECT path, error FROM sources WHERE status='failed' ORDER BY path"
+            )
+        ]
+        size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+        return IndexStats(reports, sources, chunks, failed, size, m.get_meta("embedding_model"))
+
+    # -- writing (one writer at a time: see assistant.indexing) ----------------------------
+    def check_model(self, model: str, dim: int) -> None:
+        """Refuse to mix vectors of two models in one index."""
+        stored = self.manifest.get_meta("embedding_model")
+        if stored and stored != model:
+            raise ValueError(
+                f"this index was built with {stored!r}; embedding with {model!r} would mix "
+                "incomparable vectors. Use a new --index folder."
+            )
+        if not stored:
+            self.manifest.set_meta("embedding_model", model)
+            self.manifest.set_meta("embedding_dim", str(dim))
+
+    def recover(self) -> int:
+        """Finish or undo what an interrupted run left: vectors of non-live reports go.
+
+        Returns:
+            The number of reports cleaned up.
+        """
+        dead = self.manifest.dead_report_ids()
+        live = self.manifest.live_report_ids()
+        if self.manifest.get_meta("vectors_checked") != str(self.manifest.generation()):
+            # Vectors written before their report reached the manifest (killed in between).
+            orphans = self.store.report_ids() - live - set(dead)
+            dead = dead + sorted(orphans)
+        if dead:
+            self.store.delete_reports(dead)
+            self.manifest.purge(dead)
+        self.manifest.set_meta("vectors_checked", str(self.manifest.generation()))
+        return len(dead)
+
+    def add_report(
+        self,
+        report: ParsedReport,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        sources: list[tuple[str, str, int, float]],
+    ) -> list[str]:
+        """Stage a report's chunks and vectors, then make it live in one step.
+
+        Args:
+            report: The parsed report.
+            chunks: Its chunks.
+            vectors: One normalised vector per chunk.
+            sources: (path, sha256, size, mtime) of every path holding these bytes.
+
+        Returns:
+            Ids of the reports this one replaced (already invisible; their vectors are deleted).
+        """
+        self.manifest.stage_report(report, chunks)
+        if chunks:
+            self.store.add(chunks, vectors)
+        retired = self.manifest.commit_sources(report.report_id, sources)
+        self.drop(retired)
+        return retired
+
+    def drop(self, report_ids: Sequence[str]) -> None:
+        """Delete the vectors and rows of reports that are no longer live."""
+        if report_ids:
+            self.store.delete_reports(list(report_ids))
+            self.manifest.purge(list(report_ids))
+
+    def rebuild_keyword(self) -> None:
+        """Build BM25 over the live chunks into a new folder, then switch readers to it."""
+        chunks = self.manifest.live_chunks()
+        gen = self.manifest.generation()
+        name = f"g{gen}"
+        folder = self.path / "bm25" / name
+        if self.manifest.get_meta("bm25") == name and folder.exists():
+            return
+        if folder.exists():
+            shutil.rmtree(folder)
+        kw = KeywordIndex.build([c.id for c in chunks], [c.embed_text for c in chunks])
+        metas = [chunk_metadata(c) for c in chunks]
+        columns = {
+            key: [m[key] for m in metas]
+            for key in ("subject", "inspectorate", "report_id", "date_start", "date_end")
+        }
+        kw.save(folder, {"columns.json": columns})
+        previous = self.manifest.get_meta("bm25")
+        self.manifest.set_meta("bm25", name)
+        # Keep the previous build a while: a reader may be loading it right now.
+        for old in (self.path / "bm25").iterdir():
+            if old.name not in (name, previous):
+                shutil.rmtree(old, ignore_errors=True)

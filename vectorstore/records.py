@@ -1,0 +1,94 @@
+"""Typed records that leave the vectorstore package: search filters, hits, stored reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ingest.records import Chunk
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search. Empty fields do not restrict.
+
+    Attributes:
+        subjects: Canonical subject names (local authority or police force); any of them matches.
+        inspectorates: Inspectorate names; any of them matches.
+        report_ids: Report ids; any of them matches.
+        date_from: Earliest inspection end date (inclusive).
+        date_to: Latest inspection start date (inclusive).
+    """
+
+    subjects: tuple[str, ...] = ()
+    inspectorates: tuple[str, ...] = ()
+    report_ids: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing is restricted."""
+        return not (
+            self.subjects or self.inspectorates or self.report_ids or self.date_from or self.date_to
+        )
+
+
+@dataclass
+class Hit:
+    """A chunk found by a search, with its scores.
+
+    Attributes:
+        chunk: The chunk.
+        dense: Cosine similarity to the query (None when not found by dense search).
+        keyword: BM25 score (None when not found by keyword search).
+        fused: Reciprocal-rank-fusion score.
+        rerank: Score after reranking (higher is better).
+        rank: 1-based rank in the final list.
+    """
+
+    chunk: Chunk
+    dense: float | None = None
+    keyword: float | None = None
+    fused: float = 0.0
+    rerank: float | None = None
+    rank: int = 0
+
+
+@dataclass
+class ReportRecord:
+    """One row of the manifest: a source file and what became of it.
+
+    Attributes:
+        source: Path relative to the ingest root.
+        sha256: Hash of the bytes.
+        size: File size in bytes.
+        status: "indexed" or "failed".
+        error: One-line reason when failed.
+        report_id: Id of the indexed report (shared by identical files).
+        chunks: Number of chunks.
+        pages: Number of pages.
+        title, subject, inspectorate, framework: Report metadata.
+        inspection_start, inspection_end, published: Dates.
+        indexed_at: ISO timestamp.
+        aliases: Other paths with the same content.
+    """
+
+    source: str
+    sha256: str | None
+    size: int
+    status: str
+    error: str | None = None
+    report_id: str | None = None
+    chunks: int = 0
+    pages: int = 0
+    title: str | None = None
+    subject: str | None = None
+    inspectorate: str | None = None
+    framework: str | None = None
+    report_type: str | None = None
+    lead_inspector: str | None = None
+    inspection_start: date | None = None
+    inspection_end: date | None = None
+    published: date | None = None
+    indexed_at: str | None = None
+    aliases: list[str] = field(default_factory=list)
