@@ -20,6 +20,9 @@ from vectorstore.keyword import tokenize
 from vectorstore.records import Hit
 
 
+_LABEL_VALUE = re.compile(r"^[A-Z][A-Za-z ]{2,30}:\s+\S")  # "Lead inspector: Jo Bloggs"
+
+
 class QuoteNotVerbatimError(ValueError):
     """A quote is not a verbatim substring of its passage."""
 
@@ -108,7 +111,11 @@ def sentences_of(hit: Hit, min_words: int = 5, max_words: int = 90) -> list[Sent
         pos = base + len(para)
         for sent in split_sentences(para):
             n = len(sent.split())
-            if n < min_words or n > max_words or not re.search(r"[.!?:;”\")]$", sent):
+            if (
+                n < min_words
+                or n > max_words
+                or not (re.search(r"[.!?:;”\")]$", sent) or _LABEL_VALUE.match(sent))
+            ):
                 continue
             off = text.find(sent, base)
             if off >= 0:
@@ -124,6 +131,8 @@ class Composer:
         max_sentences: Sentences in an answer.
         max_words: Words in an answer.
         abstain_below: Abstain when the best sentence's similarity is below this.
+        passages: How many top passages sentences are taken from.
+        embed_limit: How many shortlisted sentences are embedded and compared.
     """
 
     def __init__(
@@ -133,18 +142,28 @@ class Composer:
         max_words: int = 120,
         abstain_below: float = 0.40,
         passages: int = 5,
+        embed_limit: int = 14,
     ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.max_words = max_words
         self.abstain_below = abstain_below
         self.passages = passages
+        self.embed_limit = embed_limit
 
     def score_sentences(self, question: str, hits: list[Hit], terms: set[str]) -> list[Sentence]:
         """Candidate sentences of the top passages, scored against the question."""
         cands = [s for h in hits[: self.passages] for s in sentences_of(h)]
         if not cands:
             return []
+        if len(cands) > self.embed_limit:
+            # Embedding sentences is the costly step: shortlist them by query-term overlap
+            # and passage rank first.
+            def cheap(s: Sentence) -> float:
+                cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
+                return cov + 0.5 / s.hit.rank
+
+            cands = sorted(cands, key=cheap, reverse=True)[: self.embed_limit]
         q = self.embedder.embed_query(question)
         vecs = self.embedder.embed_documents([s.text for s in cands])
         sims = vecs @ q

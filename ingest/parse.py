@@ -76,6 +76,13 @@ def parse_bytes(
         text = decode_text(data)
         paragraphs = parse_text(text, markdown=kind == "markdown")
         md = extract_metadata(paragraphs, file_type=kind)
+    if md.published is None:
+        # Published files are named with their publication date ("... - 13 january 2023.pdf").
+        from ingest.dates import parse_date
+
+        md.published = parse_date(Path(source).stem.replace("_", " "))
+        if md.published is not None:
+            md.notes["published"] = "taken from the file name"
     if not any(p.text.strip() for p in paragraphs):
         raise IngestError(f"no text found in this {kind.upper()} file")
     if _is_error_page(paragraphs, md.title):
