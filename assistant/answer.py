@@ -19,7 +19,6 @@ from vectorstore.embedder import Embedder
 from vectorstore.keyword import tokenize
 from vectorstore.records import Hit
 
-
 _LABEL_VALUE = re.compile(r"^[A-Z][A-Za-z ]{2,30}:\s+\S")  # "Lead inspector: Jo Bloggs"
 
 
@@ -49,7 +48,7 @@ def citation_line(
     where = page_words(page, pdf_page or chunk.pdf_page_start) + (
         f", paragraph {paragraph}" if paragraph is not None else ""
     )
-    return f"“{quote}” — {', '.join(bits)}, {where}."
+    return f"“{' '.join(quote.split())}” — {', '.join(bits)}, {where}."
 
 
 def make_citation(n: int, chunk: Chunk, quote: str, offset: int | None = None) -> Citation:

@@ -48,8 +48,15 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         salt, digest = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
-        got = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=int(n), r=int(r), p=int(p),
-                             dklen=len(digest), maxmem=256 * 1024 * 1024)
+        got = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=salt,
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(digest),
+            maxmem=256 * 1024 * 1024,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, digest)
@@ -61,8 +68,10 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(12))
 def check_name(name: str) -> str:
     """The user name, or AuthError when it is not 1-64 letters, digits or ``._@-``."""
     if not _NAME.match(name or ""):
-        raise AuthError("user names are 1 to 64 letters, digits, '.', '_', '@' or '-', "
-                        "starting with a letter or digit")
+        raise AuthError(
+            "user names are 1 to 64 letters, digits, '.', '_', '@' or '-', "
+            "starting with a letter or digit"
+        )
     return name
 
 

@@ -92,14 +92,18 @@ def cmd_reports(args: argparse.Namespace) -> int:
     from assistant.catalogue import list_reports, report_json
 
     a = _assistant(args)
-    rows = list_reports(
-        a,
-        subject=args.subject,
-        grade=args.grade,
-        judgement=args.judgement,
-        date_from=date.fromisoformat(args.date_from) if args.date_from else None,
-        date_to=date.fromisoformat(args.date_to) if args.date_to else None,
-    )
+    try:
+        rows = list_reports(
+            a,
+            subject=args.subject,
+            grade=args.grade,
+            judgement=args.judgement,
+            date_from=date.fromisoformat(args.date_from) if args.date_from else None,
+            date_to=date.fromisoformat(args.date_to) if args.date_to else None,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     if args.json:
         print(json.dumps([report_json(a, r) for r in rows], ensure_ascii=False))
         return EXIT_OK

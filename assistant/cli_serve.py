@@ -38,20 +38,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_ERROR
         if not names:
-            print(f"error: no users in {s.auth_file}: add one with `inspection-assistant users "
-                  f"add NAME --role admin --auth {s.auth_file}`", file=sys.stderr)
+            print(
+                f"error: no users in {s.auth_file}: add one with `inspection-assistant users "
+                f"add NAME --role admin --auth {s.auth_file}`",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
     loopback = is_loopback(s.host)
     if users is None and not loopback:
         if not args.allow_remote_without_auth:
-            print(f"error: refusing to serve on {s.host} without login. Use --auth FILE, or "
-                  "--allow-remote-without-auth if the network is trusted.", file=sys.stderr)
+            print(
+                f"error: refusing to serve on {s.host} without login. Use --auth FILE, or "
+                "--allow-remote-without-auth if the network is trusted.",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
-        print(f"WARNING: serving on {s.host} WITHOUT LOGIN: anyone who can reach this machine "
-              "can use the app. Uploads and re-indexing are switched off.", file=sys.stderr)
+        print(
+            f"WARNING: serving on {s.host} WITHOUT LOGIN: anyone who can reach this machine "
+            "can use the app. Uploads and re-indexing are switched off.",
+            file=sys.stderr,
+        )
     if not (s.index_dir / "manifest.sqlite").exists():
-        print(f"error: no index at {s.index_dir}: run `inspection-assistant ingest PATH` first",
-              file=sys.stderr)
+        print(
+            f"error: no index at {s.index_dir}: run `inspection-assistant ingest PATH` first",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
     from assistant.core import Assistant
@@ -60,16 +71,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     assistant = Assistant(s)
     print("loading the model…", file=sys.stderr, flush=True)
     assistant.warm_up()
-    app = create_app(assistant, s.reports_dir, users, admin_without_auth=loopback,
-                     answer_concurrency=args.concurrency)
+    app = create_app(
+        assistant,
+        s.reports_dir,
+        users,
+        admin_without_auth=loopback,
+        answer_concurrency=args.concurrency,
+    )
     shown = f"[{s.host}]" if ":" in s.host else s.host
     if users is None:
-        print(f"serving on http://{shown}:{s.port}/ without login"
-              + (" (loopback only: only this computer can connect)" if loopback else ""),
-              file=sys.stderr, flush=True)
+        print(
+            f"serving on http://{shown}:{s.port}/ without login"
+            + (" (loopback only: only this computer can connect)" if loopback else ""),
+            file=sys.stderr,
+            flush=True,
+        )
     else:
-        print(f"serving on http://{shown}:{s.port}/ (login required, users from {s.auth_file})",
-              file=sys.stderr, flush=True)
+        print(
+            f"serving on http://{shown}:{s.port}/ (login required, users from {s.auth_file})",
+            file=sys.stderr,
+            flush=True,
+        )
     import uvicorn
 
     uvicorn.run(app, host=s.host, port=s.port, log_level="warning", lifespan="on", ws="none")
@@ -122,15 +144,24 @@ def register(sub) -> None:
     """Add ``serve`` and ``users`` to the CLI."""
     s = sub.add_parser("serve", help="serve the web app (chat, quotes, reports, admin)")
     s.add_argument("--index", help="index folder (default: index/)")
-    s.add_argument("--reports", help="reports folder: uploads go there, files are opened from "
-                                     "there (default: reports/)")
+    s.add_argument(
+        "--reports",
+        help="reports folder: uploads go there, files are opened from there (default: reports/)",
+    )
     s.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (default 7860)")
     s.add_argument("--auth", help="users file: login required (see `users add`)")
-    s.add_argument("--allow-remote-without-auth", action="store_true",
-                   help="allow a non-loopback --host without --auth (not recommended)")
-    s.add_argument("--concurrency", type=int, default=2,
-                   help="questions answered at once; the rest wait in the queue (default 2)")
+    s.add_argument(
+        "--allow-remote-without-auth",
+        action="store_true",
+        help="allow a non-loopback --host without --auth (not recommended)",
+    )
+    s.add_argument(
+        "--concurrency",
+        type=int,
+        default=2,
+        help="questions answered at once; the rest wait in the queue (default 2)",
+    )
     s.set_defaults(func=cmd_serve)
 
     u = sub.add_parser("users", help="manage the users file of the web app")
@@ -139,10 +170,16 @@ def register(sub) -> None:
     add.add_argument("name")
     add.add_argument("--role", choices=["reader", "admin"], required=True)
     add.add_argument("--auth", required=True, help="the users file (created when missing)")
-    add.add_argument("--password", help="the password (prompted for when not given; read "
-                                        "from standard input when it is not a terminal)")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of standard input")
+    add.add_argument(
+        "--password",
+        help="the password (prompted for when not given; read "
+        "from standard input when it is not a terminal)",
+    )
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
     add.add_argument("--replace", action="store_true", help="change an existing user")
     add.set_defaults(func=cmd_users_add)
     ls = usub.add_parser("list", help="list users and roles")

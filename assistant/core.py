@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.answer import Composer, make_citation, sentences_of
@@ -146,6 +147,32 @@ class Assistant:
         answer = self._compose(question, u, hits, use_llm)
         answer.timings_ms = _timings(t0, t1, time.perf_counter())
         return answer
+
+    def ask_stream(
+        self, question: str, history: list | None = None, filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, for the UI: yields the language model's text as it arrives, then
+        the checked ``Answer`` (whose text replaces what was streamed). Without a model, or when
+        the extractive answer abstains, only the ``Answer`` is yielded.
+        """
+        extractive = self.ask(question, history, filters, use_llm=False)
+        if self.llm is None or extractive.abstained or extractive.mode != "extractive":
+            yield extractive
+            return
+        from assistant.llm import stream_llm_answer
+
+        t0 = time.perf_counter()
+        stream = stream_llm_answer(self, extractive)
+        yield from stream
+        final = stream.result()
+        final.timings_ms = dict(extractive.timings_ms)
+        final.timings_ms["answer"] = round(
+            final.timings_ms.get("answer", 0) + (time.perf_counter() - t0) * 1000, 1
+        )
+        final.timings_ms["total"] = round(
+            final.timings_ms.get("retrieve", 0) + final.timings_ms["answer"], 1
+        )
+        yield final
 
     def _structured(self, question: str, u: Understood) -> Answer | None:
         """Grade, comparison and timeline questions answered from the catalogue."""

@@ -158,9 +158,7 @@ def evaluate_assistant(assistant, questions: list[dict], pages: SourcePages | No
         src, ev = _ranks(passages, q)
         ok = 0
         for c in a.citations:
-            if pages is None:
-                ok += 1
-            elif pages.holds(c.source, c.pdf_page, c.quote):
+            if pages is None or pages.holds(c.source, c.pdf_page, c.quote):
                 ok += 1
         s.rows.append(
             Row(q["id"], q["type"], q["answerable"], src, ev, a.abstained, len(a.citations), ok, ms)

@@ -27,6 +27,7 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from starlette.routing import Mount
 
 from assistant.auth import UserStore
+from assistant.catalogue import report_json, timeline
 from assistant.core import Assistant
 from assistant.indexing import IndexLockedError, Ingestor, writer_lock
 from assistant.jsonio import answer_json, quote_json
@@ -43,17 +44,42 @@ STATIC = Path(__file__).parent / "static"
 TITLE = "Inspection Assistant"
 ANSWERS = "answers"  # the concurrency group of everything that runs the model
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-REPORT_COLUMNS = ["Title", "Subject", "Inspectorate", "Inspected from", "Inspected to",
-                  "Published", "Pages", "Chunks", "Status", "File", "Reason"]
+REPORT_COLUMNS = [
+    "Title",
+    "Subject",
+    "Inspectorate",
+    "Inspected from",
+    "Inspected to",
+    "Published",
+    "Overall",
+    "Grades",
+    "Pages",
+    "Chunks",
+    "Status",
+    "File",
+    "Reason",
+]
+REPORT_DATATYPES = ["str"] * 8 + ["number", "number"] + ["str"] * 3
 REVEAL_WORDS = 4  # words added per step when showing a finished answer progressively
 REVEAL_PAUSE_S = 0.02
 
 # System fonts only: no web font is fetched, from a CDN or anywhere else.
 THEME = gr.themes.Default(
-    font=[gr.themes.Font("system-ui"), gr.themes.Font("Segoe UI"), gr.themes.Font("Roboto"),
-          gr.themes.Font("Helvetica Neue"), gr.themes.Font("Arial"), "sans-serif"],
-    font_mono=[gr.themes.Font("ui-monospace"), gr.themes.Font("SFMono-Regular"),
-               gr.themes.Font("Menlo"), gr.themes.Font("Consolas"), "monospace"],
+    font=[
+        gr.themes.Font("system-ui"),
+        gr.themes.Font("Segoe UI"),
+        gr.themes.Font("Roboto"),
+        gr.themes.Font("Helvetica Neue"),
+        gr.themes.Font("Arial"),
+        "sans-serif",
+    ],
+    font_mono=[
+        gr.themes.Font("ui-monospace"),
+        gr.themes.Font("SFMono-Regular"),
+        gr.themes.Font("Menlo"),
+        gr.themes.Font("Consolas"),
+        "monospace",
+    ],
 )
 
 
@@ -96,8 +122,9 @@ def esc_md(text: str) -> str:
     for line in (text or "").split("\n"):
         line = "".join(_MD_ESCAPES.get(ch, ch) for ch in line)
         # A heading, quote or list marker at the start of a line is shown as typed.
-        line = _LINE_START.sub(lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)),
-                               line)
+        line = _LINE_START.sub(
+            lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)), line
+        )
         lines.append(line.replace("://", "&#58;//"))
     return "<br>".join(lines)
 
@@ -112,9 +139,8 @@ def cite_anchor(turn: int, n: int) -> str:
     return f"ia-src-{turn}-{n}"
 
 
-def answer_markdown(text: str, turn: int, numbers: set[int], abstained: bool = False,
-                    notice: str | None = None) -> str:
-    """The answer for the chat: escaped text, [n] markers linked to the sources panel."""
+def answer_markdown(text: str, turn: int, numbers: set[int]) -> str:
+    """Answer text for the chat: escaped, its [n] markers linked to the sources panel."""
     parts: list[str] = []
     pos = 0
     for m in _MARKER.finditer(text or ""):
@@ -122,18 +148,40 @@ def answer_markdown(text: str, turn: int, numbers: set[int], abstained: bool = F
         n = int(m.group(1))
         if n in numbers:
             target = cite_anchor(turn, n)
-            parts.append(f'<a class="ia-cite" href="#{target}" data-target="{target}" '
-                         f'title="Show source {n}">&#91;{n}&#93;</a>')
+            parts.append(
+                f'<a class="ia-cite" href="#{target}" data-target="{target}" '
+                f'title="Show source {n}">&#91;{n}&#93;</a>'
+            )
         else:
             parts.append(esc_md(m.group(0)))
         pos = m.end()
     parts.append(esc_md((text or "")[pos:]))
-    body = "".join(parts)
-    if abstained:
-        body = ('<span class="ia-abstain">No answer in the reports</span> ' + body
-                + "<br><em>The closest matches are listed under Sources.</em>")
-    if notice:
-        body += f"<br><em>{esc_md(notice)}</em>"
+    return "".join(parts)
+
+
+def near_anchor(turn: int, i: int) -> str:
+    """The id of closest match ``i`` of abstained answer ``turn`` in the sources panel."""
+    return f"ia-near-{turn}-{i}"
+
+
+def answer_message(a: Answer, turn: int) -> str:
+    """The finished answer for the chat; an abstention says so and lists the closest matches."""
+    body = answer_markdown(a.text, turn, {c.n for c in a.citations})
+    if a.abstained:
+        body = '<span class="ia-abstain">No answer in the reports</span> ' + body
+        near = []
+        # Catalogue abstentions deliberately carry no passages: nothing "close" to list.
+        for i, h in enumerate(_closest(a)[:3], 1):
+            target = near_anchor(turn, i)
+            label = f"{h.chunk.title or h.chunk.source}, page {h.chunk.page_start}"
+            near.append(
+                f'<br>{i}. <a class="ia-cite" href="#{target}" data-target="{target}">'
+                f"{esc_md(label)}</a>"
+            )
+        if near:
+            body += "<br><em>Closest matches (not answers):</em>" + "".join(near)
+    if a.notice:
+        body += f"<br><em>{esc_md(a.notice)}</em>"
     return body
 
 
@@ -143,8 +191,13 @@ def _highlighted_passage(c: Citation) -> str:
     if at < 0:
         marked = esc(passage)
     else:
-        marked = (esc(passage[:at]) + "<mark>" + esc(c.quote) + "</mark>"
-                  + esc(passage[at + len(c.quote):]))
+        marked = (
+            esc(passage[:at])
+            + "<mark>"
+            + esc(c.quote)
+            + "</mark>"
+            + esc(passage[at + len(c.quote) :])
+        )
     paras = [p for p in marked.split("\n\n") if p.strip()]
     return "".join(f"<p>{p}</p>" for p in paras)
 
@@ -160,8 +213,9 @@ def _where(page: int | None, paragraph: int | None, section: str | None) -> str:
     return ", ".join(bits)
 
 
-def _open_link(files: dict[str, str], report_id: str | None, pdf_page: int | None,
-               page: int | None) -> str:
+def _open_link(
+    files: dict[str, str], report_id: str | None, pdf_page: int | None, page: int | None
+) -> str:
     kind = files.get(report_id or "")
     if not kind:
         return ""
@@ -171,14 +225,24 @@ def _open_link(files: dict[str, str], report_id: str | None, pdf_page: int | Non
         label = f"Open the report at page {page if page is not None else pdf_page}"
     else:
         label = "Open the report"
-    return (f'<a class="ia-open" href="{esc(href)}" target="_blank" '
-            f'rel="noopener noreferrer">{esc(label)}</a>')
+    return (
+        f'<a class="ia-open" href="{esc(href)}" target="_blank" '
+        f'rel="noopener noreferrer">{esc(label)}</a>'
+    )
 
 
 def citation_card(c: Citation, anchor: str, files: dict[str, str], n_label: str) -> str:
     """One source: title, subject, date, page and paragraph, the passage, copy and open."""
-    meta = " · ".join(esc(b) for b in (c.subject, c.inspectorate, c.inspection_date,
-                                        _where(c.page, c.paragraph, c.section)) if b)
+    meta = " · ".join(
+        esc(b)
+        for b in (
+            c.subject,
+            c.inspectorate,
+            c.inspection_date,
+            _where(c.page, c.paragraph, c.section),
+        )
+        if b
+    )
     return (
         f'<article class="ia-src" id="{esc(anchor)}">'
         f'<header><span class="ia-n">{esc(n_label)}</span> '
@@ -187,7 +251,7 @@ def citation_card(c: Citation, anchor: str, files: dict[str, str], n_label: str)
         f'<blockquote class="ia-passage">{_highlighted_passage(c)}</blockquote>'
         f'<div class="ia-actions"><button type="button" class="ia-copy" data-copy="{esc(c.line)}" '
         f'data-label="Copy quote with citation">Copy quote with citation</button>'
-        f'{_open_link(files, c.report_id, c.pdf_page, c.page)}</div>'
+        f"{_open_link(files, c.report_id, c.pdf_page, c.page)}</div>"
         f'<div class="ia-line">{esc(c.line)}</div>'
         f"</article>"
     )
@@ -199,9 +263,16 @@ def passage_card(h: Hit, anchor: str, files: dict[str, str]) -> str:
     text = " ".join(ch.text.split())
     snippet = text[:420] + ("…" if len(text) > 420 else "")
     when = human_range(ch.inspection_start, ch.inspection_end)
-    meta = " · ".join(esc(b) for b in (ch.subject, ch.inspectorate, when,
-                                        _where(ch.page_start, ch.paragraphs[0] if ch.paragraphs
-                                               else None, ch.section)) if b)
+    meta = " · ".join(
+        esc(b)
+        for b in (
+            ch.subject,
+            ch.inspectorate,
+            when,
+            _where(ch.page_start, ch.paragraphs[0] if ch.paragraphs else None, ch.section),
+        )
+        if b
+    )
     return (
         f'<article class="ia-src ia-closest" id="{esc(anchor)}">'
         f'<header><span class="ia-n">{h.rank or ""}.</span> '
@@ -213,20 +284,32 @@ def passage_card(h: Hit, anchor: str, files: dict[str, str]) -> str:
     )
 
 
+def _closest(a: Answer) -> list[Hit]:
+    """The passages shown as closest matches of an abstention (none for catalogue answers)."""
+    return [] if a.mode == "catalogue" else list(a.passages)
+
+
 def _turn_sources(a: Answer, turn: int, files: dict[str, str]) -> str:
     if a.citations:
-        return "".join(citation_card(c, cite_anchor(turn, c.n), files, f"[{c.n}]")
-                       for c in a.citations)
-    if a.passages:
-        return ('<p class="ia-empty">No passage answers the question. Closest matches:</p>'
-                + "".join(passage_card(h, f"ia-near-{turn}-{i}", files)
-                          for i, h in enumerate(a.passages[:5], 1)))
+        return "".join(
+            citation_card(c, cite_anchor(turn, c.n), files, f"[{c.n}]") for c in a.citations
+        )
+    closest = _closest(a)
+    if closest:
+        return (
+            '<p class="ia-empty">No passage answers the question. Closest matches:</p>'
+            + "".join(
+                passage_card(h, near_anchor(turn, i), files) for i, h in enumerate(closest[:5], 1)
+            )
+        )
     return '<p class="ia-empty">No sources.</p>'
 
 
-EMPTY_SOURCES = ('<div class="ia-sources"><h3>Sources</h3><p class="ia-empty">Ask a question: '
-                 "each [n] in the answer links to its source here, with the quoted words "
-                 "highlighted.</p></div>")
+EMPTY_SOURCES = (
+    '<div class="ia-sources"><h3>Sources</h3><p class="ia-empty">Ask a question: '
+    "each [n] in the answer links to its source here, with the quoted words "
+    "highlighted.</p></div>"
+)
 
 
 def sources_html(turns: list[Answer], files: dict[str, str]) -> str:
@@ -238,11 +321,14 @@ def sources_html(turns: list[Answer], files: dict[str, str]) -> str:
         a = turns[turn - 1]
         body = _turn_sources(a, turn, files)
         if turn == len(turns):
-            out.append(f'<section class="ia-turn"><h3>Sources for “{esc(a.question)}”</h3>'
-                       f"{body}</section>")
+            out.append(
+                f'<section class="ia-turn"><h3>Sources for “{esc(a.question)}”</h3>{body}</section>'
+            )
         else:
-            out.append(f'<details class="ia-turn"><summary>Earlier: “{esc(a.question)}”'
-                       f"</summary>{body}</details>")
+            out.append(
+                f'<details class="ia-turn"><summary>Earlier: “{esc(a.question)}”'
+                f"</summary>{body}</details>"
+            )
     out.append("</div>")
     return "".join(out)
 
@@ -251,39 +337,257 @@ def context_html(a: Answer | None) -> str:
     """What the answer was steered to, and whether it came from an earlier question."""
     if a is None or not a.context.description:
         return '<div class="ia-context"></div>'
-    carried = ('<span class="ia-carried">carried over from your earlier question</span>'
-               if a.context.carried else "")
-    return (f'<div class="ia-context">Context: <span class="ia-chip">'
-            f"{esc(a.context.description)}</span>{carried}</div>")
+    carried = (
+        '<span class="ia-carried">carried over from your earlier question</span>'
+        if a.context.carried
+        else ""
+    )
+    return (
+        f'<div class="ia-context">Context: <span class="ia-chip">'
+        f"{esc(a.context.description)}</span>{carried}</div>"
+    )
 
 
 def quotes_html(topic: str, quotes: list[Quote], files: dict[str, str]) -> str:
     """Quote cards for the Quotes tab."""
     if not quotes:
-        return (f'<div class="ia-sources"><p class="ia-empty">No quote in the indexed reports '
-                f"matches “{esc(topic)}”.</p></div>")
-    cards = "".join(citation_card(q.citation, f"ia-quote-{q.rank}", files, f"{q.rank}.")
-                    for q in quotes)
+        return (
+            f'<div class="ia-sources"><p class="ia-empty">No quote in the indexed reports '
+            f"matches “{esc(topic)}”.</p></div>"
+        )
+    cards = "".join(
+        citation_card(q.citation, f"ia-quote-{q.rank}", files, f"{q.rank}.") for q in quotes
+    )
     return f'<div class="ia-sources ia-quote-list">{cards}</div>'
 
 
-def report_rows(records: list[ReportRecord]) -> list[list]:
-    """The Reports tab's table: every indexed report and every failed file."""
+GRADE_ORDER = ("inadequate", "requires_improvement", "good", "outstanding")  # low to high
+GRADE_LABELS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+JUDGEMENT_LABELS = {
+    "overall": "Overall",
+    "impact_of_leaders": "Leaders",
+    "leadership": "Leadership",
+    "help_and_protection": "Help and protection",
+    "children_in_care": "Children in care",
+    "care_leavers": "Care leavers",
+    "adoption": "Adoption",
+    "lscb": "LSCB",
+    "capacity_to_improve": "Capacity to improve",
+    "outcomes": "Outcomes",
+    "quality_of_provision": "Quality of provision",
+    "effectiveness": "Effectiveness",
+    "efficiency": "Efficiency",
+    "legitimacy": "Legitimacy",
+}
+
+
+def grade_label(grade_key: str | None, worded: str | None = None) -> str:
+    """A grade for display: "Requires improvement" for any wording of it."""
+    return GRADE_LABELS.get(grade_key or "", "") or " ".join((worded or "").split())
+
+
+def judgement_label(j: dict) -> str:
+    """A judgement's short name for display ("Leaders", "Care leavers")."""
+    key = j.get("key") or ""
+    if key == "children_in_care" and re.search(r"care\s+leavers", j.get("judgement") or "", re.I):
+        return "Children in care and care leavers"
+    return JUDGEMENT_LABELS.get(key) or " ".join((j.get("judgement") or "").split())
+
+
+def grade_cells(judgements: list[dict]) -> tuple[str, str]:
+    """The Reports tab's "Overall" and "Grades" cells for a report's judgements (catalogue JSON).
+
+    Returns:
+        The overall grade ("" when none is stated) and every graded judgement, the overall one
+        first: "Overall: Good · Leaders: Outstanding · Care leavers: Good".
+    """
+    overall = next((j for j in judgements if j.get("key") == "overall"), None)
+    ordered = ([overall] if overall else []) + [j for j in judgements if j is not overall]
+    parts: list[str] = []
+    for j in ordered:
+        grade = grade_label(j.get("grade_key"), j.get("grade"))
+        part = f"{judgement_label(j)}: {grade}" if grade else ""
+        if part and part not in parts:
+            parts.append(part)
+    first = grade_label(overall.get("grade_key"), overall.get("grade")) if overall else ""
+    return first, " · ".join(parts)
+
+
+def report_rows(
+    records: list[ReportRecord], judgements: dict[str, list[dict]] | None = None
+) -> list[list]:
+    """The Reports tab's table: every indexed report and every failed file.
+
+    Args:
+        records: The index's report records (failed files too).
+        judgements: report_id -> the report's judgements as ``catalogue.report_json`` gives them.
+    """
+    judgements = judgements or {}
     rows = []
     for r in records:
-        rows.append([
-            r.title or "", r.subject or "", r.inspectorate or "",
-            r.inspection_start.isoformat() if r.inspection_start else "",
-            r.inspection_end.isoformat() if r.inspection_end else "",
-            r.published.isoformat() if r.published else "",
-            r.pages, r.chunks, r.status, r.source, r.error or "",
-        ])
+        overall, grades = grade_cells(judgements.get(r.report_id or "", []))
+        rows.append(
+            [
+                r.title or "",
+                r.subject or "",
+                r.inspectorate or "",
+                r.inspection_start.isoformat() if r.inspection_start else "",
+                r.inspection_end.isoformat() if r.inspection_end else "",
+                r.published.isoformat() if r.published else "",
+                overall,
+                grades,
+                r.pages,
+                r.chunks,
+                r.status,
+                r.source,
+                r.error or "",
+            ]
+        )
     return rows
+
+
+# -- the per-authority timeline (an inline SVG drawn here: no plotting library, no network) ---
+_SVG_W, _SVG_H = 720, 280
+_PLOT_L, _PLOT_R, _PLOT_T, _PLOT_B = 170, 700, 28, 226  # the plot area inside the SVG
+_X_PAD = 24  # keeps the first and last points off the plot's edges
+
+EMPTY_TIMELINE = (
+    '<div class="ia-timeline"><p class="ia-empty">Choose a local authority or police force to '
+    "see its overall grades over time.</p></div>"
+)
+
+
+def _grade_y(grade_key: str) -> float:
+    step = (_PLOT_B - _PLOT_T) / (len(GRADE_ORDER) - 1)
+    return _PLOT_B - GRADE_ORDER.index(grade_key) * step
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def timeline_svg(subject: str, points: list[dict]) -> str:
+    """A chart of graded points over time: x the inspection date, y the grade (ordinal).
+
+    Only the app's own markup is emitted; every text from the reports is escaped, grades become
+    class names only when they are one of the four known grade keys.
+    """
+    placed = [
+        (d, p) for p in points if (d := _day(p.get("date"))) and p.get("grade_key") in GRADE_ORDER
+    ]
+    title = f"Overall grades of {subject} over time"
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="ia-timeline-chart" '
+        f'viewBox="0 0 {_SVG_W} {_SVG_H}" role="img" aria-label="{esc(title)}">',
+        f"<title>{esc(title)}</title>",
+    ]
+    for g in GRADE_ORDER:
+        y = _grade_y(g)
+        out.append(
+            f'<line class="ia-tl-grid" x1="{_PLOT_L}" y1="{y:.1f}" x2="{_PLOT_R}" y2="{y:.1f}"/>'
+            f'<text class="ia-tl-ylabel" x="{_PLOT_L - 10}" y="{y + 4:.1f}" '
+            f'text-anchor="end">{esc(GRADE_LABELS[g])}</text>'
+        )
+    axis_y = _PLOT_B + 16
+    out.append(
+        f'<line class="ia-tl-axis" x1="{_PLOT_L}" y1="{axis_y}" x2="{_PLOT_R}" y2="{axis_y}"/>'
+    )
+    if placed:
+        days = [d.toordinal() for d, _ in placed]
+        lo, hi = min(days), max(days)
+        if hi - lo < 60:  # one report, or reports weeks apart: centre them in a year's span
+            lo, hi = lo - 183, hi + 183
+        span = hi - lo
+        left, right = _PLOT_L + _X_PAD, _PLOT_R - _X_PAD
+
+        def x_of(day: int) -> float:
+            return left + (day - lo) * (right - left) / span
+
+        first, last = date.fromordinal(lo).year, date.fromordinal(hi).year
+        years = [y for y in range(first, last + 2) if lo <= date(y, 1, 1).toordinal() <= hi]
+        every = max(1, -(-len(years) // 10))
+        for y in years[::every]:
+            x = x_of(date(y, 1, 1).toordinal())
+            out.append(
+                f'<line class="ia-tl-tick" x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" '
+                f'y2="{axis_y + 5}"/><text class="ia-tl-xlabel" x="{x:.1f}" '
+                f'y="{axis_y + 19}" text-anchor="middle">{y}</text>'
+            )
+        if not years:  # under a year: label the points' dates instead
+            for d, _ in placed:
+                out.append(
+                    f'<text class="ia-tl-xlabel" x="{x_of(d.toordinal()):.1f}" '
+                    f'y="{axis_y + 19}" text-anchor="middle">{esc(d.isoformat())}</text>'
+                )
+        coords = [(x_of(d.toordinal()), _grade_y(p["grade_key"])) for d, p in placed]
+        if len(coords) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+            out.append(f'<polyline class="ia-tl-line" points="{path}"/>')
+        for (d, p), (x, y) in zip(placed, coords, strict=True):
+            tip = f"{d.isoformat()}: {grade_label(p['grade_key'], p.get('grade'))}"
+            if p.get("page") is not None:
+                tip += f" (page {p['page']})"
+            if p.get("title"):
+                tip += f" · {p['title']}"
+            out.append(
+                f'<g class="ia-tl-point" data-date="{d.isoformat()}" data-grade="{p["grade_key"]}">'
+                f'<circle class="ia-g-{p["grade_key"]}" cx="{x:.1f}" cy="{y:.1f}" r="7">'
+                f"<title>{esc(tip)}</title></circle></g>"
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def timeline_table(points: list[dict], files: dict[str, str]) -> str:
+    """Date, grade, and the verbatim words stating it (with their page), one row per report."""
+    rows = []
+    for p in points:
+        where = f" (page {p['page']})" if p.get("page") is not None else ""
+        quote = f"“{esc(' '.join((p.get('quote') or '').split()))}”{esc(where)}"
+        report = esc(p.get("title") or p.get("source") or "")
+        link = _open_link(files, p.get("report_id"), None, None)
+        grade = grade_label(p.get("grade_key"), p.get("grade"))
+        rows.append(
+            f'<tr class="ia-tl-row" data-grade="{esc(p.get("grade_key") or "")}">'
+            f"<td>{esc(p.get('date') or 'undated')}</td>"
+            f'<td class="ia-tl-grade">{esc(grade)}</td>'
+            f'<td class="ia-tl-quote">{quote}</td>'
+            f"<td>{report}{' · ' + link if link else ''}</td></tr>"
+        )
+    return (
+        '<table class="ia-timeline-table"><thead><tr><th>Date</th><th>Grade</th>'
+        "<th>Stated in the report</th><th>Report</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def timeline_html(subject: str | None, points: list[dict], files: dict[str, str]) -> str:
+    """The Timeline tab: the chart and the table of one authority's overall grades."""
+    if not subject:
+        return EMPTY_TIMELINE
+    if not points:
+        return (
+            f'<div class="ia-timeline"><p class="ia-empty">No indexed report of {esc(subject)} '
+            "states an overall grade.</p></div>"
+        )
+    return (
+        f'<div class="ia-timeline"><h3>Overall grades: {esc(subject)}</h3>'
+        f"{timeline_svg(subject, points)}{timeline_table(points, files)}</div>"
+    )
 
 
 def _report_label(r: ReportRecord) -> str:
     when = human_range(r.inspection_start, r.inspection_end) or (
-        r.published.isoformat() if r.published else "undated")
+        r.published.isoformat() if r.published else "undated"
+    )
     return f"{r.subject or 'Unknown'} — {r.title or r.source} ({when})"
 
 
@@ -355,8 +659,13 @@ class App:
         answer_concurrency: How many questions run at once (the rest wait in Gradio's queue).
     """
 
-    def __init__(self, assistant: Assistant, reports_dir: Path, access: Access | None = None,
-                 answer_concurrency: int = 2) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        reports_dir: Path,
+        access: Access | None = None,
+        answer_concurrency: int = 2,
+    ) -> None:
         self.assistant = assistant
         self.reports_dir = Path(reports_dir)
         self.access = access or Access()
@@ -384,20 +693,44 @@ class App:
         n_ok = len({r.report_id for r in records if r.status == "indexed"})
         n_bad = sum(1 for r in records if r.status == "failed")
         summary = f"{n_ok} report(s) indexed, {n_bad} file(s) failed."
-        return summary, report_rows(records)
+        judgements: dict[str, list[dict]] = {}
+        for r in records:
+            if r.status == "indexed" and r.report_id and r.report_id not in judgements:
+                judgements[r.report_id] = report_json(self.assistant, r)["judgements"]
+        return summary, report_rows(records, judgements)
+
+    def _timeline(self, subject: str | None, request: gr.Request = None) -> str:
+        self.access.require(request, "reader")
+        if not subject:
+            return EMPTY_TIMELINE
+        points = timeline(self.assistant, subject, judgement="overall", graded_only=True)
+        return timeline_html(subject, points, self._files())
 
     def _refresh_outputs(self):
         subjects, inspectorates, reports = self._choices()
         summary, rows = self._catalogue()
-        return (gr.update(choices=subjects), gr.update(choices=inspectorates),
-                gr.update(choices=reports), gr.update(choices=subjects),
-                gr.update(choices=reports), summary, rows)
+        return (
+            gr.update(choices=subjects),
+            gr.update(choices=inspectorates),
+            gr.update(choices=reports),
+            gr.update(choices=subjects),
+            gr.update(choices=reports),
+            summary,
+            rows,
+            gr.update(choices=subjects),
+        )
 
     # -- API endpoints (same JSON as the CLI) ------------------------------------------------
-    def api_ask(self, question: str, subjects: list[str] | None = None,
-                inspectorates: list[str] | None = None, report: str | None = None,
-                date_from: str | None = None, date_to: str | None = None,
-                request: gr.Request = None) -> dict:
+    def api_ask(
+        self,
+        question: str,
+        subjects: list[str] | None = None,
+        inspectorates: list[str] | None = None,
+        report: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        request: gr.Request = None,
+    ) -> dict:
         """Answer a question from the indexed reports, with verified citations.
 
         Returns the same JSON object as `inspection-assistant ask --json`.
@@ -406,20 +739,28 @@ class App:
         filters = make_filters(subjects, inspectorates, report, date_from, date_to)
         return answer_json(self.assistant.ask(question, filters=filters))
 
-    def api_quote(self, topic: str, subject: str | None = None, report: str | None = None,
-                  k: int = 5, request: gr.Request = None) -> dict:
+    def api_quote(
+        self,
+        topic: str,
+        subject: str | None = None,
+        report: str | None = None,
+        k: int = 5,
+        request: gr.Request = None,
+    ) -> dict:
         """Ranked verbatim quotes with paste-ready citations.
 
         Returns the same JSON object as `inspection-assistant quote --json`.
         """
         self.access.require(request, "reader")
-        quotes = self.assistant.quote(topic, subject=subject or None, report=report or None,
-                                      k=max(1, min(int(k), 20)))
+        quotes = self.assistant.quote(
+            topic, subject=subject or None, report=report or None, k=max(1, min(int(k), 20))
+        )
         return {"topic": topic, "quotes": [quote_json(q) for q in quotes]}
 
     # -- chat -------------------------------------------------------------------------------
-    def answer_stream(self, question: str, history: list[Answer],
-                      filters: Filters) -> Iterator[str | Answer]:
+    def answer_stream(
+        self, question: str, history: list[Answer], filters: Filters
+    ) -> Iterator[str | Answer]:
         """What the assistant produces for one question: text as it is generated, then the Answer.
 
         LLM streaming hook: when ``assistant.llm`` is set and the assistant offers
@@ -433,8 +774,18 @@ class App:
             return
         yield self.assistant.ask(question, history=history or None, filters=filters)
 
-    def _ask(self, message, chat, turns, subjects, inspectorates, report, date_from, date_to,
-             request: gr.Request):
+    def _ask(
+        self,
+        message,
+        chat,
+        turns,
+        subjects,
+        inspectorates,
+        report,
+        date_from,
+        date_to,
+        request: gr.Request,
+    ):
         self.access.require(request, "reader")
         question = " ".join((message or "").split())
         if not question:
@@ -443,17 +794,31 @@ class App:
             return
         filters = make_filters(subjects, inspectorates, report, date_from, date_to)
         turn = len(turns or []) + 1
-        chat = [*(chat or []), {"role": "user", "content": esc_md(question)},
-                {"role": "assistant", "content": "<em>Searching the reports…</em>"}]
+        chat = [
+            *(chat or []),
+            {"role": "user", "content": esc_md(question)},
+            {"role": "assistant", "content": "<em>Searching the reports…</em>"},
+        ]
         yield "", chat, None, False, gr.update()
         streamed, text = False, ""
-        for item in self.answer_stream(question, list(turns or []), filters):
-            if isinstance(item, str):
-                streamed, text = True, text + item
-                chat[-1] = {"role": "assistant", "content": answer_markdown(text, turn, set())}
-                yield gr.update(), chat, None, streamed, gr.update()
-            else:
-                yield gr.update(), chat, item, streamed, gr.update()
+        try:
+            for item in self.answer_stream(question, list(turns or []), filters):
+                if isinstance(item, str):
+                    streamed, text = True, text + item
+                    chat[-1] = {"role": "assistant", "content": answer_markdown(text, turn, set())}
+                    yield gr.update(), chat, None, streamed, gr.update()
+                else:
+                    yield gr.update(), chat, item, streamed, gr.update()
+        except gr.Error:
+            raise
+        except Exception as exc:
+            log.exception("answering failed")
+            chat[-1] = {
+                "role": "assistant",
+                "content": "<em>Sorry: this question could not be answered.</em>",
+            }
+            yield gr.update(), chat, None, False, gr.update()
+            raise gr.Error(f"The question could not be answered ({type(exc).__name__}).") from exc
 
     def _reveal(self, chat, turns, pending: Answer | None, streamed: bool):
         if pending is None:
@@ -467,17 +832,21 @@ class App:
             words = pending.text.split(" ")
             for end in range(REVEAL_WORDS, len(words), REVEAL_WORDS):
                 partial = " ".join(words[:end])
-                chat[-1] = {"role": "assistant",
-                            "content": answer_markdown(partial, turn, numbers)}
+                chat[-1] = {"role": "assistant", "content": answer_markdown(partial, turn, numbers)}
                 yield chat, gr.update(), gr.update(), gr.update(), gr.update()
                 time.sleep(REVEAL_PAUSE_S)
-        chat[-1] = {"role": "assistant", "content": answer_markdown(
-            pending.text, turn, numbers, pending.abstained, pending.notice)}
-        yield (chat, turns, sources_html(turns, self._files()), context_html(pending),
-               gr.update(visible=pending.context.carried))
+        chat[-1] = {"role": "assistant", "content": answer_message(pending, turn)}
+        yield (
+            chat,
+            turns,
+            sources_html(turns, self._files()),
+            context_html(pending),
+            gr.update(visible=pending.context.carried),
+        )
 
-    def _remove_context(self, chat, turns, subjects, inspectorates, report, date_from, date_to,
-                        request: gr.Request):
+    def _remove_context(
+        self, chat, turns, subjects, inspectorates, report, date_from, date_to, request: gr.Request
+    ):
         self.access.require(request, "reader")
         if not turns:
             return chat, turns, gr.update(), context_html(None), gr.update(visible=False)
@@ -486,15 +855,20 @@ class App:
         answer = self.assistant.ask(last.question, history=None, filters=filters)
         turns = [answer]  # earlier turns no longer steer follow-ups
         chat = list(chat or [])
-        content = answer_markdown(answer.text, 1, {c.n for c in answer.citations},
-                                  answer.abstained, answer.notice)
-        content = "<em>Asked again without the earlier context:</em><br>" + content
+        content = "<em>Asked again without the earlier context:</em><br>" + answer_message(
+            answer, 1
+        )
         if chat and chat[-1].get("role") == "assistant":
             chat[-1] = {"role": "assistant", "content": content}
         else:
             chat.append({"role": "assistant", "content": content})
-        return (chat, turns, sources_html(turns, self._files()), context_html(answer),
-                gr.update(visible=answer.context.carried))
+        return (
+            chat,
+            turns,
+            sources_html(turns, self._files()),
+            context_html(answer),
+            gr.update(visible=answer.context.carried),
+        )
 
     @staticmethod
     def _new_chat():
@@ -507,8 +881,9 @@ class App:
         if not topic:
             gr.Warning("Type a topic first.")
             return gr.update()
-        quotes = self.assistant.quote(topic, subject=subject or None, report=report or None,
-                                      k=int(k or 5))
+        quotes = self.assistant.quote(
+            topic, subject=subject or None, report=report or None, k=int(k or 5)
+        )
         return quotes_html(topic, quotes, self._files())
 
     # -- admin ------------------------------------------------------------------------------
@@ -525,8 +900,9 @@ class App:
             def tick(p) -> None:
                 progress((p.files_done, p.files_total), desc=f"Indexing {p.current}", unit="files")
 
-            ingestor = Ingestor(self.assistant.index, self.assistant.embedder,
-                                self.assistant.settings)
+            ingestor = Ingestor(
+                self.assistant.index, self.assistant.embedder, self.assistant.settings
+            )
             progress(0, desc="Scanning the reports folder")
             return ingestor.run([self.reports_dir], prune=prune, progress=tick)
         finally:
@@ -536,22 +912,31 @@ class App:
     def _summary_html(summary, saved_lines: list[str], rejected: list[str]) -> str:
         parts = ['<div class="ia-log">']
         if saved_lines:
-            parts.append("<p>Saved:</p><ul>" + "".join(f"<li>{esc(s)}</li>" for s in saved_lines)
-                         + "</ul>")
+            parts.append(
+                "<p>Saved:</p><ul>" + "".join(f"<li>{esc(s)}</li>" for s in saved_lines) + "</ul>"
+            )
         if rejected:
-            parts.append('<p class="ia-bad">Not saved:</p><ul>'
-                         + "".join(f'<li class="ia-bad">{esc(s)}</li>' for s in rejected)
-                         + "</ul>")
+            parts.append(
+                '<p class="ia-bad">Not saved:</p><ul>'
+                + "".join(f'<li class="ia-bad">{esc(s)}</li>' for s in rejected)
+                + "</ul>"
+            )
         if summary is not None:
             parts.append(
                 f"<p>Index updated: {summary.added} added, {summary.updated} updated, "
                 f"{summary.unchanged} unchanged, {summary.removed} removed, "
                 f"{len(summary.failed)} failed ({summary.pages} pages, {summary.chunks} chunks, "
-                f"{summary.seconds:.1f} s).</p>")
+                f"{summary.seconds:.1f} s).</p>"
+            )
             if summary.failed:
-                parts.append('<ul>' + "".join(
-                    f'<li class="ia-bad">{esc(f["path"])}: {esc(f["reason"])}</li>'
-                    for f in summary.failed) + "</ul>")
+                parts.append(
+                    "<ul>"
+                    + "".join(
+                        f'<li class="ia-bad">{esc(f["path"])}: {esc(f["reason"])}</li>'
+                        for f in summary.failed
+                    )
+                    + "</ul>"
+                )
         parts.append("</div>")
         return "".join(parts)
 
@@ -568,8 +953,13 @@ class App:
             except UploadRejectedError as exc:
                 rejected.append(f"{path.name}: {exc}")
                 continue
-            note = (" (already in the reports folder)" if s.already_present
-                    else f" (saved as {s.name}: that name was taken)" if s.renamed else "")
+            note = (
+                " (already in the reports folder)"
+                if s.already_present
+                else f" (saved as {s.name}: that name was taken)"
+                if s.renamed
+                else ""
+            )
             saved.append(f"{path.name} → {s.name} [{s.kind}]{note}")
         summary = self._run_ingest(progress) if saved else None
         return (self._summary_html(summary, saved, rejected), *self._refresh_outputs())
@@ -584,22 +974,29 @@ class App:
         role = self.access.role(request)
         if self.access.users is not None:
             who = getattr(request, "username", None) or "?"
-            note = (f'<span class="ia-note">Signed in as {esc(who)} ({esc(role or "no role")}) · '
-                    f'<a href="logout">Sign out</a></span>')
+            note = (
+                f'<span class="ia-note">Signed in as {esc(who)} ({esc(role or "no role")}) · '
+                f'<a href="logout">Sign out</a></span>'
+            )
         elif self.access.admin_without_auth:
-            note = ('<span class="ia-note">No login: this app only answers on this computer '
-                    "(loopback).</span>")
+            note = (
+                '<span class="ia-note">No login: this app only answers on this computer '
+                "(loopback).</span>"
+            )
         else:
-            note = ('<span class="ia-note ia-warn">No login and reachable from the network: '
-                    "uploads and re-indexing are switched off.</span>")
-        return (f'<div class="ia-banner"><div><h1>{TITLE}</h1><div class="ia-sub">Cited answers '
-                "and quotes from published inspection reports (Ofsted, HMIC).</div></div>"
-                f"{note}</div>")
+            note = (
+                '<span class="ia-note ia-warn">No login and reachable from the network: '
+                "uploads and re-indexing are switched off.</span>"
+            )
+        return (
+            f'<div class="ia-banner"><div><h1>{TITLE}</h1><div class="ia-sub">Cited answers '
+            "and quotes from published inspection reports (Ofsted, HMIC).</div></div>"
+            f"{note}</div>"
+        )
 
     def _on_load(self, request: gr.Request):
         role = self.access.role(request)
-        return (self._banner(request), gr.update(visible=role == "admin"),
-                *self._refresh_outputs())
+        return (self._banner(request), gr.update(visible=role == "admin"), *self._refresh_outputs())
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> gr.Blocks:
@@ -609,57 +1006,103 @@ class App:
             pending = gr.State(None)
             streamed = gr.State(False)
             with gr.Tabs():
-                with gr.Tab("Chat", id="chat", elem_id="ia-tab-chat"), \
-                        gr.Row(equal_height=False):
-                        with gr.Column(scale=3, min_width=360):
-                            with gr.Row(equal_height=True):
-                                context = gr.HTML(context_html(None), elem_id="ia-context")
-                                remove_ctx = gr.Button("Remove context", size="sm",
-                                                       visible=False, scale=0,
-                                                       elem_id="ia-remove-context")
-                            chatbot = gr.Chatbot(
-                                label="Conversation", elem_id="ia-chat", height=520,
-                                render_markdown=True, sanitize_html=True, allow_tags=False,
-                                latex_delimiters=[], buttons=["copy"], feedback_options=None,
-                                allow_file_downloads=False,
-                                placeholder="Ask about the indexed inspection reports, e.g. "
-                                            "“How well are care leavers supported in Norfolk?”")
+                with gr.Tab("Chat", id="chat", elem_id="ia-tab-chat"), gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=360):
+                        with gr.Row(equal_height=False):
+                            context = gr.HTML(context_html(None), elem_id="ia-context")
+                            remove_ctx = gr.Button(
+                                "Remove context",
+                                size="sm",
+                                visible=False,
+                                scale=0,
+                                min_width=140,
+                                elem_id="ia-remove-context",
+                            )
+                        chatbot = gr.Chatbot(
+                            label="Conversation",
+                            elem_id="ia-chat",
+                            height=520,
+                            render_markdown=True,
+                            sanitize_html=True,
+                            allow_tags=False,
+                            latex_delimiters=[],
+                            buttons=["copy"],
+                            feedback_options=None,
+                            allow_file_downloads=False,
+                            placeholder="Ask about the indexed inspection reports, e.g. "
+                            "“How well are care leavers supported in Norfolk?”",
+                        )
+                        with gr.Row():
+                            question = gr.Textbox(
+                                show_label=False,
+                                scale=6,
+                                elem_id="ia-question",
+                                placeholder="Ask a question about the reports…",
+                                max_length=1000,
+                                autofocus=True,
+                                submit_btn=False,
+                            )
+                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ia-send")
+                            new_chat = gr.Button("New chat", scale=1, elem_id="ia-new-chat")
+                        with gr.Accordion("Filters", open=False, elem_id="ia-filters"):
                             with gr.Row():
-                                question = gr.Textbox(
-                                    show_label=False, scale=6, elem_id="ia-question",
-                                    placeholder="Ask a question about the reports…",
-                                    max_length=1000, autofocus=True, submit_btn=False)
-                                send = gr.Button("Ask", variant="primary", scale=1,
-                                                 elem_id="ia-send")
-                                new_chat = gr.Button("New chat", scale=1, elem_id="ia-new-chat")
-                            with gr.Accordion("Filters", open=False, elem_id="ia-filters"):
-                                with gr.Row():
-                                    subjects = gr.Dropdown(
-                                        label="Local authority or police force", choices=[],
-                                        multiselect=True, filterable=True, elem_id="ia-subjects")
-                                    inspectorates = gr.Dropdown(
-                                        label="Inspectorate", choices=[], multiselect=True,
-                                        elem_id="ia-inspectorates")
-                                with gr.Row():
-                                    date_from = gr.DateTime(label="From", include_time=False,
-                                                            type="string", elem_id="ia-from")
-                                    date_to = gr.DateTime(label="To", include_time=False,
-                                                          type="string", elem_id="ia-to")
-                                report = gr.Dropdown(label="Single report", choices=[],
-                                                     value=None, filterable=True,
-                                                     elem_id="ia-report")
-                                clear = gr.Button("Clear filters", size="sm")
-                        with gr.Column(scale=2, min_width=320):
-                            sources = gr.HTML(EMPTY_SOURCES, elem_id="ia-sources")
+                                subjects = gr.Dropdown(
+                                    label="Local authority or police force",
+                                    choices=[],
+                                    multiselect=True,
+                                    filterable=True,
+                                    elem_id="ia-subjects",
+                                )
+                                inspectorates = gr.Dropdown(
+                                    label="Inspectorate",
+                                    choices=[],
+                                    multiselect=True,
+                                    elem_id="ia-inspectorates",
+                                )
+                            with gr.Row():
+                                date_from = gr.DateTime(
+                                    label="From",
+                                    include_time=False,
+                                    type="string",
+                                    elem_id="ia-from",
+                                )
+                                date_to = gr.DateTime(
+                                    label="To", include_time=False, type="string", elem_id="ia-to"
+                                )
+                            report = gr.Dropdown(
+                                label="Single report",
+                                choices=[],
+                                value=None,
+                                filterable=True,
+                                elem_id="ia-report",
+                            )
+                            clear = gr.Button("Clear filters", size="sm")
+                    with gr.Column(scale=2, min_width=320):
+                        sources = gr.HTML(EMPTY_SOURCES, elem_id="ia-sources")
                 with gr.Tab("Quotes", id="quotes", elem_id="ia-tab-quotes"):
                     with gr.Row():
-                        topic = gr.Textbox(label="Topic", scale=3, elem_id="ia-topic",
-                                           placeholder="e.g. care leavers' accommodation")
-                        q_subject = gr.Dropdown(label="Local authority or police force",
-                                                choices=[], value=None, filterable=True,
-                                                scale=2, elem_id="ia-q-subject")
-                        q_report = gr.Dropdown(label="Report", choices=[], value=None,
-                                               filterable=True, scale=2, elem_id="ia-q-report")
+                        topic = gr.Textbox(
+                            label="Topic",
+                            scale=3,
+                            elem_id="ia-topic",
+                            placeholder="e.g. care leavers' accommodation",
+                        )
+                        q_subject = gr.Dropdown(
+                            label="Local authority or police force",
+                            choices=[],
+                            value=None,
+                            filterable=True,
+                            scale=2,
+                            elem_id="ia-q-subject",
+                        )
+                        q_report = gr.Dropdown(
+                            label="Report",
+                            choices=[],
+                            value=None,
+                            filterable=True,
+                            scale=2,
+                            elem_id="ia-q-report",
+                        )
                         q_k = gr.Slider(1, 10, value=5, step=1, label="How many", scale=1)
                     find = gr.Button("Find quotes", variant="primary", elem_id="ia-find-quotes")
                     quotes = gr.HTML(elem_id="ia-quotes")
@@ -668,60 +1111,137 @@ class App:
                         catalogue_summary = gr.Markdown(elem_id="ia-catalogue-summary")
                         refresh = gr.Button("Refresh", size="sm", scale=0)
                     catalogue = gr.Dataframe(
-                        headers=REPORT_COLUMNS, value=[], interactive=False, wrap=True,
-                        show_search="search", elem_id="ia-reports", max_height=640,
-                        datatype=["str"] * 6 + ["number", "number"] + ["str"] * 3)
+                        headers=REPORT_COLUMNS,
+                        value=[],
+                        interactive=False,
+                        wrap=True,
+                        show_search="search",
+                        elem_id="ia-reports",
+                        max_height=640,
+                        datatype=REPORT_DATATYPES,
+                    )
+                with gr.Tab("Timeline", id="timeline", elem_id="ia-tab-timeline"):
+                    t_subject = gr.Dropdown(
+                        label="Local authority or police force",
+                        choices=[],
+                        value=None,
+                        filterable=True,
+                        elem_id="ia-t-subject",
+                    )
+                    timeline_out = gr.HTML(EMPTY_TIMELINE, elem_id="ia-timeline")
                 with gr.Tab("Admin", id="admin", visible=False, elem_id="ia-tab-admin") as admin:
-                    gr.Markdown("Add reports (PDF, HTML, text, Markdown or Word). Files are "
-                                "checked, saved into the reports folder and indexed; the chat "
-                                "keeps answering meanwhile.")
-                    upload_files = gr.File(label="Reports to upload", file_count="multiple",
-                                           type="filepath", elem_id="ia-upload")
+                    gr.Markdown(
+                        "Add reports (PDF, HTML, text, Markdown or Word). Files are "
+                        "checked, saved into the reports folder and indexed; the chat "
+                        "keeps answering meanwhile."
+                    )
+                    upload_files = gr.File(
+                        label="Reports to upload",
+                        file_count="multiple",
+                        type="filepath",
+                        elem_id="ia-upload",
+                    )
                     with gr.Row():
-                        upload_btn = gr.Button("Upload and index", variant="primary",
-                                               elem_id="ia-upload-btn")
+                        upload_btn = gr.Button(
+                            "Upload and index", variant="primary", elem_id="ia-upload-btn"
+                        )
                         rescan_btn = gr.Button("Rescan reports folder", elem_id="ia-rescan")
-                        prune = gr.Checkbox(label="Also remove reports whose files are gone",
-                                            value=False)
+                        prune = gr.Checkbox(
+                            label="Also remove reports whose files are gone", value=False
+                        )
                     admin_log = gr.HTML(elem_id="ia-admin-log")
 
             filter_inputs = [subjects, inspectorates, report, date_from, date_to]
-            refresh_outputs = [subjects, inspectorates, report, q_subject, q_report,
-                               catalogue_summary, catalogue]
+            refresh_outputs = [
+                subjects,
+                inspectorates,
+                report,
+                q_subject,
+                q_report,
+                catalogue_summary,
+                catalogue,
+                t_subject,
+            ]
             limit = {"concurrency_id": ANSWERS, "concurrency_limit": self.answer_concurrency}
 
             for trigger in (question.submit, send.click):
-                trigger(self._ask, [question, chatbot, turns, *filter_inputs],
-                        [question, chatbot, pending, streamed, sources],
-                        api_visibility="private", show_progress="hidden", **limit,
-                        ).then(self._reveal, [chatbot, turns, pending, streamed],
-                               [chatbot, turns, sources, context, remove_ctx],
-                               api_visibility="private", show_progress="hidden",
-                               concurrency_limit=None)
-            remove_ctx.click(self._remove_context, [chatbot, turns, *filter_inputs],
-                             [chatbot, turns, sources, context, remove_ctx],
-                             api_visibility="private", **limit)
-            new_chat.click(self._new_chat, None,
-                           [chatbot, turns, sources, context, remove_ctx, question],
-                           api_visibility="private", queue=False)
-            chatbot.clear(lambda: self._new_chat()[1:5], None,
-                          [turns, sources, context, remove_ctx], api_visibility="private",
-                          queue=False)
-            clear.click(lambda: ([], [], None, None, None), None, filter_inputs,
-                        api_visibility="private", queue=False)
-            find.click(self._quotes, [topic, q_subject, q_report, q_k], quotes,
-                       api_visibility="private", **limit)
-            topic.submit(self._quotes, [topic, q_subject, q_report, q_k], quotes,
-                         api_visibility="private", **limit)
-            refresh.click(self._refresh_outputs, None, refresh_outputs,
-                          api_visibility="private")
+                trigger(
+                    self._ask,
+                    [question, chatbot, turns, *filter_inputs],
+                    [question, chatbot, pending, streamed, sources],
+                    api_visibility="private",
+                    show_progress="hidden",
+                    **limit,
+                ).then(
+                    self._reveal,
+                    [chatbot, turns, pending, streamed],
+                    [chatbot, turns, sources, context, remove_ctx],
+                    api_visibility="private",
+                    show_progress="hidden",
+                    concurrency_limit=None,
+                )
+            remove_ctx.click(
+                self._remove_context,
+                [chatbot, turns, *filter_inputs],
+                [chatbot, turns, sources, context, remove_ctx],
+                api_visibility="private",
+                **limit,
+            )
+            new_chat.click(
+                self._new_chat,
+                None,
+                [chatbot, turns, sources, context, remove_ctx, question],
+                api_visibility="private",
+                queue=False,
+            )
+            chatbot.clear(
+                lambda: self._new_chat()[1:5],
+                None,
+                [turns, sources, context, remove_ctx],
+                api_visibility="private",
+                queue=False,
+            )
+            clear.click(
+                lambda: ([], [], None, None, None),
+                None,
+                filter_inputs,
+                api_visibility="private",
+                queue=False,
+            )
+            find.click(
+                self._quotes,
+                [topic, q_subject, q_report, q_k],
+                quotes,
+                api_visibility="private",
+                **limit,
+            )
+            topic.submit(
+                self._quotes,
+                [topic, q_subject, q_report, q_k],
+                quotes,
+                api_visibility="private",
+                **limit,
+            )
+            t_subject.change(self._timeline, [t_subject], timeline_out, api_visibility="private")
+            refresh.click(self._refresh_outputs, None, refresh_outputs, api_visibility="private")
             admin_limit = {"concurrency_id": "admin", "concurrency_limit": 1}
-            upload_btn.click(self._upload, [upload_files], [admin_log, *refresh_outputs],
-                             api_visibility="private", **admin_limit)
-            rescan_btn.click(self._rescan, [prune], [admin_log, *refresh_outputs],
-                             api_visibility="private", **admin_limit)
-            demo.load(self._on_load, None, [banner, admin, *refresh_outputs],
-                      api_visibility="private")
+            upload_btn.click(
+                self._upload,
+                [upload_files],
+                [admin_log, *refresh_outputs],
+                api_visibility="private",
+                **admin_limit,
+            )
+            rescan_btn.click(
+                self._rescan,
+                [prune],
+                [admin_log, *refresh_outputs],
+                api_visibility="private",
+                **admin_limit,
+            )
+            demo.load(
+                self._on_load, None, [banner, admin, *refresh_outputs], api_visibility="private"
+            )
 
             gr.api(self.api_ask, api_name="ask", **limit)
             gr.api(self.api_quote, api_name="quote", **limit)
@@ -733,13 +1253,20 @@ class App:
 def _signed_in_user(gradio_app, request: fastapi.Request) -> str | None:
     """The Gradio login of a request (the same cookie check as Gradio's own routes)."""
     cid = gradio_app.cookie_id
-    token = (request.cookies.get(f"access-token-{cid}")
-             or request.cookies.get(f"access-token-unsecure-{cid}"))
+    token = request.cookies.get(f"access-token-{cid}") or request.cookies.get(
+        f"access-token-unsecure-{cid}"
+    )
     return gradio_app.tokens.get(token) if token else None
 
 
-def create_app(assistant: Assistant, reports_dir: Path, users: UserStore | None = None, *,
-               admin_without_auth: bool = True, answer_concurrency: int = 2) -> fastapi.FastAPI:
+def create_app(
+    assistant: Assistant,
+    reports_dir: Path,
+    users: UserStore | None = None,
+    *,
+    admin_without_auth: bool = True,
+    answer_concurrency: int = 2,
+) -> fastapi.FastAPI:
     """The web app: Gradio at ``/`` and the report files at ``/report-file/<report_id>``.
 
     Args:
@@ -765,31 +1292,42 @@ def create_app(assistant: Assistant, reports_dir: Path, users: UserStore | None 
             kind = sniff(path.read_bytes(), path.name)
         except (OSError, IngestError):
             return PlainTextResponse("This file cannot be shown.", status_code=404)
-        headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=300",
-                   "Referrer-Policy": "no-referrer"}
+        headers = {
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, max-age=300",
+            "Referrer-Policy": "no-referrer",
+        }
         disposition = "inline"
         if kind == "pdf":
             media = "application/pdf"
         elif kind == "docx":
-            media = ("application/vnd.openxmlformats-officedocument."
-                     "wordprocessingml.document")
+            media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             disposition = "attachment"
         else:  # HTML, Markdown and text are shown as plain text, never run as a page
             media = "text/plain; charset=utf-8"
             headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        headers["Content-Disposition"] = (f"{disposition}; filename*=UTF-8''"
-                                          f"{url_quote(path.name)}")
+        headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{url_quote(path.name)}"
         return FileResponse(path, media_type=media, headers=headers)
 
     gr.mount_gradio_app(
-        app, ui.blocks, path="/",
+        app,
+        ui.blocks,
+        path="/",
         auth=users.verify if users is not None else None,
         auth_message="Sign in with the account your administrator gave you."
-        if users is not None else None,
-        footer_links=["api"], run_history=False, show_error=True,
-        max_file_size=assistant.settings.max_file_bytes, enable_monitoring=False,
-        ssr_mode=False, pwa=False, mcp_server=False, theme=THEME,
-        css_paths=[STATIC / "app.css"], js=(STATIC / "app.js").read_text(encoding="utf-8"),
+        if users is not None
+        else None,
+        footer_links=["api"],
+        run_history=False,
+        show_error=True,
+        max_file_size=assistant.settings.max_file_bytes,
+        enable_monitoring=False,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        theme=THEME,
+        css_paths=[STATIC / "app.css"],
+        js=(STATIC / "app.js").read_text(encoding="utf-8"),
     )
     app.state.gradio = next(r.app for r in app.routes if isinstance(r, Mount))
     return app
@@ -809,13 +1347,21 @@ class RunningServer:
         self.thread.join(timeout)
 
 
-def start(app: fastapi.FastAPI, host: str = "127.0.0.1", port: int = 7860,
-          timeout: float = 30.0) -> RunningServer:
+def start(
+    app: fastapi.FastAPI, host: str = "127.0.0.1", port: int = 7860, timeout: float = 30.0
+) -> RunningServer:
     """Serve the app from a background thread; returns once it accepts connections."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
-                            ws="none", timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        ws="none",
+        timeout_graceful_shutdown=1,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="inspection-assistant-ui", daemon=True)
     thread.start()

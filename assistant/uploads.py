@@ -27,8 +27,14 @@ EXTENSIONS = {
     "text": (".txt", ".text"),
 }
 MAX_NAME_CHARS = 120
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-             *(f"lpt{i}" for i in range(10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 _UNSAFE = re.compile(r"[^\w .,()&'+-]", re.UNICODE)
 
 
@@ -92,8 +98,9 @@ def _candidates(name: str):
         yield f"{stem} ({i}){ext}"
 
 
-def save_upload(source: Path | bytes, original_name: str, reports_dir: Path,
-                max_bytes: int) -> SavedUpload:
+def save_upload(
+    source: Path | bytes, original_name: str, reports_dir: Path, max_bytes: int
+) -> SavedUpload:
     """Check an upload and save it into the reports folder.
 
     Args:
@@ -143,15 +150,20 @@ def save_upload(source: Path | bytes, original_name: str, reports_dir: Path,
                 raise UploadRejectedError("unsafe file name")
             if target.exists() or target.is_symlink():
                 if target.is_file() and not target.is_symlink() and _sha(target) == sha:
-                    return SavedUpload(original_name, candidate, target, kind,
-                                       renamed=candidate != wanted, already_present=True)
+                    return SavedUpload(
+                        original_name,
+                        candidate,
+                        target,
+                        kind,
+                        renamed=candidate != wanted,
+                        already_present=True,
+                    )
                 continue
             try:
                 os.link(tmp, target)  # fails if the name was taken meanwhile: no overwrite
             except FileExistsError:
                 continue
-            return SavedUpload(original_name, candidate, target, kind,
-                               renamed=candidate != wanted)
+            return SavedUpload(original_name, candidate, target, kind, renamed=candidate != wanted)
         raise UploadRejectedError(f"no free name for {wanted!r} in the reports folder")
     finally:
         Path(tmp).unlink(missing_ok=True)
@@ -166,5 +178,4 @@ def _sha(path: Path) -> str:
 
 
 def _too_large(size: int, max_bytes: int) -> str:
-    return (f"file too large: {size / 1048576:.1f} MB is over the "
-            f"{max_bytes / 1048576:g} MB limit")
+    return f"file too large: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:g} MB limit"

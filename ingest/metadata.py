@@ -17,6 +17,11 @@ _PUBLISHED = re.compile(r"(?:report\s+)?published\s*:?\s*(.{6,40})", re.I)
 _LEAD = re.compile(
     r"(?i:lead|reporting|managing)[ \t]+(?i:inspector)[ \t]*:?[ \t]*([A-Z][A-Za-z'’\-]+(?:[ \t]+[A-Z][A-Za-z'’\-]+){0,3})"
 )
+_VISIT_TITLE = re.compile(
+    r"(?:Focused|Monitoring|Joint targeted area inspection) visit to (.+?)\s+"
+    r"(?:local\s+authority\s+)?children[’']s\s+services",
+    re.I,
+)
 _ILACS_TITLE = re.compile(
     r"Inspection of (.+?)\s+(?:local\s+authority\s+)?children[’']s\s+(?:social\s+care\s+)?services",
     re.I,
@@ -115,7 +120,7 @@ def extract_metadata(
         md.title = re.sub(r"\s+", " ", md.title).strip()
 
     # Subject: the authority or force the report is about.
-    m = _ILACS_TITLE.search(head)
+    m = _VISIT_TITLE.search(head) or _ILACS_TITLE.search(head)
     if m:
         md.subject = canonical_subject(m.group(1))
     if not md.subject and cover:

@@ -312,10 +312,11 @@ The force has since appointed more specialist detectives to investigate abuse.
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The real model, loaded once."""
+    """The real model (the configured backend), loaded once."""
     from vectorstore.embedder import make_embedder
 
-    return make_embedder()
+    s = Settings()
+    return make_embedder(s.embedder, s.embedding_model, s.embedding_batch_size)
 
 
 @pytest.fixture(scope="session")

@@ -470,3 +470,22 @@ def test_real_search_with_filters(fresh):
     police = index.search_keyword("children custody", 5, Filters(subjects=("Essex Police",)))
     assert police and all(h.chunk.subject == "Essex Police" for h in police)
     assert all(h.chunk.inspectorate == "HMIC" for h in police)
+
+
+@pytest.mark.skipif(not __import__("shutil").which("tesseract"), reason="tesseract-ocr missing")
+def test_scanned_pdf_is_read_by_ocr(tmp_path):
+    import pymupdf
+
+    src = pymupdf.open()
+    page = src.new_page()
+    page.insert_text(
+        (72, 100), "Inspectors found that care leavers are well supported.", fontsize=14
+    )
+    scan = pymupdf.open()
+    scan.new_page().insert_image(scan[0].rect, pixmap=page.get_pixmap(dpi=200))
+    scan.save(tmp_path / "scan.pdf")
+    r = parse_file(tmp_path / "scan.pdf", tmp_path)
+    assert [p.text for p in r.paragraphs] == [
+        "Inspectors found that care leavers are well supported."
+    ]
+    assert r.warnings == ["OCR used on pages [1]"]

@@ -30,8 +30,11 @@ def chroma_server(tmp_path_factory):
     exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     port = _free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port",
-                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -57,10 +60,22 @@ def store(request, tmp_path):
 
 
 def _chunk(rid: str, i: int, subject: str, start: date) -> Chunk:
-    return Chunk(id=f"{rid}:{i:04d}", report_id=rid, source=f"{rid}.pdf", ordinal=i,
-                 text=f"text {rid} {i}", embed_text=f"text {rid} {i}", page_start=1, page_end=1,
-                 pdf_page_start=1, pdf_page_end=1, subject=subject, inspectorate="Ofsted",
-                 inspection_start=start, inspection_end=start)
+    return Chunk(
+        id=f"{rid}:{i:04d}",
+        report_id=rid,
+        source=f"{rid}.pdf",
+        ordinal=i,
+        text=f"text {rid} {i}",
+        embed_text=f"text {rid} {i}",
+        page_start=1,
+        page_end=1,
+        pdf_page_start=1,
+        pdf_page_end=1,
+        subject=subject,
+        inspectorate="Ofsted",
+        inspection_start=start,
+        inspection_end=start,
+    )
 
 
 def _vecs(n: int, seed: int) -> np.ndarray:
@@ -106,14 +121,20 @@ def test_whole_assistant_on_a_chroma_server(chroma_server, tmp_path, embedder):
 
     src = tmp_path / "src"
     src.mkdir()
-    (src / "r.txt").write_text("Report on Thetaford\n\nThetaford inspectors found that care "
-                               "leavers have personal advisers who know them well.\n")
-    settings = Settings(index_dir=tmp_path / "idx", store="chroma-server",
-                        chroma_port=chroma_server, collection="whole")
-    index = Index(settings.index_dir, store="chroma-server", port=chroma_server,
-                  collection="whole")
+    (src / "r.txt").write_text(
+        "Report on Thetaford\n\nThetaford inspectors found that care "
+        "leavers have personal advisers who know them well.\n"
+    )
+    settings = Settings(
+        index_dir=tmp_path / "idx",
+        store="chroma-server",
+        chroma_port=chroma_server,
+        collection="whole",
+    )
+    index = Index(settings.index_dir, store="chroma-server", port=chroma_server, collection="whole")
     assert Ingestor(index, embedder, settings).run([src]).added == 1
     assert not (settings.index_dir / "chroma").exists()  # vectors live in the server
     a = Assistant(settings, index=index, embedder=embedder).ask(
-        "Do care leavers in Thetaford have personal advisers?")
+        "Do care leavers in Thetaford have personal advisers?"
+    )
     assert not a.abstained and "personal advisers" in a.citations[0].quote

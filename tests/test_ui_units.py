@@ -2,7 +2,7 @@
 
 The app runs for real (uvicorn on a free loopback port) over a real index built from reports
 generated here; ``gradio_client`` calls its named endpoints. ``test_browser.py`` reuses the same
-index and servers (``ui_env``, ``open_server``, ``auth_server``).
+index and servers through ``get_ui_env`` and ``get_server`` (built once per session).
 """
 
 from __future__ import annotations
@@ -18,8 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from test_catalogue import ILACS_LABELS, RI, ilacs_report
 
 from assistant.settings import Settings
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 # -- generated reports (no corpus text) --------------------------------------------------------
 
@@ -75,6 +81,15 @@ DEVON_PARAGRAPHS = [
 ]
 
 
+# Graded ILACS-style reports (the judgement table of test_catalogue's generator) for the
+# Reports tab's grades and the Timeline tab. Rutland's later report is written first.
+RUTLAND_2018 = {**dict.fromkeys(ILACS_LABELS, RI), "help_and_protection": "Good"}
+RUTLAND_2023 = {**dict.fromkeys(ILACS_LABELS, "Good"), "impact_of_leaders": "Outstanding"}
+RUTLAND_POINTS = ["The timeliness of return home interviews for children who go missing."]
+
+BROKEN_PDF = b"%PDF-1.7\n% a truncated file that no reader can open\n"
+
+
 def _wrap(text: str, width: int = 80) -> list[str]:
     lines, cur = [], ""
     for word in text.split():
@@ -95,8 +110,12 @@ def report_pdf(path: Path, subject: str, dates: str, paragraphs: list[str]) -> P
     page.insert_text((72, 140), f"Inspection of {subject} local authority", fontsize=24)
     page.insert_text((72, 171), "children's services", fontsize=24)
     page.insert_text((72, 210), f"Inspection dates: {dates}", fontsize=12, fontname="hebo")
-    page.insert_text((72, 230), "Lead inspector: Alex Example, His Majesty's Inspector",
-                     fontsize=12, fontname="hebo")
+    page.insert_text(
+        (72, 230),
+        "Lead inspector: Alex Example, His Majesty's Inspector",
+        fontsize=12,
+        fontname="hebo",
+    )
     page = doc.new_page(width=595, height=842)
     page.insert_text((520, 800), "2", fontsize=10)
     y = 110.0
@@ -114,12 +133,15 @@ def report_pdf(path: Path, subject: str, dates: str, paragraphs: list[str]) -> P
 
 
 def write_reports(folder: Path) -> None:
-    """The app's test reports: Norfolk (PDF), Suffolk (Markdown), Kent (hostile text)."""
+    """The app's test reports: Norfolk (PDF), Suffolk (Markdown), Kent (hostile text), two
+    graded Rutland PDFs, and a broken PDF that fails (the Reports tab lists it with its reason)."""
     folder.mkdir(parents=True, exist_ok=True)
-    report_pdf(folder / "norfolk-2022.pdf", "Norfolk", "7 to 18 November 2022",
-               NORFOLK_PARAGRAPHS)
+    ilacs_report("Rutland", 2023, RUTLAND_2023, RUTLAND_POINTS, folder / "rutland-2023.pdf")
+    ilacs_report("Rutland", 2018, RUTLAND_2018, RUTLAND_POINTS, folder / "rutland-2018.pdf")
+    report_pdf(folder / "norfolk-2022.pdf", "Norfolk", "7 to 18 November 2022", NORFOLK_PARAGRAPHS)
     (folder / "suffolk-2023.md").write_text(SUFFOLK_MD, encoding="utf-8")
     (folder / "kent-hostile.txt").write_text(KENT_HOSTILE_TXT, encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(BROKEN_PDF)
 
 
 # -- one index and two servers per test session ------------------------------------------------
@@ -169,7 +191,7 @@ def get_ui_env(tmp_path_factory, embedder) -> UIEnv:
         settings = Settings(index_dir=root / "index", reports_dir=reports, max_file_mb=2)
         assistant = Assistant(settings, embedder=embedder)
         summary = Ingestor(assistant.index, embedder, settings).run([reports])
-        assert not summary.failed, summary.failed
+        assert [f["path"] for f in summary.failed] == ["broken.pdf"], summary.failed
         users_file = root / "users.json"
         store = UserStore(users_file)
         for role, password in PASSWORDS.items():
@@ -274,8 +296,12 @@ def test_user_store_roles_and_file(tmp_path):
         store.add_user("alice", "another-password", "reader")
     store.add_user("alice", "another-password", "reader", replace=True)
     assert store.verify("alice", "another-password") and store.role("alice") == "reader"
-    for name, password, role in [("", "long-enough", "reader"), ("../x", "long-enough", "reader"),
-                                 ("carol", "short", "reader"), ("carol", "long-enough", "root")]:
+    for name, password, role in [
+        ("", "long-enough", "reader"),
+        ("../x", "long-enough", "reader"),
+        ("carol", "short", "reader"),
+        ("carol", "long-enough", "root"),
+    ]:
         with pytest.raises(AuthError):
             store.add_user(name, password, role)
     # Another process adds a user: the running app sees it.
@@ -294,13 +320,31 @@ def test_cli_users_add(tmp_path, monkeypatch, capsys):
     from assistant.cli import main
 
     f = tmp_path / "u.json"
-    assert main(["users", "add", "erin", "--role", "admin", "--auth", str(f),
-                 "--password", "erin-password"]) == 0
+    assert (
+        main(
+            [
+                "users",
+                "add",
+                "erin",
+                "--role",
+                "admin",
+                "--auth",
+                str(f),
+                "--password",
+                "erin-password",
+            ]
+        )
+        == 0
+    )
     monkeypatch.setattr("sys.stdin", io.StringIO("frank-password\n"))
-    assert main(["users", "add", "frank", "--role", "reader", "--auth", str(f),
-                 "--password-stdin"]) == 0
-    assert main(["users", "add", "frank", "--role", "reader", "--auth", str(f),
-                 "--password", "x"]) == 1
+    assert (
+        main(["users", "add", "frank", "--role", "reader", "--auth", str(f), "--password-stdin"])
+        == 0
+    )
+    assert (
+        main(["users", "add", "frank", "--role", "reader", "--auth", str(f), "--password", "x"])
+        == 1
+    )
     store = UserStore(f)
     assert store.verify("erin", "erin-password") and store.role("erin") == "admin"
     assert store.verify("frank", "frank-password") and store.role("frank") == "reader"
@@ -326,8 +370,9 @@ def test_serve_parser_defaults():
     args = build_parser().parse_args(["serve"])
     assert args.host is None and args.port is None and args.auth is None
     assert not args.allow_remote_without_auth
-    args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "8080",
-                                      "--allow-remote-without-auth"])
+    args = build_parser().parse_args(
+        ["serve", "--host", "0.0.0.0", "--port", "8080", "--allow-remote-without-auth"]
+    )
     assert args.port == 8080 and args.allow_remote_without_auth
 
 
@@ -336,22 +381,25 @@ def test_serve_parser_defaults():
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.mark.parametrize("given, kind, expected", [
-    ("report.pdf", "pdf", "report.pdf"),
-    ("../../etc/passwd", "text", "passwd.txt"),
-    ("..\\..\\windows\\win.ini", "text", "win.ini.txt"),
-    ("/abs/path/Norfolk 2022.PDF", "pdf", "Norfolk 2022.pdf"),
-    (".hidden.pdf", "pdf", "hidden.pdf"),
-    ("...", "pdf", "upload.pdf"),
-    ("", "markdown", "upload.md"),
-    ("notes.md", "markdown", "notes.md"),
-    ("report.txt", "pdf", "report.pdf"),
-    ("evil.exe", "pdf", "evil.exe.pdf"),
-    ("page.htm", "html", "page.htm"),
-    ("a\x00b\x1f<c>|d?.docx", "docx", "ab_c__d_.docx"),
-    ("CON.txt", "text", "CON_.txt"),
-    ("-rf.pdf", "pdf", "rf.pdf"),
-])
+@pytest.mark.parametrize(
+    "given, kind, expected",
+    [
+        ("report.pdf", "pdf", "report.pdf"),
+        ("../../etc/passwd", "text", "passwd.txt"),
+        ("..\\..\\windows\\win.ini", "text", "win.ini.txt"),
+        ("/abs/path/Norfolk 2022.PDF", "pdf", "Norfolk 2022.pdf"),
+        (".hidden.pdf", "pdf", "hidden.pdf"),
+        ("...", "pdf", "upload.pdf"),
+        ("", "markdown", "upload.md"),
+        ("notes.md", "markdown", "notes.md"),
+        ("report.txt", "pdf", "report.pdf"),
+        ("evil.exe", "pdf", "evil.exe.pdf"),
+        ("page.htm", "html", "page.htm"),
+        ("a\x00b\x1f<c>|d?.docx", "docx", "ab_c__d_.docx"),
+        ("CON.txt", "text", "CON_.txt"),
+        ("-rf.pdf", "pdf", "rf.pdf"),
+    ],
+)
 def test_sanitize_name(given, kind, expected):
     from assistant.uploads import sanitize_name
 
@@ -385,12 +433,15 @@ def test_save_upload_never_overwrites(tmp_path):
     assert not [p for p in reports.iterdir() if p.name.startswith(".")]  # no temp files left
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"", "empty"),
-    (b"\x00\x01\x02\x03" * 100, "binary"),
-    (b"PK\x03\x04not a zip", "ZIP"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".doc"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02\x03" * 100, "binary"),
+        (b"PK\x03\x04not a zip", "ZIP"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".doc"),
+    ],
+)
 def test_save_upload_rejects_unsupported(tmp_path, data, reason):
     from assistant.uploads import UploadRejectedError, save_upload
 
@@ -425,12 +476,23 @@ def test_save_upload_sniffs_content_not_name(tmp_path):
 def _citation(**kw):
     from assistant.records import Citation
 
-    base = dict(n=1, chunk_id="r:0", report_id="r", source="kent.txt", title=HOSTILE_IMG,
-                subject="Kent", inspectorate="Ofsted", inspection_date="2 to 13 May 2022",
-                page=1, pdf_page=1, paragraph=None, section=None,
-                quote=f"The panel {HOSTILE_SCRIPT} is clear.",
-                passage=f"Before. The panel {HOSTILE_SCRIPT} is clear. After.",
-                line=f"“The panel {HOSTILE_SCRIPT} is clear.” — Ofsted, Kent, page 1.")
+    base = dict(
+        n=1,
+        chunk_id="r:0",
+        report_id="r",
+        source="kent.txt",
+        title=HOSTILE_IMG,
+        subject="Kent",
+        inspectorate="Ofsted",
+        inspection_date="2 to 13 May 2022",
+        page=1,
+        pdf_page=1,
+        paragraph=None,
+        section=None,
+        quote=f"The panel {HOSTILE_SCRIPT} is clear.",
+        passage=f"Before. The panel {HOSTILE_SCRIPT} is clear. After.",
+        line=f"“The panel {HOSTILE_SCRIPT} is clear.” — Ofsted, Kent, page 1.",
+    )
     base.update(kw)
     return Citation(**base)
 
@@ -446,8 +508,17 @@ def test_answer_markdown_escapes_and_links_markers():
     assert "&#91;7&#93;" in out  # an unknown marker stays text
     assert esc_md("# heading\n- item\n1. one").count("<br>") == 2
     assert not esc_md("# heading").startswith("#")
-    abstained = answer_markdown("The indexed reports don't answer this question.", 1, set(), True)
-    assert "No answer in the reports" in abstained
+
+
+def test_abstention_message_lists_the_closest_matches(ui_env):
+    from assistant.ui import answer_message
+
+    a = ui_env.assistant.ask("What is the price of a return train ticket to Paris?")
+    assert a.abstained and a.passages
+    out = answer_message(a, 2)
+    assert out.startswith('<span class="ia-abstain">No answer in the reports</span>')
+    assert 'href="#ia-near-2-1"' in out and "Closest matches" in out
+    assert "<img" not in out and "<script" not in out
 
 
 def test_sources_html_escapes_report_text_and_highlights():
@@ -462,8 +533,13 @@ def test_sources_html_escapes_report_text_and_highlights():
     assert 'href="report-file/r"' in card
     pdf = citation_card(_citation(pdf_page=4, page=3), "x", {"r": "pdf"}, "[1]")
     assert 'href="report-file/r#page=4"' in pdf and "page 3" in pdf
-    html_ = sources_html([Answer("q1", "a [1]", False, citations=[c]),
-                          Answer("q2 <b>", "b [1]", False, citations=[c])], {})
+    html_ = sources_html(
+        [
+            Answer("q1", "a [1]", False, citations=[c]),
+            Answer("q2 <b>", "b [1]", False, citations=[c]),
+        ],
+        {},
+    )
     assert html_.index("ia-src-2-1") < html_.index("ia-src-1-1")  # newest first
     assert "<details" in html_ and "q2 &lt;b&gt;" in html_
 
@@ -502,12 +578,116 @@ def test_report_file_only_serves_indexed_files_inside_the_folder(ui_env, tmp_pat
     from assistant.ui import report_file
 
     rid = report_id(ui_env, "norfolk-2022.pdf")
-    assert report_file(ui_env.assistant, ui_env.reports_dir, rid) == \
-        (ui_env.reports_dir / "norfolk-2022.pdf").resolve()
+    assert (
+        report_file(ui_env.assistant, ui_env.reports_dir, rid)
+        == (ui_env.reports_dir / "norfolk-2022.pdf").resolve()
+    )
     assert report_file(ui_env.assistant, ui_env.reports_dir, "../../etc/passwd") is None
     assert report_file(ui_env.assistant, ui_env.reports_dir, "0" * 16) is None
     # Same index, another folder: the file is not there, nothing is served.
     assert report_file(ui_env.assistant, tmp_path, rid) is None
+
+
+def test_catalogue_lists_reports_and_failed_files(ui_env):
+    from assistant.ui import REPORT_COLUMNS, App
+
+    summary, rows = App(ui_env.assistant, ui_env.reports_dir)._catalogue()
+    by_file = {
+        r[REPORT_COLUMNS.index("File")]: dict(zip(REPORT_COLUMNS, r, strict=True)) for r in rows
+    }
+    assert by_file["broken.pdf"]["Status"] == "failed" and by_file["broken.pdf"]["Reason"]
+    norfolk = by_file["norfolk-2022.pdf"]
+    assert norfolk["Subject"] == "Norfolk" and norfolk["Inspected from"] == "2022-11-07"
+    assert norfolk["Pages"] == 2 and norfolk["Chunks"] >= 1 and norfolk["Status"] == "indexed"
+    assert "file(s) failed" in summary
+
+
+def test_reports_table_shows_the_grades(ui_env):
+    from assistant.ui import REPORT_COLUMNS, App
+
+    _, rows = App(ui_env.assistant, ui_env.reports_dir)._catalogue()
+    by_file = {
+        r[REPORT_COLUMNS.index("File")]: dict(zip(REPORT_COLUMNS, r, strict=True)) for r in rows
+    }
+    new, old = by_file["rutland-2023.pdf"], by_file["rutland-2018.pdf"]
+    assert new["Overall"] == "Good" and old["Overall"] == "Requires improvement"
+    assert new["Grades"].startswith("Overall: Good · ")
+    assert "Leaders: Outstanding" in new["Grades"] and "Care leavers: Good" in new["Grades"]
+    assert old["Grades"].startswith("Overall: Requires improvement · ")
+    assert "Help and protection: Good" in old["Grades"]
+    # A report grading one judgement only, and reports or files with no grade.
+    suffolk = by_file["suffolk-2023.md"]
+    assert suffolk["Overall"] == "" and suffolk["Grades"] == "Care leavers: Requires improvement"
+    assert by_file["norfolk-2022.pdf"]["Grades"] == by_file["broken.pdf"]["Grades"] == ""
+
+
+def test_timeline_lists_the_overall_grades_in_date_order(ui_env):
+    from assistant.ui import App
+
+    out = App(ui_env.assistant, ui_env.reports_dir)._timeline("Rutland")
+    assert out.count("<svg") == 1 and out.count("<circle") == 2 and "<polyline" in out
+    points = re.findall(r'data-date="([\d-]+)" data-grade="(\w+)"', out)
+    assert points == [("2018-03-17", "requires_improvement"), ("2023-03-17", "good")]
+    table = out[out.index("<table") :]
+    grades = re.findall(r'<td class="ia-tl-grade">([^<]+)</td>', table)
+    assert grades == ["Requires improvement", "Good"]
+    assert table.index("2018-03-17") < table.index("2023-03-17")
+    # The verbatim words stating the grade, with their page, and a link to the report.
+    assert "“Overall effectiveness" in table and "(page 1)" in table
+    assert 'href="report-file/' in table
+    # y axis: Inadequate (bottom) < Requires improvement < Good < Outstanding (top).
+    ys = {
+        label: float(y)
+        for y, label in re.findall(
+            r'class="ia-tl-ylabel" x="[\d.]+" y="([\d.]+)"[^>]*>([^<]+)<', out
+        )
+    }
+    assert ys["Inadequate"] > ys["Requires improvement"] > ys["Good"] > ys["Outstanding"]
+    assert "states an overall grade" in App(ui_env.assistant, ui_env.reports_dir)._timeline(
+        "Norfolk"
+    )
+
+
+def test_timeline_markup_escapes_report_text():
+    from assistant.ui import timeline_html
+
+    hostile = {
+        "date": "2021-05-01",
+        "grade": f"Good {HOSTILE_IMG}",
+        "grade_key": "good",
+        "judgement": HOSTILE_SCRIPT,
+        "page": 3,
+        "quote": f"Overall effectiveness {HOSTILE_SCRIPT} good",
+        "source": "x.pdf",
+        "report_id": "r",
+        "title": HOSTILE_IMG,
+    }
+    odd = {**hostile, "date": "2019-01-01", "grade_key": '"><img src=x onerror=alert(1)>'}
+    out = timeline_html(f"Kent {HOSTILE_IMG}", [odd, hostile], {"r": "pdf"})
+    assert (
+        "<script" not in out
+        and "<img" not in out
+        and "onerror=alert" not in out.replace("&quot;", "").replace("&gt;", "")
+    )
+    assert "&lt;script&gt;" in out and "&lt;img" in out
+    assert out.count("<circle") == 1  # an unknown grade is listed, never charted or a class
+    assert "(page 3)" in out and 'href="report-file/r"' in out
+
+
+def test_catalogue_abstention_lists_no_closest_matches(ui_env):
+    from dataclasses import replace
+
+    from assistant.records import Answer
+    from assistant.ui import answer_message, sources_html
+
+    a = ui_env.assistant.ask("What is the price of a return train ticket to Paris?")
+    assert a.abstained and a.passages
+    cat = replace(a, mode="catalogue")
+    for ans in (cat, Answer("Is Kent graded?", "No report states it.", True)):
+        out = answer_message(ans, 1)
+        assert out.startswith('<span class="ia-abstain">')
+        assert "Closest" not in out and "closest" not in out and "Sources" not in out
+        assert "Closest matches" not in sources_html([ans], {})
 
 
 # -- the API over HTTP ---------------------------------------------------------------------------
@@ -545,7 +725,7 @@ def test_api_ask_filters_change_the_answer(open_server):
     assert {c["subject"] for c in norfolk["citations"]} == {"Norfolk"}
     assert {c["subject"] for c in suffolk["citations"]} == {"Suffolk"}
     assert norfolk["answer"] != suffolk["answer"]
-    assert {c["subject"] for c in dated["citations"]} <= {"Suffolk"}
+    assert not {"Norfolk", "Kent"} & {c["subject"] for c in dated["citations"]}  # 2022 reports
 
 
 def test_api_quote_returns_the_cli_json(open_server, ui_env):
@@ -553,9 +733,13 @@ def test_api_quote_returns_the_cli_json(open_server, ui_env):
 
     with api_client(open_server.url) as client:
         got = client.predict("care leavers housing", "Suffolk", None, 3, api_name="/quote")
-    want = {"topic": "care leavers housing",
-            "quotes": [quote_json(q) for q in ui_env.assistant.quote(
-                "care leavers housing", subject="Suffolk", k=3)]}
+    want = {
+        "topic": "care leavers housing",
+        "quotes": [
+            quote_json(q)
+            for q in ui_env.assistant.quote("care leavers housing", subject="Suffolk", k=3)
+        ],
+    }
     assert got == json.loads(json.dumps(want))
     assert got["quotes"] and all(q["subject"] == "Suffolk" for q in got["quotes"])
 
@@ -589,9 +773,11 @@ def test_login_required_with_auth(auth_server, ui_env):
 def test_concurrent_api_users_all_get_answers(open_server):
     from concurrent.futures import ThreadPoolExecutor
 
-    questions = ["How are care leavers supported in Suffolk?",
-                 "What does the fostering panel in Kent do?",
-                 "How do social workers in Norfolk work with children?"] * 2
+    questions = [
+        "How are care leavers supported in Suffolk?",
+        "What does the fostering panel in Kent do?",
+        "How do social workers in Norfolk work with children?",
+    ] * 2
 
     def one(q: str) -> dict:
         with api_client(open_server.url) as client:
@@ -601,6 +787,53 @@ def test_concurrent_api_users_all_get_answers(open_server):
         answers = list(pool.map(one, questions))
     assert all(a["question"] == q for a, q in zip(answers, questions, strict=True))
     assert all(a["answer"] for a in answers)
+
+
+def test_chat_keeps_answering_while_reindexing(open_server, ui_env):
+    """An admin re-index paused half-way: questions are answered, the new report is not seen
+    until it is complete, then it is."""
+    import threading
+
+    from assistant.ui import App
+
+    essex = ui_env.reports_dir / "essex-2021.md"
+    essex.write_text(
+        "# Inspection of Essex local authority children's services\n\nOfsted\n\n"
+        "Inspection dates: 1 to 12 March 2021\n\n"
+        "1. The Essex coastal respite houses give disabled children short breaks by the sea "
+        "every school holiday.\n",
+        encoding="utf-8",
+    )
+    paused, resume = threading.Event(), threading.Event()
+
+    def progress(*args, **kwargs):
+        if args and isinstance(args[0], tuple) and args[0][0] >= 1:
+            paused.set()
+            resume.wait(60)
+
+    app = App(ui_env.assistant, ui_env.reports_dir)
+    result: dict = {}
+    worker = threading.Thread(target=lambda: result.update(s=app._run_ingest(progress)))
+    worker.start()
+    question = "What are the coastal respite houses for disabled children?"
+    try:
+        assert paused.wait(60)
+        with api_client(open_server.url) as client:
+            during = client.predict(question, api_name="/ask")
+            other = client.predict(
+                "How well are care leavers supported in Suffolk?", api_name="/ask"
+            )
+            assert worker.is_alive()  # the ingest is still running
+            assert not other["abstained"]
+            assert "Essex" not in {c["subject"] for c in during["citations"]}
+            resume.set()
+            worker.join(120)
+            assert result["s"].added == 1
+            after = client.predict(question, api_name="/ask")
+    finally:
+        resume.set()
+        worker.join(120)
+    assert not after["abstained"] and after["citations"][0]["subject"] == "Essex"
 
 
 def test_cli_serve_module_is_registered():

@@ -123,6 +123,140 @@ def _cached_query(embedder: SentenceTransformerEmbedder, text: str) -> np.ndarra
     return vec
 
 
+class OnnxEmbedder:
+    """The same model exported once to ONNX and run in onnxruntime: identical vectors, faster.
+
+    The export (which needs torch) happens on first use and is cached as a file; later runs load
+    only onnxruntime and the tokenizer.
+    """
+
+    def __init__(
+        self,
+        model: str = PACKAGED_MODEL,
+        batch_size: int = 32,
+        cache_dir: Path | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self.name = model
+        self.path = model_path(model)
+        self.batch_size = batch_size
+        self.dim = 384
+        self.max_tokens = 256
+        self.cache_dir = Path(cache_dir or Path.home() / ".cache" / "inspection-assistant" / "onnx")
+        self.threads = threads
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    @property
+    def onnx_file(self) -> Path:
+        """Where the exported model is cached (keyed by the model folder)."""
+        import hashlib
+
+        key = hashlib.sha256(self.path.encode()).hexdigest()[:12]
+        return self.cache_dir / f"{Path(self.path).name}-{key}.onnx"
+
+    def _export(self) -> None:
+        import torch
+        from transformers import AutoModel
+
+        class Pooled(torch.nn.Module):
+            def __init__(self, m) -> None:
+                super().__init__()
+                self.m = m
+
+            def forward(self, ids, mask):
+                out = self.m(input_ids=ids, attention_mask=mask).last_hidden_state
+                m = mask.unsqueeze(-1).to(out.dtype)
+                emb = (out * m).sum(1) / m.sum(1).clamp(min=1e-9)
+                return torch.nn.functional.normalize(emb, dim=-1)
+
+        model = AutoModel.from_pretrained(self.path, local_files_only=True).eval()
+        sample = self.tokenizer[0].encode_batch(["an example", "another example text"])
+        enc = {
+            "input_ids": torch.tensor([e.ids for e in sample]),
+            "attention_mask": torch.tensor([e.attention_mask for e in sample]),
+        }
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.onnx_file.with_suffix(f".{threading.get_ident()}.tmp")
+        torch.onnx.export(
+            Pooled(model),
+            (enc["input_ids"], enc["attention_mask"]),
+            str(tmp),
+            input_names=["ids", "mask"],
+            output_names=["emb"],
+            dynamic_axes={"ids": {0: "b", 1: "s"}, "mask": {0: "b", 1: "s"}, "emb": {0: "b"}},
+            opset_version=17,
+            dynamo=False,
+        )
+        tmp.replace(self.onnx_file)
+
+    @property
+    def session(self):
+        """The onnxruntime session (exported and loaded on first use)."""
+        if self._session is None:
+            with self._lock:
+                if self._session is None:
+                    import onnxruntime as ort
+
+                    if not self.onnx_file.exists():
+                        self._export()
+                    so = ort.SessionOptions()
+                    if self.threads:
+                        so.intra_op_num_threads = self.threads
+                    so.log_severity_level = 3
+                    self._session = ort.InferenceSession(
+                        str(self.onnx_file), so, providers=["CPUExecutionProvider"]
+                    )
+        return self._session
+
+    @property
+    def tokenizer(self):
+        """The model's fast tokenizer (the ``tokenizers`` library: no transformers import)."""
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            batch = Tokenizer.from_file(str(Path(self.path) / "tokenizer.json"))
+            batch.enable_truncation(max_length=self.max_tokens)
+            batch.enable_padding(pad_id=0, pad_token="[PAD]")
+            plain = Tokenizer.from_file(str(Path(self.path) / "tokenizer.json"))
+            plain.no_truncation()
+            plain.no_padding()
+            self._tokenizer = (batch, plain)
+        return self._tokenizer
+
+    def count_tokens(self, text: str) -> int:
+        """Number of wordpiece tokens, no special tokens."""
+        return len(self.tokenizer[1].encode(text, add_special_tokens=False).ids)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        batch_tok = self.tokenizer[0]
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            enc = batch_tok.encode_batch([texts[i] for i in idx])
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            out[idx] = self.session.run(None, {"ids": ids, "mask": mask})[0]
+        return out
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised float32 vectors for passages."""
+        return self._encode(list(texts)) if texts else np.zeros((0, self.dim), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Normalised float32 vector for a query (cached)."""
+        return _cached_onnx_query(self, text)
+
+
+@lru_cache(maxsize=2048)
+def _cached_onnx_query(embedder: OnnxEmbedder, text: str) -> np.ndarray:
+    vec = embedder._encode([text])[0]
+    vec.setflags(write=False)
+    return vec
+
+
 _EMBEDDERS: dict[tuple[str, str, int], Embedder] = {}
 
 
@@ -132,7 +266,8 @@ def make_embedder(
     """The embedder for a settings key; one instance per process and configuration.
 
     Args:
-        kind: Backend key; only "sentence-transformers" runs offline here.
+        kind: "sentence-transformers" (the reference) or "onnx" (the same model exported to
+            ONNX: identical vectors, faster on CPU, no torch at query time once exported).
         model: Model setting (the packaged model or a local folder).
         batch_size: Encoding batch size.
     """
@@ -140,6 +275,8 @@ def make_embedder(
     if key not in _EMBEDDERS:
         if kind == "sentence-transformers":
             _EMBEDDERS[key] = SentenceTransformerEmbedder(model, batch_size)
+        elif kind == "onnx":
+            _EMBEDDERS[key] = OnnxEmbedder(model, batch_size)
         else:
             raise ValueError(f"unknown embedder {kind!r}")
     return _EMBEDDERS[key]
