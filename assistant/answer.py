@@ -7,6 +7,7 @@ and its page and paragraph are read from the chunk's provenance at the quote's o
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,6 +150,9 @@ class Composer:
         self.abstain_below = abstain_below
         self.passages = passages
         self.embed_limit = embed_limit
+        self.cache_size = 20000
+        self._cache: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
 
     def score_sentences(self, question: str, hits: list[Hit], terms: set[str]) -> list[Sentence]:
         """Candidate sentences of the top passages, scored against the question."""
@@ -164,7 +168,7 @@ class Composer:
 
             cands = sorted(cands, key=cheap, reverse=True)[: self.embed_limit]
         q = self.embedder.embed_query(question)
-        vecs = self.embedder.embed_documents([s.text for s in cands])
+        vecs = self._sentence_vectors([s.text for s in cands])
         sims = vecs @ q
         for s, v, sim in zip(cands, vecs, sims, strict=True):
             cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
@@ -173,6 +177,20 @@ class Composer:
             s.score = float(sim) + 0.25 * cov + 0.05 / s.hit.rank
         cands.sort(key=lambda s: s.score, reverse=True)
         return cands
+
+    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        """Vectors of sentences, from a bounded cache (top passages recur across questions)."""
+        with self._cache_lock:
+            found = {t: self._cache.get(t) for t in texts}
+        missing = [t for t, v in found.items() if v is None]
+        if missing:
+            for t, v in zip(missing, self.embedder.embed_documents(missing), strict=True):
+                found[t] = v
+            with self._cache_lock:
+                self._cache.update((t, found[t]) for t in missing)
+                while len(self._cache) > self.cache_size:
+                    self._cache.pop(next(iter(self._cache)))
+        return np.stack([found[t] for t in texts])
 
     def select(
         self, cands: list[Sentence], max_sentences: int | None = None, max_words: int | None = None

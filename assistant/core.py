@@ -49,7 +49,7 @@ class Assistant:
         )
         self.retriever = Retriever(self.index, self.embedder, candidates=s.candidates)
         self.composer = Composer(
-            self.embedder, s.answer_sentences, s.answer_words, s.abstain_threshold
+            self.embedder, s.answer_sentences, s.answer_words, s.abstain_soft_below
         )
         self._resolver: tuple[int, QuestionResolver] | None = None
         self._lock = threading.Lock()
@@ -197,6 +197,8 @@ class Assistant:
                 question, text, True, passages=fallback, context=u.context, filters=u.filters
             )
         cands = self.composer.score_sentences(question, hits, terms)
+        if self.settings.sentence_rerank:
+            hits = _rerank_by_sentences(hits, cands, self.composer.passages)
         best = cands[0] if cands else None
         covered = self._coverage(terms, hits[:5])
         if best is None or self._weak(best.sim, hits[0], covered):
@@ -226,10 +228,11 @@ class Assistant:
         return answer
 
     def _weak(self, best_sim: float, top: Hit, covered: float) -> bool:
-        """Too weak to answer: the calibrated abstention rule."""
-        if best_sim < self.settings.abstain_threshold - 0.1:
+        """Too weak to answer: the calibrated abstention rule (see the settings)."""
+        s = self.settings
+        if best_sim < s.abstain_below:
             return True
-        return best_sim < self.settings.abstain_threshold and covered < 0.5
+        return best_sim < s.abstain_soft_below and covered < s.abstain_coverage
 
     @staticmethod
     def _coverage(terms: set[str], hits: list[Hit]) -> float:
@@ -308,6 +311,26 @@ class Assistant:
         from assistant.langchain import AssistantRetriever
 
         return AssistantRetriever(assistant=self, k=k, filters=filters)
+
+
+def _rerank_by_sentences(hits: list[Hit], cands: list, n: int) -> list[Hit]:
+    """Reorder the top passages by their best sentence's similarity to the question, blended
+    with the passage score (sentence-level evidence is sharper than a passage's average)."""
+    best: dict[str, float] = {}
+    for s in cands:
+        cid = s.hit.chunk.id
+        best[cid] = max(best.get(cid, 0.0), s.sim)
+    top, rest = hits[:n], hits[n:]
+    if not best or len(top) < 2:
+        return hits
+    hi = max(h.rerank or 0.0 for h in top) or 1.0
+    for h in top:
+        h.rerank = round(0.5 * (h.rerank or 0.0) / hi + 0.5 * best.get(h.chunk.id, 0.0), 4)
+    top.sort(key=lambda h: h.rerank or 0.0, reverse=True)
+    out = top + rest
+    for i, h in enumerate(out, 1):
+        h.rank = i
+    return out
 
 
 def _extend_quote(s) -> tuple[str, int]:

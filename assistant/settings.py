@@ -71,9 +71,17 @@ class Settings(BaseSettings):
     # Retrieval and answers
     top_k: int = 8
     candidates: int = 40
+    sentence_rerank: bool = Field(
+        True, description="Reorder the top passages by their best sentence's similarity."
+    )
     answer_sentences: int = 3
     answer_words: int = 120
-    abstain_threshold: float = 0.40
+    # Abstention (calibrated on benchmarks/qa with benchmarks/calibrate.py): abstain when the
+    # best sentence's similarity is below abstain_below, or below abstain_soft_below while less
+    # than abstain_coverage of the question's content words appear in the top passages.
+    abstain_below: float = 0.30
+    abstain_soft_below: float = 0.40
+    abstain_coverage: float = 0.5
 
     # Optional LLM
     llm_provider: Literal["none", "openai", "ollama"] = "none"

@@ -275,6 +275,33 @@ def test_admin_upload_becomes_answerable(app_page, ui_env, tmp_path):
     assert "Devon" in p.page.locator("#ia-src-1-1 .ia-meta").inner_text()
 
 
+def test_timeline_and_grades_for_an_authority(app_page):
+    p = app_page
+    p.open()
+    p.tab("Reports")
+    p.page.wait_for_function(
+        "() => document.querySelector('#ia-reports').textContent.includes('Overall: Good')"
+    )
+    p.tab("Timeline")
+    assert "Choose a local authority" in p.page.locator("#ia-timeline").inner_text()
+    p.choose("ia-t-subject", "Rutland")
+    p.page.wait_for_function(
+        "() => document.querySelectorAll('#ia-timeline svg g.ia-tl-point circle').length === 2"
+    )
+    chart = p.page.locator("#ia-timeline svg")
+    assert chart.is_visible() and chart.bounding_box()["width"] > 300
+    grades = p.page.locator("#ia-timeline svg g.ia-tl-point").evaluate_all(
+        "gs => gs.map(g => [g.dataset.date, g.dataset.grade])"
+    )
+    assert grades == [["2018-03-17", "requires_improvement"], ["2023-03-17", "good"]]
+    labels = p.page.locator("#ia-timeline svg .ia-tl-ylabel").all_text_contents()
+    assert labels == ["Inadequate", "Requires improvement", "Good", "Outstanding"]
+    rows = p.page.locator("#ia-timeline tbody tr").all_inner_texts()
+    assert len(rows) == 2 and "Requires improvement" in rows[0] and "Good" in rows[1]
+    assert "Overall effectiveness" in rows[1] and "(page 1)" in rows[1]
+    assert not p.pwned()
+
+
 def test_login_required_and_reader_cannot_upload(browser, auth_server):
     reader = Page(browser, auth_server.url)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import stat
 import urllib.error
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_catalogue import ILACS_LABELS, RI, ilacs_report
+from conftest import Block, PdfSpec, render_pdf
+from test_catalogue import ILACS_LABELS, RI, wrap
 
 from assistant.settings import Settings
 
@@ -81,11 +83,9 @@ DEVON_PARAGRAPHS = [
 ]
 
 
-# Graded ILACS-style reports (the judgement table of test_catalogue's generator) for the
-# Reports tab's grades and the Timeline tab. Rutland's later report is written first.
+# Graded ILACS-style reports for the Reports tab's grades and the Timeline tab.
 RUTLAND_2018 = {**dict.fromkeys(ILACS_LABELS, RI), "help_and_protection": "Good"}
 RUTLAND_2023 = {**dict.fromkeys(ILACS_LABELS, "Good"), "impact_of_leaders": "Outstanding"}
-RUTLAND_POINTS = ["The timeliness of return home interviews for children who go missing."]
 
 BROKEN_PDF = b"%PDF-1.7\n% a truncated file that no reader can open\n"
 
@@ -132,12 +132,44 @@ def report_pdf(path: Path, subject: str, dates: str, paragraphs: list[str]) -> P
     return path
 
 
+def graded_pdf(path: Path, subject: str, year: int, grades: dict[str, str]) -> Path:
+    """An ILACS-style PDF graded as ``test_catalogue.ilacs_report`` grades its reports (the
+    judgement table on page 1, graded headings after it), with only a few sentences about the
+    inspection itself, so that the other tests' questions still find (or miss) what they did."""
+    table = [Block("p", ["Judgement"], size=9), Block("p", ["Grade"], size=9)]
+    for key, label in ILACS_LABELS.items():
+        table += [Block("p", [label], size=9), Block("p", [grades[key]], size=9)]
+    headings = [
+        Block("h", wrap(f"{ILACS_LABELS[key]}: {grades[key].lower()}", 52))
+        for key in ("help_and_protection", "children_in_care", "care_leavers", "impact_of_leaders")
+    ]
+    spec = PdfSpec(
+        header=f"Inspection of {subject} local authority children's services",
+        footer=f"Ofsted inspection report, March {year}",
+        first_printed=1,
+        cover=[
+            (f"Inspection of {subject} local authority", 22, False),
+            ("children's services", 22, False),
+            (f"Inspection dates: 6 to 17 March {year}", 12, True),
+            ("Lead inspector: Sam Sample, His Majesty's Inspector", 12, True),
+        ],
+        pages=[
+            [
+                *table,
+                Block("p", wrap(f"Inspectors met the chief executive of {subject} in {year}.")),
+            ],
+            [*headings, Block("p", wrap("Ofsted has published this report on its website."))],
+        ],
+    )
+    return render_pdf(spec, path)
+
+
 def write_reports(folder: Path) -> None:
     """The app's test reports: Norfolk (PDF), Suffolk (Markdown), Kent (hostile text), two
     graded Rutland PDFs, and a broken PDF that fails (the Reports tab lists it with its reason)."""
     folder.mkdir(parents=True, exist_ok=True)
-    ilacs_report("Rutland", 2023, RUTLAND_2023, RUTLAND_POINTS, folder / "rutland-2023.pdf")
-    ilacs_report("Rutland", 2018, RUTLAND_2018, RUTLAND_POINTS, folder / "rutland-2018.pdf")
+    graded_pdf(folder / "rutland-2023.pdf", "Rutland", 2023, RUTLAND_2023)  # the later first
+    graded_pdf(folder / "rutland-2018.pdf", "Rutland", 2018, RUTLAND_2018)
     report_pdf(folder / "norfolk-2022.pdf", "Norfolk", "7 to 18 November 2022", NORFOLK_PARAGRAPHS)
     (folder / "suffolk-2023.md").write_text(SUFFOLK_MD, encoding="utf-8")
     (folder / "kent-hostile.txt").write_text(KENT_HOSTILE_TXT, encoding="utf-8")
@@ -664,11 +696,8 @@ def test_timeline_markup_escapes_report_text():
     }
     odd = {**hostile, "date": "2019-01-01", "grade_key": '"><img src=x onerror=alert(1)>'}
     out = timeline_html(f"Kent {HOSTILE_IMG}", [odd, hostile], {"r": "pdf"})
-    assert (
-        "<script" not in out
-        and "<img" not in out
-        and "onerror=alert" not in out.replace("&quot;", "").replace("&gt;", "")
-    )
+    assert "<script" not in out and "<img" not in out and "onerror=alert(1)>" not in out
+    assert 'data-grade="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in out
     assert "&lt;script&gt;" in out and "&lt;img" in out
     assert out.count("<circle") == 1  # an unknown grade is listed, never charted or a class
     assert "(page 3)" in out and 'href="report-file/r"' in out
@@ -682,7 +711,7 @@ def test_catalogue_abstention_lists_no_closest_matches(ui_env):
 
     a = ui_env.assistant.ask("What is the price of a return train ticket to Paris?")
     assert a.abstained and a.passages
-    cat = replace(a, mode="catalogue")
+    cat = replace(a, mode="catalogue", text="No indexed report of Kent states a grade.")
     for ans in (cat, Answer("Is Kent graded?", "No report states it.", True)):
         out = answer_message(ans, 1)
         assert out.startswith('<span class="ia-abstain">')
