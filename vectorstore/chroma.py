@@ -97,8 +97,10 @@ class ChromaStore:
             configuration={"hnsw": {"space": "cosine", "ef_search": 128}},
             embedding_function=None,
         )
+        self._count: int | None = None
 
     def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        self._count = None
         step = 2000
         for i in range(0, len(chunks), step):
             part = chunks[i : i + step]
@@ -110,6 +112,7 @@ class ChromaStore:
             )
 
     def delete_reports(self, report_ids: Sequence[str]) -> None:
+        self._count = None
         for rid in report_ids:
             self.collection.delete(where={"report_id": rid})
 
@@ -125,12 +128,13 @@ class ChromaStore:
             offset += step
 
     def query(self, vector: np.ndarray, k: int, filters: Filters | None) -> list[tuple[str, float]]:
-        n = self.collection.count()
-        if n == 0:
+        if self._count is None or self._count == 0:
+            self._count = self.collection.count()  # refreshed after every write
+        if self._count == 0:
             return []
         res = self.collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=min(k, n),
+            n_results=min(k, self._count),
             where=where_clause(filters),
             include=["distances"],
         )

@@ -157,8 +157,19 @@ class OnnxEmbedder:
         return self.cache_dir / f"{Path(self.path).name}-{key}.onnx"
 
     def _export(self) -> None:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes are not for users
+            self._export_quietly()
+
+    def _export_quietly(self) -> None:
         import torch
         from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
 
         class Pooled(torch.nn.Module):
             def __init__(self, m) -> None:
@@ -257,11 +268,14 @@ def _cached_onnx_query(embedder: OnnxEmbedder, text: str) -> np.ndarray:
     return vec
 
 
-_EMBEDDERS: dict[tuple[str, str, int], Embedder] = {}
+_EMBEDDERS: dict[tuple, Embedder] = {}
 
 
 def make_embedder(
-    kind: str = "sentence-transformers", model: str = PACKAGED_MODEL, batch_size: int = 32
+    kind: str = "sentence-transformers",
+    model: str = PACKAGED_MODEL,
+    batch_size: int = 32,
+    threads: int = 0,
 ) -> Embedder:
     """The embedder for a settings key; one instance per process and configuration.
 
@@ -270,13 +284,14 @@ def make_embedder(
             ONNX: identical vectors, faster on CPU, no torch at query time once exported).
         model: Model setting (the packaged model or a local folder).
         batch_size: Encoding batch size.
+        threads: Threads per inference for "onnx" (0: all cores).
     """
-    key = (kind, model, batch_size)
+    key = (kind, model, batch_size, threads)
     if key not in _EMBEDDERS:
         if kind == "sentence-transformers":
             _EMBEDDERS[key] = SentenceTransformerEmbedder(model, batch_size)
         elif kind == "onnx":
-            _EMBEDDERS[key] = OnnxEmbedder(model, batch_size)
+            _EMBEDDERS[key] = OnnxEmbedder(model, batch_size, threads=threads or None)
         else:
             raise ValueError(f"unknown embedder {kind!r}")
     return _EMBEDDERS[key]

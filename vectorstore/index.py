@@ -38,29 +38,43 @@ class IndexStats:
 
 
 class _KeywordView:
-    """A loaded BM25 generation with per-chunk filter columns."""
+    """A loaded BM25 generation with per-chunk filter columns (as integer codes: fast masks)."""
 
     def __init__(self, folder: Path) -> None:
         self.index = KeywordIndex.load(folder)
         cols = json.loads((folder / "columns.json").read_text())
-        self.subject = np.array(cols["subject"], dtype=object)
-        self.inspectorate = np.array(cols["inspectorate"], dtype=object)
-        self.report_id = np.array(cols["report_id"], dtype=object)
+        self.codes: dict[str, dict[str, int]] = {}
+        self.columns: dict[str, np.ndarray] = {}
+        for name in ("subject", "inspectorate", "report_id"):
+            values = cols[name]
+            table = {v: i for i, v in enumerate(dict.fromkeys(values))}
+            self.codes[name] = table
+            self.columns[name] = np.fromiter(
+                (table[v] for v in values), dtype=np.int32, count=len(values)
+            )
         self.date_start = np.array(cols["date_start"], dtype=np.int64)
         self.date_end = np.array(cols["date_end"], dtype=np.int64)
+
+    def _any_of(self, name: str, wanted) -> np.ndarray:
+        table = self.codes[name]
+        allowed = np.zeros(len(table) + 1, dtype=bool)
+        for v in wanted:
+            if v in table:
+                allowed[table[v]] = True
+        return allowed[self.columns[name]]
 
     def mask(self, filters: Filters | None, live: set[str]) -> np.ndarray:
         from vectorstore.chroma import date_ord
 
-        m = np.isin(self.report_id, list(live))
+        m = self._any_of("report_id", live)
         if filters is None:
             return m
         if filters.subjects:
-            m &= np.isin(self.subject, list(filters.subjects))
+            m &= self._any_of("subject", filters.subjects)
         if filters.inspectorates:
-            m &= np.isin(self.inspectorate, list(filters.inspectorates))
+            m &= self._any_of("inspectorate", filters.inspectorates)
         if filters.report_ids:
-            m &= np.isin(self.report_id, list(filters.report_ids))
+            m &= self._any_of("report_id", filters.report_ids)
         if filters.date_from:
             m &= self.date_end >= date_ord(filters.date_from)
         if filters.date_to:
