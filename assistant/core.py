@@ -147,7 +147,15 @@ class Assistant:
             )
         structured = self._structured(question, u)
         if structured is not None:
-            structured.timings_ms = _timings(t0, t0, time.perf_counter())
+            t1 = time.perf_counter()
+            if not structured.passages:
+                # The passages still show where to read more (the nearest ones when abstaining).
+                structured.passages = (
+                    self.retrieve(question, filters=Filters(subjects=u.context.subjects), k=5)
+                    if structured.abstained
+                    else self.retrieve(question, understood=u)
+                )
+            structured.timings_ms = _timings(t0, t1, time.perf_counter())
             return structured
         hits = [] if u.empty_reason else self.retrieve(question, understood=u)
         t1 = time.perf_counter()
