@@ -6,7 +6,6 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 from assistant.answer import Composer, make_citation, sentences_of
 from assistant.question import QuestionResolver, Understood, focus_query
@@ -408,12 +407,4 @@ def _timings(t0: float, t1: float, t2: float) -> dict[str, float]:
     }
 
 
-def open_assistant(index_dir: Path | None = None, settings: Settings | None = None) -> Assistant:
-    """An assistant over ``index_dir`` (or the settings' index)."""
-    s = settings or Settings()
-    if index_dir is not None:
-        s = s.model_copy(update={"index_dir": Path(index_dir)})
-    return Assistant(s)
-
-
-__all__ = ["Assistant", "NO_ANSWER", "open_assistant", "Context"]
+__all__ = ["NO_ANSWER", "Assistant", "Context"]

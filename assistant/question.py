@@ -295,11 +295,6 @@ def _describe_period(start: date | None, end: date | None) -> str:
     return ""
 
 
-def without_context(u: Understood) -> Understood:
-    """The same question with its steering removed (the UI's "remove context" button)."""
-    return replace(u, context=Context(), filters=Filters(), empty_reason=None)
-
-
 _ASKING = re.compile(
     r"\b(?:what|how|did|does|do|has|have|had|was|were|is|are|can|could|please|give|me|i|"
     r"tell|show|find|found|say|says|said|note|noted|report|reported|describe|described|"
