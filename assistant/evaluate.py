@@ -154,7 +154,11 @@ def evaluate_assistant(assistant, questions: list[dict], pages: SourcePages | No
         ms = (time.perf_counter() - t0) * 1000
         passages = [(h.chunk.source, h.chunk.text) for h in a.passages[:5]]
         if a.mode == "catalogue":
-            passages = [(c.source, c.passage) for c in a.citations][:5] or passages
+            # The cited passages come first, then the retrieved ones (as the app shows them).
+            cited = [(c.source, c.passage) for c in a.citations]
+            passages = list(
+                dict.fromkeys(cited + [(h.chunk.source, h.chunk.text) for h in a.passages])
+            )[:5]
         src, ev = _ranks(passages, q)
         ok = 0
         for c in a.citations:

@@ -147,14 +147,19 @@ class Retriever:
 
 
 def _diversify(hits: list[Hit], k: int) -> list[Hit]:
-    """Drop near-duplicate passages (the same text in two reports' boilerplate)."""
+    """Drop passages that mostly repeat a better-ranked one (summaries repeat body sentences
+    word for word), so the top passages show k different things."""
     out: list[Hit] = []
     seen: set[str] = set()
     for h in hits:
-        key = re.sub(r"\W+", " ", h.chunk.text.lower())[:200]
-        if key in seen:
+        sents = {
+            " ".join(x.lower().split())
+            for x in re.split(r"(?<=[.!?])\s+", h.chunk.text)
+            if len(x) > 60
+        } or {" ".join(h.chunk.text.lower().split())[:200]}
+        if len(sents & seen) * 2 > len(sents):
             continue
-        seen.add(key)
+        seen |= sents
         out.append(h)
         if len(out) == k:
             break
