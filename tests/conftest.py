@@ -331,17 +331,27 @@ def reports_dir(tmp_path_factory) -> Path:
     return d
 
 
-@pytest.fixture(scope="session")
-def built_index(tmp_path_factory, reports_dir, embedder):
-    """A real index (Chroma + BM25 + manifest) over ``reports_dir``, built once."""
+def index_reports(paths: list[Path], settings: Settings, embedder):
+    """Ingest files or folders into a real index (Chroma + BM25 + manifest); no file may fail.
+
+    Returns:
+        (settings, index, summary).
+    """
     from assistant.indexing import Ingestor
     from vectorstore.index import Index
 
-    idx_dir = tmp_path_factory.mktemp("index")
-    settings = Settings(index_dir=idx_dir)
-    index = Index(idx_dir)
-    summary = Ingestor(index, embedder, settings).run([reports_dir])
+    index = Index(settings.index_dir)
+    summary = Ingestor(index, embedder, settings).run(list(paths))
     assert not summary.failed, summary.failed
+    return settings, index, summary
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory, reports_dir, embedder):
+    """A real index over ``reports_dir``, built once."""
+    settings, index, _ = index_reports(
+        [reports_dir], Settings(index_dir=tmp_path_factory.mktemp("index")), embedder
+    )
     return settings, index
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, Block, PdfSpec, render_pdf, requires_corpus
+from conftest import CORPUS, Block, PdfSpec, index_reports, render_pdf, requires_corpus
 
 from assistant.catalogue import (
     answer_from_catalogue,
@@ -274,14 +274,9 @@ def catalogue_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def cat_index(tmp_path_factory, catalogue_dir, embedder):
-    from assistant.indexing import Ingestor
-    from vectorstore.index import Index
-
-    idx_dir = tmp_path_factory.mktemp("catalogue_index")
-    settings = Settings(index_dir=idx_dir)
-    index = Index(idx_dir)
-    summary = Ingestor(index, embedder, settings).run([catalogue_dir])
-    assert not summary.failed, summary.failed
+    settings, index, _ = index_reports(
+        [catalogue_dir], Settings(index_dir=tmp_path_factory.mktemp("catalogue_index")), embedder
+    )
     return settings, index
 
 
@@ -686,8 +681,6 @@ HILLINGDON = "80501_hillingdon"
 @pytest.mark.slow
 def test_real_reports_timeline_and_grade(tmp_path, embedder):
     from assistant.core import Assistant
-    from assistant.indexing import Ingestor
-    from vectorstore.index import Index
 
     folder = CORPUS / "ofsted-ilacs" / HILLINGDON
     files = sorted(folder.glob("*.pdf"))
@@ -699,10 +692,7 @@ def test_real_reports_timeline_and_grade(tmp_path, embedder):
     }
     assert len(verified) >= 2
     t0 = time.perf_counter()
-    settings = Settings(index_dir=tmp_path / "index")
-    index = Index(settings.index_dir)
-    summary = Ingestor(index, embedder, settings).run(files)
-    assert not summary.failed, summary.failed
+    settings, index, _ = index_reports(files, Settings(index_dir=tmp_path / "index"), embedder)
     a = Assistant(settings, index=index, embedder=embedder)
 
     rows = timeline(a, "Hillingdon")

@@ -14,10 +14,10 @@ import re
 import socket
 
 import pytest
+from conftest import index_reports
 
 import assistant.llm as llm_module
 from assistant.core import Assistant
-from assistant.indexing import Ingestor
 from assistant.llm import (
     NOTHING_VERIFIED,
     TOO_SLOW,
@@ -33,7 +33,6 @@ from assistant.llm import (
 from assistant.records import Answer
 from assistant.settings import Settings
 from vectorstore.embedder import make_embedder
-from vectorstore.index import Index
 
 try:
     from tests.fake_openai import FakeOpenAI, Reply
@@ -102,12 +101,11 @@ def world(tmp_path_factory, fake_server):
         llm_api_key="x",
         llm_timeout_s=2,
     )
-    index = Index(settings.index_dir)
     embedder = make_embedder(
         settings.embedder, settings.embedding_model, settings.embedding_batch_size
     )
-    summary = Ingestor(index, embedder, settings).run([reports])
-    assert summary.added == 3 and not summary.failed
+    _, index, summary = index_reports([reports], settings, embedder)
+    assert summary.added == 3
     llm_assistant = Assistant(settings, index=index, embedder=embedder)
     plain = Assistant(
         settings.model_copy(update={"llm_provider": "none"}), index=index, embedder=embedder
