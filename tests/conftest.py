@@ -255,21 +255,60 @@ REPORT_TEXTS = {
 }
 
 
+def wrap(text: str, width: int = 80) -> list[str]:
+    """Break text into lines of at most ``width`` characters, between words."""
+    lines, cur = [], ""
+    for word in text.split():
+        if cur and len(cur) + len(word) + 1 > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}".strip()
+    return [*lines, cur]
+
+
+ILACS_LABELS = {
+    "impact_of_leaders": "The impact of leaders on social work practice with children and families",
+    "help_and_protection": "The experiences and progress of children who need help and protection",
+    "children_in_care": "The experiences and progress of children in care",
+    "care_leavers": "The experiences and progress of care leavers",
+    "overall": "Overall effectiveness",
+}
+RI = "Requires improvement to be good"
+
+
+def judgement_table(grades: dict[str, str]) -> list[Block]:
+    """The ILACS front-page "Judgement / Grade" table."""
+    table = [Block("p", ["Judgement"], size=9), Block("p", ["Grade"], size=9)]
+    for key, label in ILACS_LABELS.items():
+        table += [Block("p", [label], size=9), Block("p", [grades[key]], size=9)]
+    return table
+
+
+def graded_heading(key: str, grades: dict[str, str]) -> Block:
+    """An ILACS section heading stating its grade ("...children in care: good")."""
+    return Block("h", wrap(f"{ILACS_LABELS[key]}: {grades[key].lower()}", 52))
+
+
+def graded_ilacs_spec(subject: str, year: int, pages: list[list[Block]]) -> PdfSpec:
+    """An ILACS-style report with the usual header, footer and cover, graded pages given."""
+    return PdfSpec(
+        header=f"Inspection of {subject} local authority children's services",
+        footer=f"Ofsted inspection report, March {year}",
+        first_printed=1,
+        cover=[
+            (f"Inspection of {subject} local authority", 22, False),
+            ("children's services", 22, False),
+            (f"Inspection dates: 6 to 17 March {year}", 12, True),
+            ("Lead inspector: Sam Sample, His Majesty's Inspector", 12, True),
+        ],
+        pages=pages,
+    )
+
+
 def ilacs_pdf(subject: str, year: int, words: dict[str, str], path: Path) -> Path:
     """A small generated ILACS-style report about one authority and year."""
     lines = {k: v.format(**words) for k, v in TOPICS.items()}
-
-    def wrap(text: str, width: int = 80) -> list[str]:
-        out, cur = [], ""
-        for w in text.split():
-            if len(cur) + len(w) + 1 > width:
-                out.append(cur)
-                cur = w
-            else:
-                cur = f"{cur} {w}".strip()
-        out.append(cur)
-        return out
-
     spec = PdfSpec(
         header=f"Inspection of {subject} local authority children's services",
         footer=f"3 to 14 March {year}",

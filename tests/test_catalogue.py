@@ -16,7 +16,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, Block, PdfSpec, index_reports, render_pdf, requires_corpus
+from conftest import (
+    CORPUS,
+    ILACS_LABELS,
+    RI,
+    Block,
+    PdfSpec,
+    graded_heading,
+    graded_ilacs_spec,
+    index_reports,
+    judgement_table,
+    render_pdf,
+    requires_corpus,
+)
+from conftest import wrap as wrap_lines
 
 from assistant.catalogue import (
     answer_from_catalogue,
@@ -37,49 +50,23 @@ VERIFIED = Path(__file__).resolve().parent / "data" / "judgements_verified.json"
 
 # -- generated reports ------------------------------------------------------------------------
 
-ILACS_LABELS = {
-    "impact_of_leaders": "The impact of leaders on social work practice with children and families",
-    "help_and_protection": "The experiences and progress of children who need help and protection",
-    "children_in_care": "The experiences and progress of children in care",
-    "care_leavers": "The experiences and progress of care leavers",
-    "overall": "Overall effectiveness",
-}
-RI = "Requires improvement to be good"
-
 
 def wrap(text: str, width: int = 78) -> list[str]:
-    out, cur = [], ""
-    for w in text.split():
-        if cur and len(cur) + len(w) + 1 > width:
-            out.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    out.append(cur)
-    return out
+    return wrap_lines(text, width)
 
 
 def ilacs_report(
     subject: str, year: int, grades: dict[str, str], improvements: list[str], path: Path
 ) -> Path:
     """An ILACS-style report: the judgement table on page 1, graded headings on pages 2-3."""
-    table = [Block("p", ["Judgement"], size=9), Block("p", ["Grade"], size=9)]
-    for key, label in ILACS_LABELS.items():
-        table += [Block("p", [label], size=9), Block("p", [grades[key]], size=9)]
+    table = judgement_table(grades)
 
     def heading(key: str) -> Block:
-        return Block("h", wrap(f"{ILACS_LABELS[key]}: {grades[key].lower()}", 52))
+        return graded_heading(key, grades)
 
-    spec = PdfSpec(
-        header=f"Inspection of {subject} local authority children's services",
-        footer=f"Ofsted inspection report, March {year}",
-        first_printed=1,
-        cover=[
-            (f"Inspection of {subject} local authority", 22, False),
-            ("children's services", 22, False),
-            (f"Inspection dates: 6 to 17 March {year}", 12, True),
-            ("Lead inspector: Sam Sample, His Majesty's Inspector", 12, True),
-        ],
+    spec = graded_ilacs_spec(
+        subject,
+        year,
         pages=[
             [
                 *table,

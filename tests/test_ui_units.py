@@ -19,8 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Block, PdfSpec, render_pdf
-from test_catalogue import ILACS_LABELS, RI, wrap
+from conftest import (
+    ILACS_LABELS,
+    RI,
+    Block,
+    graded_heading,
+    graded_ilacs_spec,
+    judgement_table,
+    render_pdf,
+    wrap,
+)
 
 from assistant.settings import Settings
 
@@ -90,17 +98,6 @@ RUTLAND_2023 = {**dict.fromkeys(ILACS_LABELS, "Good"), "impact_of_leaders": "Out
 BROKEN_PDF = b"%PDF-1.7\n% a truncated file that no reader can open\n"
 
 
-def _wrap(text: str, width: int = 80) -> list[str]:
-    lines, cur = [], ""
-    for word in text.split():
-        if cur and len(cur) + len(word) + 1 > width:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}".strip()
-    return [*lines, cur]
-
-
 def report_pdf(path: Path, subject: str, dates: str, paragraphs: list[str]) -> Path:
     """A small ILACS-style PDF: a cover title, inspection dates and numbered paragraphs."""
     import pymupdf
@@ -123,7 +120,7 @@ def report_pdf(path: Path, subject: str, dates: str, paragraphs: list[str]) -> P
     y += 26
     for number, text in enumerate(paragraphs, 1):
         page.insert_text((72, y), f"{number}.", fontsize=11)
-        for line in _wrap(text):
+        for line in wrap(text):
             page.insert_text((100, y), line, fontsize=11)
             y += 11 * 1.3
         y += 11 * 0.9
@@ -136,26 +133,16 @@ def graded_pdf(path: Path, subject: str, year: int, grades: dict[str, str]) -> P
     """An ILACS-style PDF graded as ``test_catalogue.ilacs_report`` grades its reports (the
     judgement table on page 1, graded headings after it), with only a few sentences about the
     inspection itself, so that the other tests' questions still find (or miss) what they did."""
-    table = [Block("p", ["Judgement"], size=9), Block("p", ["Grade"], size=9)]
-    for key, label in ILACS_LABELS.items():
-        table += [Block("p", [label], size=9), Block("p", [grades[key]], size=9)]
     headings = [
-        Block("h", wrap(f"{ILACS_LABELS[key]}: {grades[key].lower()}", 52))
+        graded_heading(key, grades)
         for key in ("help_and_protection", "children_in_care", "care_leavers", "impact_of_leaders")
     ]
-    spec = PdfSpec(
-        header=f"Inspection of {subject} local authority children's services",
-        footer=f"Ofsted inspection report, March {year}",
-        first_printed=1,
-        cover=[
-            (f"Inspection of {subject} local authority", 22, False),
-            ("children's services", 22, False),
-            (f"Inspection dates: 6 to 17 March {year}", 12, True),
-            ("Lead inspector: Sam Sample, His Majesty's Inspector", 12, True),
-        ],
+    spec = graded_ilacs_spec(
+        subject,
+        year,
         pages=[
             [
-                *table,
+                *judgement_table(grades),
                 Block("p", wrap(f"Inspectors met the chief executive of {subject} in {year}.")),
             ],
             [*headings, Block("p", wrap("Ofsted has published this report on its website."))],
