@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.records import Citation
-from ingest.chunking import split_sentences
+from ingest.chunking import sentence_spans
 from ingest.dates import human_range
 from ingest.records import Chunk
 from vectorstore.embedder import Embedder
 from vectorstore.keyword import tokenize
-from vectorstore.records import Hit
+from vectorstore.records import Hit, SpanVectors
 
 _LABEL_VALUE = re.compile(r"^[A-Z][A-Za-z ]{2,30}:\s+\S")  # "Lead inspector: Jo Bloggs"
 
@@ -105,21 +106,13 @@ def sentences_of(hit: Hit, min_words: int = 5, max_words: int = 90) -> list[Sent
     """Whole sentences of a passage with their offsets (headings and fragments left out)."""
     text = hit.chunk.text
     out: list[Sentence] = []
-    pos = 0
-    for para in text.split("\n\n"):
-        base = text.find(para, pos)
-        pos = base + len(para)
-        for sent in split_sentences(para):
-            n = len(sent.split())
-            if (
-                n < min_words
-                or n > max_words
-                or not (re.search(r"[.!?:;”\")]$", sent) or _LABEL_VALUE.match(sent))
-            ):
-                continue
-            off = text.find(sent, base)
-            if off >= 0:
-                out.append(Sentence(sent, off, hit))
+    for a, b in sentence_spans(text):
+        sent = text[a:b]
+        n = len(sent.split())
+        if min_words <= n <= max_words and (
+            re.search(r"[.!?:;”\")]$", sent) or _LABEL_VALUE.match(sent)
+        ):
+            out.append(Sentence(sent, a, hit))
     return out
 
 
@@ -132,7 +125,9 @@ class Composer:
         max_words: Words in an answer.
         abstain_below: Abstain when the best sentence's similarity is below this.
         passages: How many top passages sentences are taken from.
-        embed_limit: How many shortlisted sentences are embedded and compared.
+        embed_limit: How many sentences without stored vectors are embedded and compared.
+        sentence_lookup: Sentence vectors stored at ingest, by chunk id (see
+            ``Index.sentence_vectors``); sentences without one are embedded here.
     """
 
     def __init__(
@@ -143,6 +138,7 @@ class Composer:
         abstain_below: float = 0.40,
         passages: int = 5,
         embed_limit: int = 14,
+        sentence_lookup: Callable[[list[str]], dict[str, SpanVectors]] | None = None,
     ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
@@ -150,33 +146,52 @@ class Composer:
         self.abstain_below = abstain_below
         self.passages = passages
         self.embed_limit = embed_limit
+        self.sentence_lookup = sentence_lookup
         self.cache_size = 20000
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
 
     def score_sentences(self, question: str, hits: list[Hit], terms: set[str]) -> list[Sentence]:
         """Candidate sentences of the top passages, scored against the question."""
-        cands = [s for h in hits[: self.passages] for s in sentences_of(h)]
+        top = hits[: self.passages]
+        cands = [s for h in top for s in sentences_of(h)]
         if not cands:
             return []
-        if len(cands) > self.embed_limit:
+        stored = self._stored_vectors(top)
+        have = [s for s in cands if (s.hit.chunk.id, s.offset, len(s.text)) in stored]
+        missing = [s for s in cands if (s.hit.chunk.id, s.offset, len(s.text)) not in stored]
+        if len(missing) > self.embed_limit:
             # Embedding sentences is the costly step: shortlist them by query-term overlap
             # and passage rank first.
             def cheap(s: Sentence) -> float:
                 cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
                 return cov + 0.5 / s.hit.rank
 
-            cands = sorted(cands, key=cheap, reverse=True)[: self.embed_limit]
+            missing = sorted(missing, key=cheap, reverse=True)[: self.embed_limit]
+        cands = have + missing
         q = self.embedder.embed_query(question)
-        vecs = self._sentence_vectors([s.text for s in cands])
-        sims = vecs @ q
-        for s, v, sim in zip(cands, vecs, sims, strict=True):
+        vecs = [stored[(s.hit.chunk.id, s.offset, len(s.text))] for s in have]
+        if missing:
+            vecs.extend(self._sentence_vectors([s.text for s in missing]))
+        mat = np.stack(vecs)
+        sims = mat @ q
+        for s, v, sim in zip(cands, mat, sims, strict=True):
             cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
             s.sim = float(sim)
             s.vector = v
             s.score = float(sim) + 0.25 * cov + 0.05 / s.hit.rank
         cands.sort(key=lambda s: s.score, reverse=True)
         return cands
+
+    def _stored_vectors(self, hits: list[Hit]) -> dict[tuple[str, int, int], np.ndarray]:
+        """Stored sentence vectors of the passages, keyed by (chunk id, offset, length)."""
+        if self.sentence_lookup is None:
+            return {}
+        out: dict[tuple[str, int, int], np.ndarray] = {}
+        for cid, sv in self.sentence_lookup([h.chunk.id for h in hits]).items():
+            for (a, b), v in zip(sv.spans.tolist(), sv.vectors, strict=True):
+                out[(cid, a, b - a)] = v
+        return out
 
     def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
         """Vectors of sentences, from a bounded cache (top passages recur across questions)."""

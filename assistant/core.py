@@ -55,6 +55,7 @@ class Assistant:
             s.abstain_soft_below,
             passages=s.rerank_passages,
             embed_limit=s.rerank_sentences,
+            sentence_lookup=self.index.sentence_vectors,
         )
         self._resolver: tuple[int, QuestionResolver] | None = None
         self._lock = threading.Lock()

@@ -19,12 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.settings import Settings
-from ingest.chunking import chunk_report
+from ingest.chunking import chunk_report, sentence_spans
 from ingest.errors import IngestError
 from ingest.parse import parse_bytes, relative_source
 from ingest.records import Chunk, ParsedReport, report_id_for
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
+from vectorstore.records import SpanVectors
 
 log = logging.getLogger("inspection_assistant.ingest")
 
@@ -170,14 +171,26 @@ class Ingestor:
                 nonlocal pending, pending_chunks, changed
                 if not pending:
                     return
-                texts = [c.embed_text for p in pending for c in p.chunks]
-                vectors = self.embedder.embed_documents(texts) if texts else np.zeros((0, 384))
+                chunks = [c for p in pending for c in p.chunks]
+                texts = [c.embed_text for c in chunks]
+                # Sentence spans in embed_text coordinates (the text follows the prefix).
+                spans = [
+                    [
+                        (a + len(c.embed_text) - len(c.text), b + len(c.embed_text) - len(c.text))
+                        for a, b in sentence_spans(c.text)
+                    ]
+                    for c in chunks
+                ]
+                vectors, pooled = self.embedder.embed_passages(texts, spans)
+                sentences = [_to_text_coords(sv, c) for sv, c in zip(pooled, chunks, strict=True)]
                 if texts:
                     self.index.check_model(self.embedder.name, int(vectors.shape[1]))
                 i = 0
                 for p in pending:
                     n = len(p.chunks)
-                    self.index.add_report(p.report, p.chunks, vectors[i : i + n], p.sources)
+                    self.index.add_report(
+                        p.report, p.chunks, vectors[i : i + n], p.sources, sentences[i : i + n]
+                    )
                     i += n
                     s.chunks += n
                     s.pages += p.report.pages
@@ -314,3 +327,9 @@ class Ingestor:
     def _tick(progress, done, total, s, t0, rel) -> None:
         if progress is not None:
             progress(Progress(done, total, s.pages, s.chunks, time.perf_counter() - t0, rel))
+
+
+def _to_text_coords(sv: SpanVectors, chunk: Chunk) -> SpanVectors:
+    """Span offsets into ``chunk.text`` rather than ``chunk.embed_text``."""
+    shift = len(chunk.embed_text) - len(chunk.text)
+    return SpanVectors((sv.spans - shift).astype(np.int32), sv.vectors)

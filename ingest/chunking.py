@@ -56,6 +56,25 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of every sentence of a chunk's text, paragraph by paragraph.
+
+    The one definition of a chunk's sentences: sentence vectors are stored for these spans at
+    ingest, and answers are composed from them.
+    """
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for para in text.split(PARA_SEP):
+        base = text.find(para, pos)
+        pos = base + len(para)
+        for sent in split_sentences(para):
+            off = text.find(sent, base)
+            if off >= 0:
+                out.append((off, off + len(sent)))
+                base = off + len(sent)
+    return out
+
+
 @dataclass
 class _Unit:
     text: str

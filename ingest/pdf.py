@@ -23,6 +23,12 @@ _BULLET = re.compile(r"^(?:[\uf000-\uf8ff" + re.escape(_BULLETS) + r"])\s+")
 _LABEL_VALUE = re.compile(
     r"^[A-Z][A-Za-z ]{2,24}:\s+\S"
 )  # "Inspection dates: ..." is not a heading
+# Cover lines naming the inspector are bold in some layouts, but they are not headings: they
+# belong with the inspection dates above them.
+_COVER_LINE = re.compile(
+    r"^(?:(?:reporting|lead|lead social care|senior)\s+inspector\b|her majesty[’']s inspector\b)",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)]\s*$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 _DIGITS = re.compile(r"\d+")
@@ -199,6 +205,7 @@ def _classify(line: Line, body_size: float) -> tuple[str, int | None, str]:
         and words <= 25
         and not (m and not line.bold)
         and not _LABEL_VALUE.match(text)
+        and not _COVER_LINE.match(text)
     ):
         return "heading", None, text
     if m:

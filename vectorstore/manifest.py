@@ -13,8 +13,10 @@ import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
+
 from ingest.records import Chunk, Judgement, ParsedReport
-from vectorstore.records import ReportRecord
+from vectorstore.records import ReportRecord, SpanVectors
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -51,6 +53,15 @@ CREATE TABLE IF NOT EXISTS chunks (
     data_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report_id);
+-- Sentence vectors of each chunk (pooled in context at ingest): spans int32 (n, 2) into the
+-- chunk's text, vectors float16 (n, dim). Older indexes lack them; answers then embed sentences.
+CREATE TABLE IF NOT EXISTS sentences (
+    chunk_id TEXT PRIMARY KEY,
+    report_id TEXT NOT NULL,
+    spans BLOB NOT NULL,
+    vectors BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_report ON sentences(report_id);
 CREATE TABLE IF NOT EXISTS judgements (
     report_id TEXT NOT NULL,
     ordinal INTEGER NOT NULL,
@@ -208,6 +219,21 @@ class Manifest:
                 out[cid] = chunk_from_row(cid, text, data)
         return out
 
+    def sentence_vectors(self, ids: list[str]) -> dict[str, SpanVectors]:
+        """Stored sentence vectors by chunk id (chunks without them are left out)."""
+        out: dict[str, SpanVectors] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for cid, spans, vecs in self.query(
+                f"SELECT chunk_id, spans, vectors FROM sentences WHERE chunk_id IN ({marks})",
+                tuple(part),
+            ):
+                sp = np.frombuffer(spans, dtype=np.int32).reshape(-1, 2)
+                v = np.frombuffer(vecs, dtype=np.float16).reshape(len(sp), -1)
+                out[cid] = SpanVectors(sp, v.astype(np.float32))
+        return out
+
     def live_chunks(self) -> list[Chunk]:
         """Every chunk of every live report, in report and reading order."""
         rows = self.query(
@@ -309,14 +335,21 @@ class Manifest:
         ]
 
     # -- writing -----------------------------------------------------------------------
-    def stage_report(self, report: ParsedReport, chunks: list[Chunk]) -> None:
-        """Write a report and its chunks as ``staged`` (invisible to readers)."""
+    def stage_report(
+        self,
+        report: ParsedReport,
+        chunks: list[Chunk],
+        sentences: list[SpanVectors] | None = None,
+    ) -> None:
+        """Write a report and its chunks (and their sentence vectors, when given, one per chunk)
+        as ``staged`` (invisible to readers)."""
         md = report.metadata
         with self._lock:
             c = self._conn
             c.execute("BEGIN IMMEDIATE")
             try:
                 c.execute("DELETE FROM chunks WHERE report_id=?", (report.report_id,))
+                c.execute("DELETE FROM sentences WHERE report_id=?", (report.report_id,))
                 c.execute("DELETE FROM judgements WHERE report_id=?", (report.report_id,))
                 c.execute("DELETE FROM improvements WHERE report_id=?", (report.report_id,))
                 c.execute(
@@ -355,6 +388,19 @@ class Manifest:
                         for ch in chunks
                     ],
                 )
+                if sentences is not None:
+                    c.executemany(
+                        "INSERT INTO sentences VALUES (?,?,?,?)",
+                        [
+                            (
+                                ch.id,
+                                ch.report_id,
+                                np.ascontiguousarray(sv.spans, dtype=np.int32).tobytes(),
+                                np.ascontiguousarray(sv.vectors, dtype=np.float16).tobytes(),
+                            )
+                            for ch, sv in zip(chunks, sentences, strict=True)
+                        ],
+                    )
                 c.executemany(
                     "INSERT INTO judgements VALUES (?,?,?,?,?,?,?,?)",
                     [
@@ -510,7 +556,7 @@ class Manifest:
             c.execute("BEGIN IMMEDIATE")
             try:
                 for rid in report_ids:
-                    for table in ("chunks", "judgements", "improvements"):
+                    for table in ("chunks", "sentences", "judgements", "improvements"):
                         c.execute(f"DELETE FROM {table} WHERE report_id=?", (rid,))
                     c.execute("DELETE FROM reports WHERE report_id=? AND status!='live'", (rid,))
                 c.execute("COMMIT")

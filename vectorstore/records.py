@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from ingest.records import Chunk
 
 
@@ -31,6 +33,19 @@ class Filters:
         return not (
             self.subjects or self.inspectorates or self.report_ids or self.date_from or self.date_to
         )
+
+
+@dataclass(frozen=True)
+class SpanVectors:
+    """Vectors of character spans of one passage (its sentences), pooled in context.
+
+    Attributes:
+        spans: int32 array (n, 2) of (start, end) offsets into the passage's text.
+        vectors: float32 array (n, dim), L2-normalised.
+    """
+
+    spans: np.ndarray
+    vectors: np.ndarray
 
 
 @dataclass
