@@ -100,6 +100,7 @@ class Sentence:
     score: float = 0.0
     sim: float = 0.0
     vector: np.ndarray | None = None
+    bonus: float = 0.0  # for stating what kind of answer is asked for (a figure)
 
 
 def sentences_of(hit: Hit, min_words: int = 5, max_words: int = 90) -> list[Sentence]:
@@ -151,8 +152,21 @@ class Composer:
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
 
-    def score_sentences(self, question: str, hits: list[Hit], terms: set[str]) -> list[Sentence]:
-        """Candidate sentences of the top passages, scored against the question."""
+    def score_sentences(
+        self,
+        question: str,
+        hits: list[Hit],
+        terms: set[str],
+        bonus: Callable[[str], float] | None = None,
+    ) -> list[Sentence]:
+        """Candidate sentences of the top passages, scored against the question.
+
+        Args:
+            question: The question (or its focused form).
+            hits: Ranked passages.
+            terms: The question's stemmed content terms.
+            bonus: Extra score for a sentence's text (e.g. stating a figure when one is asked).
+        """
         top = hits[: self.passages]
         cands = [s for h in top for s in sentences_of(h)]
         if not cands:
@@ -179,9 +193,20 @@ class Composer:
             cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
             s.sim = float(sim)
             s.vector = v
-            s.score = float(sim) + 0.25 * cov + 0.05 / s.hit.rank
+            s.bonus = bonus(s.text) if bonus else 0.0
+            s.score = float(sim) + 0.25 * cov + 0.05 / s.hit.rank + s.bonus
         cands.sort(key=lambda s: s.score, reverse=True)
         return cands
+
+    def best_similarity(self, question: str, cands: list[Sentence], top: int = 3) -> float:
+        """The best similarity of the leading sentences to the question, each embedded on its
+        own: the scale the abstention thresholds were calibrated on. (Sentence vectors pooled
+        in context rank well but score short questions lower.)"""
+        lead = cands[:top]
+        if not lead:
+            return 0.0
+        q = self.embedder.embed_query(question)
+        return float((self._sentence_vectors([s.text for s in lead]) @ q).max())
 
     def _stored_vectors(self, hits: list[Hit]) -> dict[tuple[str, int, int], np.ndarray]:
         """Stored sentence vectors of the passages, keyed by (chunk id, offset, length)."""

@@ -105,7 +105,7 @@ class Assistant:
         u = understood or self.understand(question, None, filters)
         question = focus_query(question, u) if self.settings.focus_queries else question
         return self.retriever.search(
-            question, u.filters, k or self.settings.top_k, self._subject_terms(u)
+            question, u.filters, k or self.settings.top_k, self._subject_terms(u), u.newest
         )
 
     def _subject_terms(self, u: Understood) -> set[str]:
@@ -212,12 +212,14 @@ class Assistant:
                 question, text, True, passages=fallback, context=u.context, filters=u.filters
             )
         focus = focus_query(question, u) if self.settings.focus_queries else question
-        cands = self.composer.score_sentences(focus, hits, terms)
+        cands = self.composer.score_sentences(focus, hits, terms, _figure_bonus(question))
         if self.settings.sentence_rerank:
             hits = _rerank_by_sentences(hits, cands, self.composer.passages)
         best = cands[0] if cands else None
         covered = self._coverage(terms, hits[:5])
-        if best is None or self._weak(best.sim, hits[0], covered):
+        if best is None or self._weak(
+            self.composer.best_similarity(focus, cands), hits[0], covered
+        ):
             return Answer(
                 question,
                 NO_ANSWER + " The closest passages are shown below.",
@@ -310,7 +312,9 @@ class Assistant:
         hits = self.retriever.search(topic, u.filters, max(8, k * 2), self._subject_terms(u))
         terms = content_terms(topic) - self._subject_terms(u)
         cands = self.composer.score_sentences(topic, hits, terms) if hits else []
-        if cands and self._weak(cands[0].sim, hits[0], self._coverage(terms, hits[:5])):
+        if cands and self._weak(
+            self.composer.best_similarity(topic, cands), hits[0], self._coverage(terms, hits[:5])
+        ):
             cands = []
         quotes: list[Quote] = []
         used: set[tuple[str, int]] = set()
@@ -343,7 +347,9 @@ _ASKS_MONEY = re.compile(
     r"\b(salar(?:y|ies)|budget|cost|costs|spend|spent|pay|paid|funding)\b", re.I
 )
 _ASKS_NUMBER = re.compile(
-    r"^\s*(?:how many|how much|what (?:number|percentage|proportion|share|rate)|"
+    # At the start, or after an opening clause ("In Devon's 2015 inspection, how many ...");
+    # "a quote on how much they improved" asks for words, not a figure.
+    r"^(?:[^,?]*,\s*)?(?:how many|how much|what (?:number|percentage|proportion|share|rate)|"
     r"what (?:is|was|were) the (?:number|percentage|proportion|rate))\b",
     re.I,
 )
@@ -363,13 +369,30 @@ def _states_what_is_asked(question: str, chosen: list) -> bool:
     return not (_ASKS_NUMBER.search(question) and not _NUMBER.search(text))
 
 
+FIGURE_BONUS = 0.08
+
+
+def _figure_bonus(question: str):
+    """For a question asking for a figure or an amount: a bonus for sentences stating one."""
+    money = bool(_ASKS_MONEY.search(question))
+    number = bool(_ASKS_NUMBER.search(question))
+    if not (money or number):
+        return None
+
+    def bonus(text: str) -> float:
+        states = (money and _MONEY.search(text)) or (number and _NUMBER.search(text))
+        return FIGURE_BONUS if states else 0.0
+
+    return bonus
+
+
 def _rerank_by_sentences(hits: list[Hit], cands: list, n: int) -> list[Hit]:
     """Reorder the top passages by their best sentence's similarity to the question, blended
     with the passage score (sentence-level evidence is sharper than a passage's average)."""
     best: dict[str, float] = {}
     for s in cands:
         cid = s.hit.chunk.id
-        best[cid] = max(best.get(cid, 0.0), s.sim)
+        best[cid] = max(best.get(cid, 0.0), s.sim + s.bonus)
     top, rest = hits[:n], hits[n:]
     if not best or len(top) < 2:
         return hits

@@ -53,7 +53,9 @@ class Summary:
         rows = [r for r in self.rows if qtype in (None, r.qtype)]
         ans = [r for r in rows if r.answerable]
         una = [r for r in rows if not r.answerable]
-        with_ev = [r for r in ans if r.qtype != "cross_report"]
+        # The overall figure is over single-report questions, whose one labelled span is the
+        # evidence; the cross-report row scores those questions by their per-source phrases.
+        with_ev = [r for r in ans if r.qtype != "cross_report" or qtype == "cross_report"]
 
         def rate(xs, pred):
             return round(sum(1 for x in xs if pred(x)) / len(xs), 3) if xs else None
@@ -136,12 +138,17 @@ class SourcePages:
 def _ranks(passages: list[tuple[str, str]], q: dict) -> tuple[int | None, int | None]:
     sources = set(q.get("sources") or [])
     evidence = norm(q["evidence"]) if q.get("evidence") else None
+    # A cross-report question may name phrases that every listed source states: a passage of
+    # any listed source holding one is evidence as well as the one labelled span.
+    phrases = [norm(p).lower() for p in q.get("evidence_any") or []]
     src_rank = ev_rank = None
     for i, (source, text) in enumerate(passages, 1):
         if src_rank is None and source in sources:
             src_rank = i
-        if ev_rank is None and evidence and source in sources and evidence in norm(text):
-            ev_rank = i
+        if ev_rank is None and source in sources:
+            t = norm(text)
+            if (evidence and evidence in t) or any(p in t.lower() for p in phrases):
+                ev_rank = i
     return src_rank, ev_rank
 
 

@@ -51,12 +51,15 @@ class Understood:
         filters: The search filters that follow (user filters merged in).
         empty_reason: Set when the steering leaves nothing to search (e.g. no Norfolk report of
             2031): the assistant then says so instead of answering from other reports.
+        newest: When a question names a subject but no period or report, the subject's newest
+            report (per subject): ranked a little higher, as "what do inspectors say" means now.
     """
 
     question: str
     context: Context
     filters: Filters
     empty_reason: str | None = None
+    newest: tuple[str, ...] = ()
 
 
 def _overlaps(r: ReportRecord, start: date | None, end: date | None) -> bool:
@@ -230,6 +233,12 @@ class QuestionResolver:
                 pick = tuple(r.report_id for r in chosen if r.report_id)
             elif (start or end) and mine:
                 pick = tuple(r.report_id for r in mine if r.report_id)
+        newest: tuple[str, ...] = ()
+        if subjects and not (pick or start or end or earliest or filters.report_ids):
+            for subject in subjects:
+                mine = [r for r in self.reports if r.subject == subject and r.report_id]
+                if len(mine) > 1:
+                    newest += (max(mine, key=_when).report_id,)
         description = self._describe(subjects, start, end, pick, latest)
         ctx = Context(
             subjects=tuple(subjects),
@@ -247,7 +256,7 @@ class QuestionResolver:
             date_from=filters.date_from or (None if pick else start),
             date_to=filters.date_to or (None if pick else end),
         )
-        return Understood(question, ctx, merged, empty_reason)
+        return Understood(question, ctx, merged, empty_reason, newest)
 
     def _describe(self, subjects, start, end, pick, latest) -> str:
         bits = []
@@ -306,6 +315,18 @@ _ASKING = re.compile(
 )
 
 
+_FRAME = re.compile(
+    r"\b(?:according to (?:ofsted|(?:the )?inspectors?|the report)"
+    r"|(?:did|do|does) (?:ofsted|(?:the )?inspectors?) (?:find|say|note|report|mention|"
+    r"identify|describe|see)"
+    r"|(?:in|from|of) (?:its|the|their|this|that) (?:ofsted )?(?:inspection )?report"
+    r"|(?:in|of|for) (?:the )?children['’]s (?:social care )?services"
+    r"|ofsted['’]?s?)\b",
+    re.I,
+)
+_DANGLING = re.compile(r"(?:\s+(?:at the end of|by|in|of|from|at|for|during))+\s*$", re.I)
+
+
 def focus_query(question: str, u: Understood) -> str:
     """The topical part of a question, once its subject and period are applied as filters.
 
@@ -323,11 +344,14 @@ def focus_query(question: str, u: Understood) -> str:
         text,
         flags=re.I,
     )
+    # Words that only frame the question: every report is an inspection report about
+    # children's services, so they carry no topic (and pull in the back-page boilerplate).
+    text = _FRAME.sub(" ", " ".join(text.split()))
     words = text.split()
     # Drop the leading question frame ("What did inspectors find about ..."), keep the topic.
     i = 0
     while i < len(words) and _ASKING.fullmatch(words[i].strip("?,.:;'’\"").lower() or "x"):
         i += 1
-    topic = " ".join(words[i:]).strip(" ,.;:")
+    topic = _DANGLING.sub("", " ".join(words[i:]).strip(" ,.;:?")).strip(" ,.;:")
     content = [w for w in topic.split() if not _ASKING.fullmatch(w.strip("?,.:;'’\"").lower())]
     return topic if len(content) >= 2 else question

@@ -64,6 +64,7 @@ class Weights:
     keyword: float = 0.35
     coverage: float = 0.35
     rrf: float = 4.0
+    newest: float = 0.1
 
 
 def content_terms(text: str) -> set[str]:
@@ -94,6 +95,7 @@ class Retriever:
         filters: Filters | None = None,
         k: int = 8,
         exclude_subject_terms: set[str] | None = None,
+        prefer: tuple[str, ...] = (),
     ) -> list[Hit]:
         """The k best passages for the query, reranked, with ranks set.
 
@@ -103,6 +105,7 @@ class Retriever:
             k: How many to return.
             exclude_subject_terms: Stemmed terms that only name the subject (already a filter),
                 so they do not count as topical evidence.
+            prefer: Report ids ranked a little higher (a subject's newest report).
         """
         qvec = self.embedder.embed_query(query)
         dense = self.index.search_dense(qvec, self.candidates, filters)
@@ -138,6 +141,7 @@ class Retriever:
                 + w.keyword * (h.keyword or 0.0) / top_kw
                 + w.coverage * cov
                 + w.rrf * h.fused
+                + (w.newest if h.chunk.report_id in prefer else 0.0)
             )
         hits.sort(key=lambda h: h.rerank or 0.0, reverse=True)
         hits = _diversify(hits, k)

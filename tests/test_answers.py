@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import numpy as np
+
 from assistant.answer import QuoteNotVerbatimError, make_citation
 from assistant.question import parse_period
 from vectorstore.records import Filters
@@ -181,3 +183,69 @@ def test_cli_ask_contract(built_index, tmp_path, cli_env):
     )
     q = json.loads(out.stdout)["quotes"][0]
     assert q["subject"] == "Essex Police" and q["citation"].startswith("“")
+
+
+def test_sentence_vectors_are_stored_at_ingest(built_index):
+    from ingest.chunking import sentence_spans
+
+    index = built_index[1]
+    chunks = index.manifest.live_chunks()
+    stored = index.sentence_vectors([c.id for c in chunks])
+    assert set(stored) == {c.id for c in chunks}
+    for c in chunks:
+        sv = stored[c.id]
+        assert [tuple(s) for s in sv.spans.tolist()] == sentence_spans(c.text)
+        assert np.allclose(np.linalg.norm(sv.vectors, axis=1), 1.0, atol=2e-3)  # float16
+
+
+def test_answers_use_stored_sentence_vectors(built_index, embedder, monkeypatch):
+    from assistant.core import Assistant
+
+    settings, index = built_index
+    a = Assistant(settings, index=index, embedder=embedder)
+    real, embedded = embedder.embed_documents, []
+    monkeypatch.setattr(embedder, "embed_documents", lambda t: embedded.extend(t) or real(t))
+    got = a.ask("How quickly are return home interviews done for missing children in Norfolk?")
+    assert not got.abstained
+    assert "completed within three days" in " ".join(c.quote for c in got.citations)
+    # Only the leading sentences are embedded on their own (for the abstention check); every
+    # candidate is scored with the vectors stored at ingest.
+    assert 0 < len(embedded) <= 3
+
+
+def test_answers_embed_sentences_when_the_index_has_no_sentence_vectors(
+    built_index, embedder, monkeypatch
+):
+    from assistant.core import Assistant
+
+    settings, index = built_index
+    a = Assistant(settings, index=index, embedder=embedder)
+    a.composer.sentence_lookup = lambda ids: {}  # an index built before sentence vectors
+    real, calls = embedder.embed_documents, []
+    monkeypatch.setattr(embedder, "embed_documents", lambda t: calls.append(len(t)) or real(t))
+    got = a.ask("How quickly are return home interviews done for missing children in Norfolk?")
+    assert sum(calls) > 3 and max(calls) <= settings.rerank_sentences
+    assert "completed within three days" in " ".join(c.quote for c in got.citations)
+    _assert_verified(got, index)
+
+
+def test_a_question_asking_for_a_figure_is_answered_with_the_figure(fresh, embedder, tmp_path):
+    from assistant.core import Assistant
+
+    ingestor, index, settings = fresh
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "adoption.txt").write_text(
+        "Adoption in Westhaven\n\n"
+        "Children are adopted by families who are carefully prepared, and adopted children "
+        "and their adopters get support for as long as they need it.\n\n"
+        "Managers track the timeliness of adoption closely. Last year, 57 children were "
+        "placed with their new families.\n\n"
+        "Foster carers are well trained and supported by their supervising social workers.",
+        encoding="utf-8",
+    )
+    assert not ingestor.run([src]).failed
+    a = Assistant(settings, index=index, embedder=embedder)
+    got = a.ask("In the last inspection, how many children were adopted?")
+    assert not got.abstained
+    assert "57 children" in got.citations[0].quote

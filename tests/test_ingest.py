@@ -13,6 +13,8 @@ import pytest
 from conftest import (
     CORPUS,
     TRAITS_EXPECTED,
+    Block,
+    PdfSpec,
     corpus_file,
     render_pdf,
     requires_corpus,
@@ -489,3 +491,24 @@ def test_scanned_pdf_is_read_by_ocr(tmp_path):
         "Inspectors found that care leavers are well supported."
     ]
     assert r.warnings == ["OCR used on pages [1]"]
+
+
+def test_bold_inspector_lines_on_the_cover_stay_with_the_dates(tmp_path, embedder):
+    # The 2013 and 2018 layouts set these in bold; they are not section headings.
+    spec = PdfSpec(
+        first_printed=None,
+        cover=[
+            ("Inspection of looked after children services", 20, True),
+            ("Testshire County Council", 14, True),
+            ("Inspection dates: 15 to 19 July 2013", 12, False),
+            ("Reporting inspector Sam Example HMI", 12, True),
+            ("Her Majesty's Inspector", 12, True),
+        ],
+        pages=[[], [Block("h", ["Summary"]), Block("p", ["Children are safe."])]],
+    )
+    report = parse_file(render_pdf(spec, tmp_path / "cover.pdf"), tmp_path)
+    headings = [p.text for p in report.paragraphs if p.is_heading]
+    assert not any("inspector" in h.lower() for h in headings), headings
+    first = chunk_report(report, embedder.count_tokens)[0].text
+    assert "Inspection dates: 15 to 19 July 2013\n\nReporting inspector Sam Example HMI" in first
+    assert "Her Majesty's Inspector" in first

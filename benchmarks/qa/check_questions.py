@@ -42,6 +42,10 @@ FIELDS = (
     "evidence",
     "subject",
 )
+# Optional: for a cross_report question, phrases that each listed source states (case
+# ignored). A passage from any listed source that holds one is evidence too, since the question
+# asks which reports say it and one span can only come from one of them.
+OPTIONAL_FIELDS = ("evidence_any",)
 MIN_QUESTIONS = 90
 MIN_UNANSWERABLE = 12
 MIN_WORDS, MAX_WORDS = 8, 25
@@ -107,7 +111,7 @@ def check_record(rec: object, lineno: int, corpus: Path) -> list[str]:
     if not isinstance(rec, dict):
         return [f"line {lineno}: not a JSON object"]
     missing = [f for f in FIELDS if f not in rec]
-    extra = [f for f in rec if f not in FIELDS]
+    extra = [f for f in rec if f not in FIELDS + OPTIONAL_FIELDS]
     if missing:
         errs.append(f"missing fields {missing}")
     if extra:
@@ -141,6 +145,8 @@ def check_record(rec: object, lineno: int, corpus: Path) -> list[str]:
             errs.append("sources must be [] for an unanswerable question")
     elif answerable is True:
         errs.extend(check_evidence(rec, corpus))
+    if "evidence_any" in rec:
+        errs.extend(check_evidence_any(rec, corpus))
     return [f"line {lineno} ({rec.get('id')}): {e}" for e in errs]
 
 
@@ -202,6 +208,32 @@ def check_evidence(rec: dict, corpus: Path) -> list[str]:
             errs.append("printed_page must be an integer or null")
         elif printed not in printed_numbers(page_text):
             errs.append(f"printed_page {printed} not found in the page's header/footer lines")
+    return errs
+
+
+def check_evidence_any(rec: dict, corpus: Path) -> list[str]:
+    """Validate the phrases of a cross_report question: each one in every listed source.
+
+    Args:
+        rec: The record.
+        corpus: Root folder of the corpus.
+
+    Returns:
+        A list of error messages; empty when valid.
+    """
+    phrases = rec["evidence_any"]
+    if rec["type"] != "cross_report":
+        return ["evidence_any is only for cross_report questions"]
+    if not (isinstance(phrases, list) and phrases and all(isinstance(p, str) for p in phrases)):
+        return ["evidence_any must be a non-empty list of strings"]
+    errs: list[str] = []
+    for src in rec["sources"]:
+        path = corpus / src
+        if not path.is_file():
+            continue
+        text = normalise(" ".join(pdf_pages(path))).lower()
+        if not any(normalise(p).lower() in text for p in phrases):
+            errs.append(f"no evidence_any phrase in {src!r}")
     return errs
 
 
