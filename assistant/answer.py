@@ -100,7 +100,7 @@ class Sentence:
     score: float = 0.0
     sim: float = 0.0
     vector: np.ndarray | None = None
-    bonus: float = 0.0  # for stating what kind of answer is asked for (a figure)
+    bonus: float = 0.0  # e.g. for stating the figure asked for, or being in the newest report
 
 
 def sentences_of(hit: Hit, min_words: int = 5, max_words: int = 90) -> list[Sentence]:
@@ -157,7 +157,7 @@ class Composer:
         question: str,
         hits: list[Hit],
         terms: set[str],
-        bonus: Callable[[str], float] | None = None,
+        bonus: Callable[[Sentence], float] | None = None,
     ) -> list[Sentence]:
         """Candidate sentences of the top passages, scored against the question.
 
@@ -165,7 +165,7 @@ class Composer:
             question: The question (or its focused form).
             hits: Ranked passages.
             terms: The question's stemmed content terms.
-            bonus: Extra score for a sentence's text (e.g. stating a figure when one is asked).
+            bonus: Extra score for a sentence (e.g. stating a figure when one is asked).
         """
         top = hits[: self.passages]
         cands = [s for h in top for s in sentences_of(h)]
@@ -193,7 +193,7 @@ class Composer:
             cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
             s.sim = float(sim)
             s.vector = v
-            s.bonus = bonus(s.text) if bonus else 0.0
+            s.bonus = bonus(s) if bonus else 0.0
             s.score = float(sim) + 0.25 * cov + 0.05 / s.hit.rank + s.bonus
         cands.sort(key=lambda s: s.score, reverse=True)
         return cands

@@ -212,7 +212,7 @@ class Assistant:
                 question, text, True, passages=fallback, context=u.context, filters=u.filters
             )
         focus = focus_query(question, u) if self.settings.focus_queries else question
-        cands = self.composer.score_sentences(focus, hits, terms, _figure_bonus(question))
+        cands = self.composer.score_sentences(focus, hits, terms, _bonus(question, u.newest))
         if self.settings.sentence_rerank:
             hits = _rerank_by_sentences(hits, cands, self.composer.passages)
         best = cands[0] if cands else None
@@ -370,18 +370,22 @@ def _states_what_is_asked(question: str, chosen: list) -> bool:
 
 
 FIGURE_BONUS = 0.08
+NEWEST_BONUS = 0.05
 
 
-def _figure_bonus(question: str):
-    """For a question asking for a figure or an amount: a bonus for sentences stating one."""
+def _bonus(question: str, newest: tuple[str, ...]):
+    """Extra score for a sentence: stating a figure or an amount when the question asks for
+    one, and coming from the subject's newest report when no period was named."""
     money = bool(_ASKS_MONEY.search(question))
     number = bool(_ASKS_NUMBER.search(question))
-    if not (money or number):
+    if not (money or number or newest):
         return None
 
-    def bonus(text: str) -> float:
-        states = (money and _MONEY.search(text)) or (number and _NUMBER.search(text))
-        return FIGURE_BONUS if states else 0.0
+    def bonus(s) -> float:
+        states = (money and _MONEY.search(s.text)) or (number and _NUMBER.search(s.text))
+        return (FIGURE_BONUS if states else 0.0) + (
+            NEWEST_BONUS if s.hit.chunk.report_id in newest else 0.0
+        )
 
     return bonus
 

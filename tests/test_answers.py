@@ -237,10 +237,12 @@ def test_a_question_asking_for_a_figure_is_answered_with_the_figure(fresh, embed
     src.mkdir()
     (src / "adoption.txt").write_text(
         "Adoption in Westhaven\n\n"
-        "Children are adopted by families who are carefully prepared, and adopted children "
-        "and their adopters get support for as long as they need it.\n\n"
-        "Managers track the timeliness of adoption closely. Last year, 57 children were "
-        "placed with their new families.\n\n"
+        "The number of children adopted has risen, and more children were adopted this year "
+        "than in any year before.\n\n"
+        "Adopters are carefully prepared, and adopted children and their families get support "
+        "for as long as they need it.\n\n"
+        "Managers track the timeliness of adoption closely: 57 children moved to permanent "
+        "homes with adoptive families last year.\n\n"
         "Foster carers are well trained and supported by their supervising social workers.",
         encoding="utf-8",
     )
@@ -249,3 +251,29 @@ def test_a_question_asking_for_a_figure_is_answered_with_the_figure(fresh, embed
     got = a.ask("In the last inspection, how many children were adopted?")
     assert not got.abstained
     assert "57 children" in got.citations[0].quote
+
+
+def test_a_subject_without_a_period_prefers_its_newest_report(built_index, embedder):
+    from assistant.core import Assistant
+
+    settings, index = built_index
+    a = Assistant(settings, index=index, embedder=embedder)
+    q = "What did inspectors say about the stability of the workforce in Croydon?"
+    u = a.understand(q)
+    assert u.filters.report_ids == () and len(u.newest) == 1  # a preference, not a filter
+    got = a.ask(q)
+    assert "2024" in got.citations[0].source
+    assert any("2017" in h.chunk.source for h in got.passages)  # the older report still counts
+
+
+def test_focused_query_leaves_out_the_framing():
+    from assistant.question import Understood, focus_query
+    from assistant.records import Context
+
+    u = Understood("", Context(subjects=("Tameside",)), Filters(subjects=("Tameside",)))
+    q = "What staffing problems did Ofsted find in Tameside children's services at the end of 2023?"
+    assert focus_query(q, u) == "staffing problems"
+    u = Understood("", Context(subjects=("Bradford",)), Filters(subjects=("Bradford",)))
+    assert focus_query("Why had Bradford got worse by 2018, according to Ofsted?", u) == (
+        "Why had got worse"
+    )
