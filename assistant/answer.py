@@ -101,6 +101,7 @@ class Sentence:
     sim: float = 0.0
     vector: np.ndarray | None = None
     bonus: float = 0.0  # e.g. for stating the figure asked for, or being in the newest report
+    pooled: bool = False  # its vector was pooled in context at ingest (not embedded alone)
 
 
 def sentences_of(hit: Hit, min_words: int = 5, max_words: int = 90) -> list[Sentence]:
@@ -124,7 +125,8 @@ class Composer:
         embedder: The embedder (sentences are compared with the question in its space).
         max_sentences: Sentences in an answer.
         max_words: Words in an answer.
-        abstain_below: Abstain when the best sentence's similarity is below this.
+        abstain_below: A best sentence at least this similar is a confident match (below it,
+            the abstention rule also weighs term coverage).
         passages: How many top passages sentences are taken from.
         embed_limit: How many sentences without stored vectors are embedded and compared.
         sentence_lookup: Sentence vectors stored at ingest, by chunk id (see
@@ -182,6 +184,8 @@ class Composer:
                 return cov + 0.5 / s.hit.rank
 
             missing = sorted(missing, key=cheap, reverse=True)[: self.embed_limit]
+        for s in have:
+            s.pooled = True
         cands = have + missing
         q = self.embedder.embed_query(question)
         vecs = [stored[(s.hit.chunk.id, s.offset, len(s.text))] for s in have]
@@ -199,14 +203,20 @@ class Composer:
         return cands
 
     def best_similarity(self, question: str, cands: list[Sentence], top: int = 3) -> float:
-        """The best similarity of the leading sentences to the question, each embedded on its
-        own: the scale the abstention thresholds were calibrated on. (Sentence vectors pooled
-        in context rank well but score short questions lower.)"""
+        """The best similarity of the leading sentences to the question, on the scale the
+        abstention thresholds were calibrated on (each sentence embedded on its own).
+
+        Sentence vectors pooled in context rank well but score short questions lower, so when
+        they fall short of a confident match the leading sentences are embedded on their own.
+        """
         lead = cands[:top]
         if not lead:
             return 0.0
+        pooled = max(s.sim for s in lead)
+        if pooled >= self.abstain_below or not any(s.pooled for s in lead):
+            return pooled
         q = self.embedder.embed_query(question)
-        return float((self._sentence_vectors([s.text for s in lead]) @ q).max())
+        return max(pooled, float((self._sentence_vectors([s.text for s in lead]) @ q).max()))
 
     def _stored_vectors(self, hits: list[Hit]) -> dict[tuple[str, int, int], np.ndarray]:
         """Stored sentence vectors of the passages, keyed by (chunk id, offset, length)."""

@@ -84,7 +84,7 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the model and indexes now rather than on the first question."""
         self.embedder.embed_query("warm up")
-        self.index.search_keyword("warm up", 1)
+        self.index.warm_up()
         _ = self.resolver
 
     # -- answers ------------------------------------------------------------------------

@@ -161,14 +161,13 @@ class Ingestor:
             files = discover(paths, skip=[self.index.path])
             m = self.index.manifest
             seen: set[str] = set()
-            changed = False
             pending: list[_Pending] = []
             pending_chunks = 0
             # Several paths with the same bytes: the first indexes, the others point at it.
             by_sha: dict[str, _Pending] = {}
 
             def flush() -> None:
-                nonlocal pending, pending_chunks, changed
+                nonlocal pending, pending_chunks
                 if not pending:
                     return
                 chunks = [c for p in pending for c in p.chunks]
@@ -198,7 +197,6 @@ class Ingestor:
                         s.updated += 1
                     else:
                         s.added += 1
-                changed = True
                 pending, pending_chunks = [], 0
                 by_sha.clear()
 
@@ -209,7 +207,6 @@ class Ingestor:
                     st = path.stat()
                 except OSError as exc:
                     self._fail(s, rel, None, 0, 0.0, f"cannot read file: {exc.strerror}")
-                    changed = True
                     continue
                 old = m.source(rel)
                 live = self.index.live_ids()
@@ -235,11 +232,9 @@ class Ingestor:
                     self._fail(
                         s, rel, None, st.st_size, st.st_mtime, f"cannot read file: {exc.strerror}"
                     )
-                    changed = True
                     continue
                 except IngestError as exc:
                     self._fail(s, rel, None, st.st_size, st.st_mtime, str(exc))
-                    changed = True
                     continue
                 sha = hashlib.sha256(data).hexdigest()
                 rid = report_id_for(sha)
@@ -254,7 +249,6 @@ class Ingestor:
                     self.index.drop(retired)
                     s.updated += 1 if old and old[3] == "indexed" else 0
                     s.added += 0 if old and old[3] == "indexed" else 1
-                    changed = True
                     self._tick(progress, done, len(files), s, t0, rel)
                     continue
                 if sha in by_sha:
@@ -274,7 +268,6 @@ class Ingestor:
                         raise IngestError("no indexable text after parsing")
                 except IngestError as exc:
                     self._fail(s, rel, sha, st.st_size, st.st_mtime, str(exc))
-                    changed = True
                     continue
                 except Exception as exc:  # a hostile file must not stop the run
                     log.exception("unexpected error parsing %s", rel)
@@ -286,7 +279,6 @@ class Ingestor:
                         st.st_mtime,
                         f"could not be parsed ({type(exc).__name__}: {str(exc)[:120]})",
                     )
-                    changed = True
                     continue
                 item = _Pending(report, chunks, [src], bool(old and old[3] == "indexed"))
                 pending.append(item)
@@ -308,9 +300,8 @@ class Ingestor:
                     retired = m.remove_sources(gone)
                     self.index.drop(retired)
                     s.removed = len(indexed_gone)
-                    changed = True
-            if changed or self.index.manifest.get_meta("bm25") is None:
-                self.index.rebuild_keyword()
+            # A no-op when BM25 already matches the manifest's generation.
+            self.index.rebuild_keyword()
         s.seconds = time.perf_counter() - t0
         return s
 

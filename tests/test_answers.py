@@ -208,8 +208,12 @@ def test_answers_use_stored_sentence_vectors(built_index, embedder, monkeypatch)
     got = a.ask("How quickly are return home interviews done for missing children in Norfolk?")
     assert not got.abstained
     assert "completed within three days" in " ".join(c.quote for c in got.citations)
-    # Only the leading sentences are embedded on their own (for the abstention check); every
-    # candidate is scored with the vectors stored at ingest.
+    # Every candidate is scored with the vectors stored at ingest: nothing is embedded for a
+    # confident match.
+    assert embedded == []
+    # A weak match has its leading sentences (at most 3) embedded on their own, for the
+    # abstention rule's calibrated scale.
+    a.ask("And what about the weather on the coast in Norfolk?")
     assert 0 < len(embedded) <= 3
 
 

@@ -105,6 +105,9 @@ def test_store_contract(store):
     assert {cid.split(":")[0] for cid, _ in old} == {"bbbb"}
     got = store.vectors(["aaaa:0001", "bbbb:0003"])
     assert np.allclose(got["aaaa:0001"], va[1], atol=1e-5)
+    ids, matrix = store.all_vectors()
+    assert sorted(ids) == sorted(c.id for c in a + b) and matrix.shape == (10, 384)
+    assert np.allclose(matrix[ids.index("bbbb:0003")], vb[3], atol=1e-5)
     # upsert is idempotent; delete removes a whole report
     store.add(a, va)
     assert store.count() == 10
@@ -138,3 +141,28 @@ def test_whole_assistant_on_a_chroma_server(chroma_server, tmp_path, embedder):
         "Do care leavers in Thetaford have personal advisers?"
     )
     assert not a.abstained and "personal advisers" in a.citations[0].quote
+
+
+def test_in_memory_dense_search_matches_the_store(built_index, embedder):
+    _, index = built_index
+    index.warm_up()
+    assert index._dense_view() is not None  # the exact in-memory search is in use
+    q = embedder.embed_query("care leavers and their personal advisers")
+    for f in (None, Filters(subjects=("Croydon",)), Filters(date_from=date(2020, 1, 1))):
+        fast = [(h.chunk.id, round(h.dense, 4)) for h in index.search_dense(q, 8, f)]
+        store = [(cid, round(sim, 4)) for cid, sim in index.store.query(q, 8, f)]
+        assert fast == store and fast
+
+
+def test_reports_made_live_mid_run_are_found_before_bm25_is_rebuilt(fresh, embedder, tmp_path):
+    ingestor, index, _ = fresh
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("Alphaton\n\nAlphaton inspectors praised the adoption team.")
+    ingestor.run([src])
+    index.warm_up()
+    (src / "b.txt").write_text("Betaville\n\nBetaville foster carers wait too long for panels.")
+    index.rebuild_keyword = lambda: None  # as if the run were still going
+    ingestor.run([src])
+    hits = index.search_dense(embedder.embed_query("foster carers waiting for panels"), 3)
+    assert hits and "Betaville" in hits[0].chunk.text

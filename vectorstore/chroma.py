@@ -86,6 +86,10 @@ class VectorStore(Protocol):
         """Stored vectors by chunk id."""
         ...
 
+    def all_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every (chunk id, vector) in the store, read in pages."""
+        ...
+
 
 class ChromaStore:
     """Chroma, embedded (PersistentClient) or remote (HttpClient); same code either way."""
@@ -153,6 +157,20 @@ class ChromaStore:
             cid: np.asarray(v, dtype=np.float32)
             for cid, v in zip(got["ids"], got["embeddings"], strict=True)
         }
+
+    def all_vectors(self) -> tuple[list[str], np.ndarray]:
+        ids: list[str] = []
+        parts: list[np.ndarray] = []
+        offset, step = 0, 5000
+        while True:
+            got = self.collection.get(include=["embeddings"], limit=step, offset=offset)
+            ids += got["ids"]
+            if len(got["ids"]):
+                parts.append(np.asarray(got["embeddings"], dtype=np.float32))
+            if len(got["ids"]) < step:
+                break
+            offset += step
+        return ids, (np.concatenate(parts) if parts else np.zeros((0, 384), np.float32))
 
 
 def make_store(

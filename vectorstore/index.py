@@ -82,6 +82,35 @@ class _KeywordView:
         return m
 
 
+class _DenseView:
+    """The live vectors of one BM25 generation as one matrix, rows in the keyword view's order
+    (so the same integer-coded columns filter both searches)."""
+
+    def __init__(self, view: _KeywordView, ids: list[str], vecs: np.ndarray) -> None:
+        self.view = view
+        self.ids = view.index.ids
+        pos = {cid: i for i, cid in enumerate(ids)}
+        rows = np.array([pos.get(cid, -1) for cid in self.ids], dtype=np.int64)
+        self.present = rows >= 0
+        dim = vecs.shape[1] if len(vecs) else 384
+        self.matrix = np.zeros((len(self.ids), dim), dtype=np.float32)
+        if self.present.any():
+            self.matrix[self.present] = vecs[rows[self.present]]
+
+    def search(
+        self, vector: np.ndarray, k: int, filters: Filters | None, live: set[str]
+    ) -> list[tuple[str, float]]:
+        mask = self.view.mask(filters, live) & self.present
+        n = int(mask.sum())
+        if n == 0 or k <= 0:
+            return []
+        scores = np.where(mask, self.matrix @ vector, -np.inf)
+        k = min(k, n)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in top]
+
+
 class Index:
     """One index folder: ``manifest.sqlite``, ``chroma/`` and ``bm25/<generation>/``.
 
@@ -110,6 +139,9 @@ class Index:
         self._lock = threading.RLock()
         self._live: tuple[int, set[str]] | None = None
         self._keyword: tuple[str, _KeywordView] | None = None
+        self._dense: tuple[str, _DenseView] | None = None
+        self._dense_loading: str | None = None
+        self._dense_lock = threading.Lock()
 
     # -- plumbing -------------------------------------------------------------------------
     @property
@@ -158,12 +190,59 @@ class Index:
         """Sentence vectors stored at ingest, by chunk id (absent for older indexes)."""
         return self.manifest.sentence_vectors(list(ids))
 
+    def _dense_view(self, wait: bool = False) -> _DenseView | None:
+        """Every live vector in memory, aligned with the BM25 generation's filter columns.
+
+        Built from the store once per generation: in a background thread (searches use the
+        store meanwhile), or right away when ``wait`` is set.
+        """
+        name = self.manifest.get_meta("bm25")
+        cached = self._dense
+        if cached is not None and cached[0] == name:
+            return cached[1]
+        if not name:
+            return None
+        if wait:
+            self._load_dense(name)
+        elif self._dense_loading != name:
+            self._dense_loading = name
+            threading.Thread(target=self._load_dense, args=(name,), daemon=True).start()
+        cached = self._dense
+        return cached[1] if cached is not None and cached[0] == name else None
+
+    def _load_dense(self, name: str) -> None:
+        with self._dense_lock:
+            if self._dense is not None and self._dense[0] == name:
+                return
+            view = self._keyword_view()
+            if view is None or self.manifest.get_meta("bm25") != name:
+                return
+            ids, vecs = self.store.all_vectors()
+            self._dense = (name, _DenseView(view, ids, vecs))
+
+    def warm_up(self) -> None:
+        """Load what searches need (BM25 and the in-memory vectors) now."""
+        self._keyword_view()
+        self._dense_view(wait=True)
+
     # -- reading --------------------------------------------------------------------------
     def search_dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
-        """Nearest chunks by cosine similarity, live reports only, best first."""
+        """Nearest chunks by cosine similarity, live reports only, best first.
+
+        Exact search over the in-memory vectors when they are loaded for the current
+        generation; the store's own (approximate) search otherwise.
+        """
         live = self.live_ids()
         if not live:
             return []
+        # The in-memory view holds what the last BM25 build saw: while an ingest run has made
+        # newer reports live, the store answers, so they are found at once.
+        current = self.manifest.get_meta("bm25") == f"g{self.manifest.generation()}"
+        dense = self._dense_view() if current else None
+        if dense is not None:
+            found = dense.search(np.asarray(vector, dtype=np.float32), k, filters, live)
+            chunks = self.chunks([cid for cid, _ in found])
+            return [Hit(chunk=chunks[cid], dense=sim) for cid, sim in found if cid in chunks]
         found = self.store.query(vector, k + 16, filters)
         chunks = self.chunks([cid for cid, _ in found])
         hits = []
