@@ -371,6 +371,7 @@ def _states_what_is_asked(question: str, chosen: list) -> bool:
 
 FIGURE_BONUS = 0.08
 NEWEST_BONUS = 0.05
+SENTENCE_WEIGHT = 0.5  # of the best sentence in a passage's rerank score
 
 
 def _bonus(question: str, newest: tuple[str, ...]):
@@ -404,7 +405,7 @@ def _rerank_by_sentences(hits: list[Hit], cands: list, n: int) -> list[Hit]:
     for h in top:
         # A passage none of whose sentences made the shortlist keeps a discounted dense score.
         sent = best.get(h.chunk.id, 0.85 * (h.dense or 0.0))
-        h.rerank = round(0.5 * (h.rerank or 0.0) / hi + 0.5 * sent, 4)
+        h.rerank = round((1 - SENTENCE_WEIGHT) * (h.rerank or 0.0) / hi + SENTENCE_WEIGHT * sent, 4)
     top.sort(key=lambda h: h.rerank or 0.0, reverse=True)
     out = top + rest
     for i, h in enumerate(out, 1):
