@@ -370,7 +370,7 @@ def _states_what_is_asked(question: str, chosen: list) -> bool:
 
 
 FIGURE_BONUS = 0.08
-NEWEST_BONUS = 0.05
+NEWEST_BONUS = 0.15
 SENTENCE_WEIGHT = 0.5  # of the best sentence in a passage's rerank score
 
 

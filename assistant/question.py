@@ -240,6 +240,8 @@ class QuestionResolver:
                 if len(mine) > 1:
                     newest += (max(mine, key=_when).report_id,)
         description = self._describe(subjects, start, end, pick, latest)
+        if newest:
+            description += "; newest report first"
         ctx = Context(
             subjects=tuple(subjects),
             report_ids=pick,

@@ -64,7 +64,7 @@ class Weights:
     keyword: float = 0.35
     coverage: float = 0.35
     rrf: float = 4.0
-    newest: float = 0.1
+    newest: float = 0.5
 
 
 def content_terms(text: str) -> set[str]:
