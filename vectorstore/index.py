@@ -212,13 +212,17 @@ class Index:
 
     def _load_dense(self, name: str) -> None:
         with self._dense_lock:
-            if self._dense is not None and self._dense[0] == name:
-                return
-            view = self._keyword_view()
-            if view is None or self.manifest.get_meta("bm25") != name:
-                return
-            ids, vecs = self.store.all_vectors()
-            self._dense = (name, _DenseView(view, ids, vecs))
+            try:
+                if self._dense is not None and self._dense[0] == name:
+                    return
+                view = self._keyword_view()
+                if view is None or self.manifest.get_meta("bm25") != name:
+                    return
+                ids, vecs = self.store.all_vectors()
+                self._dense = (name, _DenseView(view, ids, vecs))
+            finally:
+                if self._dense is None or self._dense[0] != name:
+                    self._dense_loading = None  # not loaded: the next search tries again
 
     def warm_up(self) -> None:
         """Load what searches need (BM25 and the in-memory vectors) now."""
