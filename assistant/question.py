@@ -25,6 +25,12 @@ _BETWEEN = re.compile(rf"\b(?:between|from)\s+({_YEAR})\s+(?:and|to|-|–)\s+({_
 _SINCE = re.compile(rf"\b(?:since|after|from)\s+({_YEAR})\b", re.I)
 _BEFORE = re.compile(rf"\b(?:before|until|prior to)\s+({_YEAR})\b", re.I)
 _IN_YEAR = re.compile(rf"\b({_YEAR})\b")
+_INSPECTION_YEAR = re.compile(
+    rf"\b({_YEAR})\s+(?:ofsted\s+|hmic\s+|children['’]s\s+services\s+)?"
+    rf"(?:re-)?(?:inspection|report)s?\b"
+    rf"|\b(?:inspection|inspected|report)\s+(?:published\s+)?in\s+({_YEAR})\b",
+    re.I,
+)
 _LATEST = re.compile(
     r"\b(latest|most recent|newest|last|current|recent)\b(?!\s+(?:year|time|month))", re.I
 )
@@ -75,7 +81,22 @@ def _when(r: ReportRecord) -> date:
 
 
 def parse_period(text: str) -> tuple[date | None, date | None, str]:
-    """The period a question names, and how to describe it ("" when none)."""
+    """The period a question names, and how to describe it ("" when none).
+
+    When the question also names the year of the inspection or report itself ("between April
+    and December 2014, according to the 2015 inspection"), that year wins over dates that only
+    say what period the report's figures cover.
+    """
+    start, end, words = _parse_period(text)
+    m = _INSPECTION_YEAR.search(text)
+    if m:
+        y = int(m.group(1) or m.group(2))
+        if not ((start is None or start.year <= y) and (end is None or y <= end.year)):
+            return date(y, 1, 1), date(y, 12, 31), str(y)
+    return start, end, words
+
+
+def _parse_period(text: str) -> tuple[date | None, date | None, str]:
     import calendar
 
     m = _BETWEEN.search(text)

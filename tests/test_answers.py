@@ -109,6 +109,11 @@ def test_parse_period():
     assert (start.isoformat(), end.isoformat()) == ("2022-11-01", "2022-11-30")
     assert parse_period("since 2019")[0].isoformat() == "2019-01-01"
     assert parse_period("no period here") == (None, None, "")
+    # the inspection's own year wins over the period the report's figures cover
+    q = "How many went missing between April and December 2014, according to the 2015 inspection?"
+    assert parse_period(q)[2] == "2015"
+    assert parse_period("Who led the June 2013 Ofsted inspection?")[2] == "June 2013"
+    assert parse_period("What changed since 2014, according to the 2020 report?")[2] == "since 2014"
 
 
 def test_langchain_retriever(assistant):
