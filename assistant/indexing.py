@@ -30,7 +30,7 @@ from vectorstore.records import SpanVectors
 log = logging.getLogger("inspection_assistant.ingest")
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-EMBED_GROUP = 256  # chunks embedded together: fuller, length-sorted batches
+EMBED_GROUP = 1024  # chunks embedded together: fuller, length-sorted batches
 
 
 @dataclass

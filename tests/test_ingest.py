@@ -211,8 +211,8 @@ def test_add_unchanged_change_duplicate_prune(fresh, tmp_path):
     assert (s.added, s.updated, s.unchanged, s.failed) == (2, 0, 0, [])
 
     calls = []
-    real = ingestor.embedder.embed_documents
-    ingestor.embedder.embed_documents = lambda texts: calls.append(len(texts)) or real(texts)
+    real = ingestor.embedder.embed_passages
+    ingestor.embedder.embed_passages = lambda t, spans: calls.append(len(t)) or real(t, spans)
     try:
         s = ingestor.run([src])
         assert (s.added, s.unchanged, calls) == (0, 2, [])  # nothing embedded
@@ -232,7 +232,7 @@ def test_add_unchanged_change_duplicate_prune(fresh, tmp_path):
         assert rows["b.txt"].aliases == ["copy-of-b.txt"]
         assert len(_texts(index, "fostering")) == 1
     finally:
-        ingestor.embedder.embed_documents = real
+        ingestor.embedder.embed_passages = real
 
     (src / "b.txt").unlink()
     s = ingestor.run([src])  # without --prune nothing is removed
