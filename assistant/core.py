@@ -309,9 +309,15 @@ class Assistant:
                 date_to=f.date_to,
             )
         u = self.understand(topic, None, f)
-        hits = self.retriever.search(topic, u.filters, max(8, k * 2), self._subject_terms(u))
+        hits = self.retriever.search(
+            topic, u.filters, max(8, k * 2), self._subject_terms(u), u.newest
+        )
         terms = content_terms(topic) - self._subject_terms(u)
-        cands = self.composer.score_sentences(topic, hits, terms) if hits else []
+        cands = (
+            self.composer.score_sentences(topic, hits, terms, _bonus(topic, u.newest))
+            if hits
+            else []
+        )
         if cands and self._weak(
             self.composer.best_similarity(topic, cands), hits[0], self._coverage(terms, hits[:5])
         ):

@@ -255,14 +255,23 @@ class QuestionResolver:
             elif (start or end) and mine:
                 pick = tuple(r.report_id for r in mine if r.report_id)
         newest: tuple[str, ...] = ()
-        if subjects and not (pick or start or end or earliest or filters.report_ids):
-            for subject in subjects:
+        named = tuple(subjects) or filters.subjects  # from the question, or chosen as filters
+        if named and not (
+            pick
+            or start
+            or end
+            or earliest
+            or filters.report_ids
+            or filters.date_from
+            or filters.date_to
+        ):
+            for subject in named:
                 mine = [r for r in self.reports if r.subject == subject and r.report_id]
                 if len(mine) > 1:
                     newest += (max(mine, key=_when).report_id,)
         description = self._describe(subjects, start, end, pick, latest)
         if newest:
-            description += "; newest report first"
+            description = "; ".join(b for b in (description, "newest report first") if b)
         ctx = Context(
             subjects=tuple(subjects),
             report_ids=pick,

@@ -273,6 +273,8 @@ def test_a_subject_without_a_period_prefers_its_newest_report(built_index, embed
     got = a.ask(q)
     assert "2024" in got.citations[0].source
     assert any("2017" in h.chunk.source for h in got.passages)  # the older report still counts
+    quotes = a.quote("the stability of the workforce", subject="Croydon")
+    assert "2024" in quotes[0].citation.source
 
 
 def test_focused_query_leaves_out_the_framing():
