@@ -83,7 +83,11 @@ class Settings(BaseSettings):
         True, description="Rank with the topic of a question once subject and period are filters."
     )
     rerank_passages: int = Field(12, description="Top passages whose sentences are compared.")
-    rerank_sentences: int = Field(14, description="Sentences embedded per question.")
+    rerank_sentences: int = Field(
+        14,
+        description="Sentences embedded per question when the index has no sentence vectors "
+        "(indexes built before they were stored at ingest).",
+    )
     answer_sentences: int = 3
     answer_words: int = 120
     # Abstention (calibrated on benchmarks/qa with benchmarks/calibrate.py): abstain when the
