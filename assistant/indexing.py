@@ -172,16 +172,18 @@ class Ingestor:
                     return
                 chunks = [c for p in pending for c in p.chunks]
                 texts = [c.embed_text for c in chunks]
-                # Sentence spans in embed_text coordinates (the text follows the prefix).
+                # The model reads embed_text (a context prefix, then the text): sentence spans
+                # go in shifted by the prefix and come back in the text's own offsets.
+                shifts = [len(c.embed_text) - len(c.text) for c in chunks]
                 spans = [
-                    [
-                        (a + len(c.embed_text) - len(c.text), b + len(c.embed_text) - len(c.text))
-                        for a, b in sentence_spans(c.text)
-                    ]
-                    for c in chunks
+                    [(a + d, b + d) for a, b in sentence_spans(c.text)]
+                    for c, d in zip(chunks, shifts, strict=True)
                 ]
                 vectors, pooled = self.embedder.embed_passages(texts, spans)
-                sentences = [_to_text_coords(sv, c) for sv, c in zip(pooled, chunks, strict=True)]
+                sentences = [
+                    SpanVectors((sv.spans - d).astype(np.int32), sv.vectors)
+                    for sv, d in zip(pooled, shifts, strict=True)
+                ]
                 if texts:
                     self.index.check_model(self.embedder.name, int(vectors.shape[1]))
                 i = 0
@@ -318,9 +320,3 @@ class Ingestor:
     def _tick(progress, done, total, s, t0, rel) -> None:
         if progress is not None:
             progress(Progress(done, total, s.pages, s.chunks, time.perf_counter() - t0, rel))
-
-
-def _to_text_coords(sv: SpanVectors, chunk: Chunk) -> SpanVectors:
-    """Span offsets into ``chunk.text`` rather than ``chunk.embed_text``."""
-    shift = len(chunk.embed_text) - len(chunk.text)
-    return SpanVectors((sv.spans - shift).astype(np.int32), sv.vectors)

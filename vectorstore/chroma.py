@@ -120,16 +120,23 @@ class ChromaStore:
         for rid in report_ids:
             self.collection.delete(where={"report_id": rid})
 
-    def report_ids(self) -> set[str]:
-        out: set[str] = set()
-        offset, step = 0, 5000
+    def _pages(self, include: list[str], step: int = 5000):
+        """The whole collection, ``step`` records at a time."""
+        offset = 0
         while True:
-            got = self.collection.get(include=["metadatas"], limit=step, offset=offset)
-            metas = got["metadatas"] or []
-            out.update(m["report_id"] for m in metas if m)
-            if len(metas) < step:
-                return out
+            got = self.collection.get(include=include, limit=step, offset=offset)
+            yield got
+            if len(got["ids"]) < step:
+                return
             offset += step
+
+    def report_ids(self) -> set[str]:
+        return {
+            m["report_id"]
+            for got in self._pages(["metadatas"])
+            for m in got["metadatas"] or []
+            if m
+        }
 
     def query(self, vector: np.ndarray, k: int, filters: Filters | None) -> list[tuple[str, float]]:
         if self._count is None or self._count == 0:
@@ -161,15 +168,10 @@ class ChromaStore:
     def all_vectors(self) -> tuple[list[str], np.ndarray]:
         ids: list[str] = []
         parts: list[np.ndarray] = []
-        offset, step = 0, 5000
-        while True:
-            got = self.collection.get(include=["embeddings"], limit=step, offset=offset)
+        for got in self._pages(["embeddings"]):
             ids += got["ids"]
             if len(got["ids"]):
                 parts.append(np.asarray(got["embeddings"], dtype=np.float32))
-            if len(got["ids"]) < step:
-                break
-            offset += step
         return ids, (np.concatenate(parts) if parts else np.zeros((0, 384), np.float32))
 
 

@@ -190,13 +190,14 @@ class Index:
         """Sentence vectors stored at ingest, by chunk id (absent for older indexes)."""
         return self.manifest.sentence_vectors(list(ids))
 
-    def _dense_view(self, wait: bool = False) -> _DenseView | None:
+    def _dense_view(self, wait: bool = False, name: str | None = None) -> _DenseView | None:
         """Every live vector in memory, aligned with the BM25 generation's filter columns.
 
         Built from the store once per generation: in a background thread (searches use the
-        store meanwhile), or right away when ``wait`` is set.
+        store meanwhile), or right away when ``wait`` is set. ``name`` is the BM25 generation
+        when the caller has already read it.
         """
-        name = self.manifest.get_meta("bm25")
+        name = name or self.manifest.get_meta("bm25")
         cached = self._dense
         if cached is not None and cached[0] == name:
             return cached[1]
@@ -241,8 +242,9 @@ class Index:
             return []
         # The in-memory view holds what the last BM25 build saw: while an ingest run has made
         # newer reports live, the store answers, so they are found at once.
-        current = self.manifest.get_meta("bm25") == f"g{self.manifest.generation()}"
-        dense = self._dense_view() if current else None
+        name = self.manifest.get_meta("bm25")
+        current = name == f"g{self.manifest.generation()}"
+        dense = self._dense_view(name=name) if current else None
         if dense is not None:
             found = dense.search(np.asarray(vector, dtype=np.float32), k, filters, live)
             chunks = self.chunks([cid for cid, _ in found])
