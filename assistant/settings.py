@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     auth_file: Path | None = None
+    mcp: bool = Field(
+        False, description="Also serve the Model Context Protocol endpoint (ask, quote, reports)."
+    )
 
     @property
     def max_file_bytes(self) -> int:
