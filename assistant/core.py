@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator
 
 from assistant.answer import Composer, make_citation, sentences_of
+from assistant.decide import NO_ANSWER, Evidence, Policy, decide
 from assistant.question import QuestionResolver, Understood, focus_query
-from assistant.records import Answer, Context, Quote
-from assistant.retrieve import Retriever, content_terms
+from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
+from assistant.rerank import content_terms, coverage, rerank_by_sentences, sentence_bonus
+from assistant.retrieve import Retriever
 from assistant.settings import Settings
 from vectorstore.embedder import Embedder, make_embedder
 from vectorstore.index import Index
 from vectorstore.keyword import tokenize
 from vectorstore.records import Filters, Hit, ReportRecord
-
-NO_ANSWER = "The indexed reports don't answer this question."
 
 
 class Assistant:
@@ -57,6 +56,7 @@ class Assistant:
             embed_limit=s.rerank_sentences,
             sentence_lookup=self.index.sentence_vectors,
         )
+        self.policy = Policy(s.abstain_below, s.abstain_soft_below, s.abstain_coverage)
         self._resolver: tuple[int, QuestionResolver] | None = None
         self._lock = threading.Lock()
         self.llm = None
@@ -123,6 +123,10 @@ class Assistant:
     ) -> Answer:
         """Answer a question from the reports, with verified citations.
 
+        The stages run once, in order: understand (subject, period, report) → route (catalogue,
+        across reports or passages) → retrieve → rerank → decide (answer or abstain, one policy
+        with a typed reason) → compose → verify (every quote verbatim in its passage).
+
         Args:
             question: The question.
             history: Earlier ``Answer`` objects of the conversation, oldest first.
@@ -144,6 +148,7 @@ class Assistant:
                 context=u.context,
                 filters=u.filters,
                 timings_ms={"retrieve": 0, "answer": 0, "total": 0},
+                abstention=Abstention(AbstainReason.EMPTY_QUESTION, "Please ask a question."),
             )
         structured = self._structured(question, u)
         if structured is not None:
@@ -157,7 +162,7 @@ class Assistant:
                 )
             structured.timings_ms = _timings(t0, t1, time.perf_counter())
             return structured
-        hits = [] if u.empty_reason else self.retrieve(question, understood=u)
+        hits = [] if u.abstention else self.retrieve(question, understood=u)
         t1 = time.perf_counter()
         answer = self._compose(question, u, hits, use_llm)
         answer.timings_ms = _timings(t0, t1, time.perf_counter())
@@ -197,55 +202,55 @@ class Assistant:
             return None
         return answer_from_catalogue(self, question, u)
 
+    def _evidence(self, question: str, u: Understood, hits: list[Hit]) -> Evidence:
+        """Score the sentences of the top passages and gather what the decision needs."""
+        ev = Evidence(question, hits, grounding=u.abstention)
+        if not hits:
+            return ev
+        terms = content_terms(question) - self._subject_terms(u)
+        focus = focus_query(question, u) if self.settings.focus_queries else question
+        ev.sentences = self.composer.score_sentences(
+            focus, hits, terms, sentence_bonus(question, u.newest, self.retriever.weights)
+        )
+        if self.settings.sentence_rerank:
+            ev.hits = rerank_by_sentences(
+                hits, ev.sentences, self.composer.passages, self.retriever.weights
+            )
+        ev.coverage = coverage(terms, ev.hits[:5])
+        ev.best_similarity = self.composer.best_similarity(focus, ev.sentences)
+        ev.chosen = self.composer.select(ev.sentences) if ev.sentences else []
+        return ev
+
     def _compose(
         self, question: str, u: Understood, hits: list[Hit], use_llm: bool = True
     ) -> Answer:
-        terms = content_terms(question) - self._subject_terms(u)
-        if not hits:
-            text = NO_ANSWER + (f" {u.empty_reason}" if u.empty_reason else "")
-            fallback = (
-                []
-                if not u.empty_reason
-                else self.retrieve(question, filters=Filters(subjects=u.context.subjects), k=5)
-            )
-            return Answer(
-                question, text, True, passages=fallback, context=u.context, filters=u.filters
-            )
-        focus = focus_query(question, u) if self.settings.focus_queries else question
-        cands = self.composer.score_sentences(focus, hits, terms, _bonus(question, u.newest))
-        if self.settings.sentence_rerank:
-            hits = _rerank_by_sentences(hits, cands, self.composer.passages)
-        best = cands[0] if cands else None
-        covered = self._coverage(terms, hits[:5])
-        if best is None or self._weak(
-            self.composer.best_similarity(focus, cands), hits[0], covered
-        ):
+        ev = self._evidence(question, u, hits)
+        abstention = decide(ev, self.policy)
+        if abstention is not None:
+            passages = ev.hits
+            if abstention is u.abstention:
+                text = NO_ANSWER + f" {abstention.message}"
+                passages = self.retrieve(
+                    question, filters=Filters(subjects=u.context.subjects), k=5
+                )
+            else:
+                text = abstention.message
             return Answer(
                 question,
-                NO_ANSWER + " The closest passages are shown below.",
+                text,
                 True,
-                passages=hits,
+                passages=passages,
                 context=u.context,
                 filters=u.filters,
+                abstention=abstention,
             )
-        chosen = self.composer.select(cands)
-        if not _states_what_is_asked(question, chosen):
-            return Answer(
-                question,
-                NO_ANSWER + " The closest passages don't state the figure asked for; they are "
-                "shown below.",
-                True,
-                passages=hits,
-                context=u.context,
-                filters=u.filters,
-            )
-        text, citations = self.composer.cite(chosen)
+        text, citations = self.composer.cite(ev.chosen)
         answer = Answer(
             question,
             text,
             False,
             citations=citations,
-            passages=hits,
+            passages=ev.hits,
             context=u.context,
             filters=u.filters,
         )
@@ -254,22 +259,6 @@ class Assistant:
 
             answer = compose_with_llm(self, answer)
         return answer
-
-    def _weak(self, best_sim: float, top: Hit, covered: float) -> bool:
-        """Too weak to answer: the calibrated abstention rule (see the settings)."""
-        s = self.settings
-        if best_sim < s.abstain_below:
-            return True
-        return best_sim < s.abstain_soft_below and covered < s.abstain_coverage
-
-    @staticmethod
-    def _coverage(terms: set[str], hits: list[Hit]) -> float:
-        if not terms:
-            return 1.0
-        have: set[str] = set()
-        for h in hits:
-            have |= set(tokenize(h.chunk.embed_text))
-        return len(terms & have) / len(terms)
 
     # -- quotes -------------------------------------------------------------------------
     def quote(
@@ -314,13 +303,21 @@ class Assistant:
         )
         terms = content_terms(topic) - self._subject_terms(u)
         cands = (
-            self.composer.score_sentences(topic, hits, terms, _bonus(topic, u.newest))
+            self.composer.score_sentences(
+                topic, hits, terms, sentence_bonus(topic, u.newest, self.retriever.weights)
+            )
             if hits
             else []
         )
-        if cands and self._weak(
-            self.composer.best_similarity(topic, cands), hits[0], self._coverage(terms, hits[:5])
-        ):
+        ev = Evidence(
+            topic,
+            hits,
+            cands,
+            self.composer.best_similarity(topic, cands) if cands else 0.0,
+            coverage(terms, hits[:5]),
+            cands[:1],
+        )
+        if cands and decide(ev, self.policy) is not None:
             cands = []
         quotes: list[Quote] = []
         used: set[tuple[str, int]] = set()
@@ -347,76 +344,6 @@ class Assistant:
         from assistant.langchain import AssistantRetriever
 
         return AssistantRetriever(assistant=self, k=k, filters=filters)
-
-
-_ASKS_MONEY = re.compile(
-    r"\b(salar(?:y|ies)|budget|cost|costs|spend|spent|pay|paid|funding)\b", re.I
-)
-_ASKS_NUMBER = re.compile(
-    # At the start, or after an opening clause ("In Devon's 2015 inspection, how many ...");
-    # "a quote on how much they improved" asks for words, not a figure.
-    r"^(?:[^,?]*,\s*)?(?:how many|how much|what (?:number|percentage|proportion|share|rate)|"
-    r"what (?:is|was|were) the (?:number|percentage|proportion|rate))\b",
-    re.I,
-)
-_MONEY = re.compile(r"£\s?\d|\d\s?(?:pounds|million|billion|k)\b", re.I)
-_NUMBER = re.compile(
-    r"\b(?!(?:19|20)\d\d\b)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|half|third|quarter|per cent|percent)\b",
-    re.I,
-)
-
-
-def _states_what_is_asked(question: str, chosen: list) -> bool:
-    """A question asking for a figure is answered only by sentences that state one."""
-    text = " ".join(s.text for s in chosen)
-    if _ASKS_MONEY.search(question) and not _MONEY.search(text):
-        return False
-    return not (_ASKS_NUMBER.search(question) and not _NUMBER.search(text))
-
-
-FIGURE_BONUS = 0.08
-NEWEST_BONUS = 0.15
-SENTENCE_WEIGHT = 0.5  # of the best sentence in a passage's rerank score
-
-
-def _bonus(question: str, newest: tuple[str, ...]):
-    """Extra score for a sentence: stating a figure or an amount when the question asks for
-    one, and coming from the subject's newest report when no period was named."""
-    money = bool(_ASKS_MONEY.search(question))
-    number = bool(_ASKS_NUMBER.search(question))
-    if not (money or number or newest):
-        return None
-
-    def bonus(s) -> float:
-        states = (money and _MONEY.search(s.text)) or (number and _NUMBER.search(s.text))
-        return (FIGURE_BONUS if states else 0.0) + (
-            NEWEST_BONUS if s.hit.chunk.report_id in newest else 0.0
-        )
-
-    return bonus
-
-
-def _rerank_by_sentences(hits: list[Hit], cands: list, n: int) -> list[Hit]:
-    """Reorder the top passages by their best sentence's similarity to the question, blended
-    with the passage score (sentence-level evidence is sharper than a passage's average)."""
-    best: dict[str, float] = {}
-    for s in cands:
-        cid = s.hit.chunk.id
-        best[cid] = max(best.get(cid, 0.0), s.sim + s.bonus)
-    top, rest = hits[:n], hits[n:]
-    if not best or len(top) < 2:
-        return hits
-    hi = max(h.rerank or 0.0 for h in top) or 1.0
-    for h in top:
-        # A passage none of whose sentences made the shortlist keeps a discounted dense score.
-        sent = best.get(h.chunk.id, 0.85 * (h.dense or 0.0))
-        h.rerank = round((1 - SENTENCE_WEIGHT) * (h.rerank or 0.0) / hi + SENTENCE_WEIGHT * sent, 4)
-    top.sort(key=lambda h: h.rerank or 0.0, reverse=True)
-    out = top + rest
-    for i, h in enumerate(out, 1):
-        h.rank = i
-    return out
 
 
 def _extend_quote(s) -> tuple[str, int]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.records import Context
+from assistant.records import AbstainReason, Abstention, Context
 from ingest.dates import MONTHS
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 from vectorstore.records import Filters, ReportRecord
@@ -55,7 +55,7 @@ class Understood:
         question: The question as asked.
         context: The subject, reports and period it was steered to.
         filters: The search filters that follow (user filters merged in).
-        empty_reason: Set when the steering leaves nothing to search (e.g. no Norfolk report of
+        abstention: Set when the steering leaves nothing to search (e.g. no Norfolk report of
             2031): the assistant then says so instead of answering from other reports.
         newest: When a question names a subject but no period or report, the subject's newest
             report (per subject): ranked a little higher, as "what do inspectors say" means now.
@@ -64,7 +64,7 @@ class Understood:
     question: str
     context: Context
     filters: Filters
-    empty_reason: str | None = None
+    abstention: Abstention | None = None
     newest: tuple[str, ...] = ()
 
 
@@ -210,10 +210,17 @@ class QuestionResolver:
             (),
             previous=previous,
         )
-        if not subjects and not filters.subjects and not u.empty_reason:
+        if not subjects and not filters.subjects and not u.abstention:
             missing = self.not_indexed(question)
             if missing:
-                u = replace(u, empty_reason=f"The index holds no report on {', '.join(missing)}.")
+                u = replace(
+                    u,
+                    abstention=Abstention(
+                        AbstainReason.SUBJECT_NOT_INDEXED,
+                        f"The index holds no report on {', '.join(missing)}.",
+                        tuple(missing),
+                    ),
+                )
         return u
 
     def _finish(
@@ -229,7 +236,7 @@ class QuestionResolver:
         report_ids,
         previous: bool = False,
     ) -> Understood:
-        empty_reason = None
+        abstention = None
         pick: tuple[str, ...] = tuple(report_ids)
         if subjects and not pick:
             mine = [r for r in self.reports if r.subject in subjects]
@@ -237,10 +244,12 @@ class QuestionResolver:
                 in_period = [r for r in mine if _overlaps(r, start, end)]
                 if not in_period and mine:
                     years = sorted({_when(r).year for r in mine})
-                    empty_reason = (
+                    abstention = Abstention(
+                        AbstainReason.PERIOD_NOT_COVERED,
                         f"No {', '.join(subjects)} report in the index covers "
                         f"{_describe_period(start, end)}; the indexed reports are from "
-                        f"{', '.join(str(y) for y in years)}."
+                        f"{', '.join(str(y) for y in years)}.",
+                        (_describe_period(start, end),),
                     )
                 mine = in_period
             if (latest or earliest) and mine:
@@ -288,7 +297,7 @@ class QuestionResolver:
             date_from=filters.date_from or (None if pick else start),
             date_to=filters.date_to or (None if pick else end),
         )
-        return Understood(question, ctx, merged, empty_reason, newest)
+        return Understood(question, ctx, merged, abstention, newest)
 
     def _describe(self, subjects, start, end, pick, latest) -> str:
         bits = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from vectorstore.records import Filters, Hit
 
@@ -70,6 +71,34 @@ class Context:
     description: str = ""
 
 
+class AbstainReason(StrEnum):
+    """Why a question is declined: one policy decides, each reason has its own wording."""
+
+    EMPTY_QUESTION = "empty_question"
+    SUBJECT_NOT_INDEXED = "subject_not_indexed"
+    PERIOD_NOT_COVERED = "period_not_covered"
+    KIND_NOT_HELD = "kind_not_held"
+    ENTITY_NOT_FOUND = "entity_not_found"
+    WEAK_EVIDENCE = "weak_evidence"
+    FIGURE_NOT_STATED = "figure_not_stated"
+    NOT_IN_CATALOGUE = "not_in_catalogue"
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """A question the indexed reports don't answer, and why.
+
+    Attributes:
+        reason: The decision's reason.
+        message: The sentence shown to the user (what is missing, what the index holds).
+        missing: What the question names that the index does not hold (names, periods, kinds).
+    """
+
+    reason: AbstainReason
+    message: str
+    missing: tuple[str, ...] = ()
+
+
 @dataclass
 class Answer:
     """An answer with numbered citations, or an abstention with the closest matches.
@@ -85,6 +114,7 @@ class Answer:
         mode: "extractive", "catalogue" or "llm".
         notice: A message for the user (e.g. an LLM fallback), if any.
         timings_ms: retrieve, answer and total in milliseconds.
+        abstention: Why the question was declined (None when answered).
     """
 
     question: str
@@ -97,6 +127,7 @@ class Answer:
     mode: str = "extractive"
     notice: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    abstention: Abstention | None = None
 
     def citation_dicts(self) -> list[dict]:
         """Citations as plain dicts (for JSON)."""

@@ -1,75 +1,18 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 fused by reciprocal rank, then reranked offline."""
+"""Retrieve: dense and BM25 keyword search under the same filters, fused by reciprocal rank.
+
+The fused candidates are ordered by :mod:`assistant.rerank`.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import numpy as np
 
+from assistant.rerank import Weights, content_terms, rank_passages
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
-from vectorstore.keyword import tokenize
 from vectorstore.records import Filters, Hit
 
 RRF_K = 60
-_QUESTION_WORDS = frozenset(
-    [
-        "what",
-        "how",
-        "did",
-        "does",
-        "do",
-        "which",
-        "who",
-        "whom",
-        "why",
-        "when",
-        "where",
-        "give",
-        "me",
-        "quote",
-        "about",
-        "find",
-        "said",
-        "say",
-        "says",
-        "inspectors",
-        "inspector",
-        "report",
-        "reports",
-        "council",
-        "councils",
-        "authority",
-        "authorities",
-        "local",
-        "tell",
-        "found",
-        "find",
-        "anything",
-        "something",
-        "latest",
-        "recent",
-        "most",
-        "newest",
-    ]
-)
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Weights of the rerank score (calibrated on the evaluation set)."""
-
-    dense: float = 1.0
-    keyword: float = 0.35
-    coverage: float = 0.35
-    rrf: float = 4.0
-    newest: float = 0.5
-
-
-def content_terms(text: str) -> set[str]:
-    """Stemmed content words of a question (question words and names of the trade left out)."""
-    return {t for t in tokenize(text) if t not in _QUESTION_WORDS and not t.isdigit()}
 
 
 class Retriever:
@@ -79,6 +22,7 @@ class Retriever:
         index: The index.
         embedder: The embedder the index was built with.
         candidates: How many hits each of dense and keyword search contribute.
+        weights: The rerank weights.
     """
 
     def __init__(
@@ -88,6 +32,38 @@ class Retriever:
         self.embedder = embedder
         self.candidates = candidates
         self.weights = weights or Weights()
+
+    def fuse(
+        self, query: str, filters: Filters | None = None, qvec: np.ndarray | None = None
+    ) -> list[Hit]:
+        """Dense and keyword candidates fused by reciprocal rank, each with both scores.
+
+        Args:
+            query: The question.
+            filters: Restrictions (subject, inspectorate, report, dates).
+            qvec: The query's vector, when already embedded.
+        """
+        if qvec is None:
+            qvec = self.embedder.embed_query(query)
+        dense = self.index.search_dense(qvec, self.candidates, filters)
+        kw = self.index.search_keyword(query, self.candidates, filters)
+        fused: dict[str, Hit] = {}
+        for rank, h in enumerate(dense):
+            hit = fused.setdefault(h.chunk.id, Hit(chunk=h.chunk))
+            hit.dense = h.dense
+            hit.fused += 1.0 / (RRF_K + rank + 1)
+        for rank, h in enumerate(kw):
+            hit = fused.setdefault(h.chunk.id, Hit(chunk=h.chunk))
+            hit.keyword = h.keyword
+            hit.fused += 1.0 / (RRF_K + rank + 1)
+        hits = list(fused.values())
+        missing = [h.chunk.id for h in hits if h.dense is None]
+        if missing:
+            vecs = self.index.vectors(missing)
+            for h in hits:
+                if h.dense is None and h.chunk.id in vecs:
+                    h.dense = float(np.dot(vecs[h.chunk.id], qvec))
+        return hits
 
     def search(
         self,
@@ -107,64 +83,8 @@ class Retriever:
                 so they do not count as topical evidence.
             prefer: Report ids ranked a little higher (a subject's newest report).
         """
-        qvec = self.embedder.embed_query(query)
-        dense = self.index.search_dense(qvec, self.candidates, filters)
-        kw = self.index.search_keyword(query, self.candidates, filters)
-        fused: dict[str, Hit] = {}
-        for rank, h in enumerate(dense):
-            hit = fused.setdefault(h.chunk.id, Hit(chunk=h.chunk))
-            hit.dense = h.dense
-            hit.fused += 1.0 / (RRF_K + rank + 1)
-        for rank, h in enumerate(kw):
-            hit = fused.setdefault(h.chunk.id, Hit(chunk=h.chunk))
-            hit.keyword = h.keyword
-            hit.fused += 1.0 / (RRF_K + rank + 1)
-        hits = list(fused.values())
+        hits = self.fuse(query, filters)
         if not hits:
             return []
-        missing = [h.chunk.id for h in hits if h.dense is None]
-        if missing:
-            vecs = self.index.vectors(missing)
-            for h in hits:
-                if h.dense is None and h.chunk.id in vecs:
-                    h.dense = float(np.dot(vecs[h.chunk.id], qvec))
         terms = content_terms(query) - (exclude_subject_terms or set())
-        top_kw = max((h.keyword or 0.0) for h in hits) or 1.0
-        w = self.weights
-        for h in hits:
-            cov = 0.0
-            if terms:
-                have = set(tokenize(h.chunk.embed_text))
-                cov = len(terms & have) / len(terms)
-            h.rerank = (
-                w.dense * (h.dense or 0.0)
-                + w.keyword * (h.keyword or 0.0) / top_kw
-                + w.coverage * cov
-                + w.rrf * h.fused
-                + (w.newest if h.chunk.report_id in prefer else 0.0)
-            )
-        hits.sort(key=lambda h: h.rerank or 0.0, reverse=True)
-        hits = _diversify(hits, k)
-        for i, h in enumerate(hits, 1):
-            h.rank = i
-        return hits
-
-
-def _diversify(hits: list[Hit], k: int) -> list[Hit]:
-    """Drop passages that mostly repeat a better-ranked one (summaries repeat body sentences
-    word for word), so the top passages show k different things."""
-    out: list[Hit] = []
-    seen: set[str] = set()
-    for h in hits:
-        sents = {
-            " ".join(x.lower().split())
-            for x in re.split(r"(?<=[.!?])\s+", h.chunk.text)
-            if len(x) > 60
-        } or {" ".join(h.chunk.text.lower().split())[:200]}
-        if len(sents & seen) * 2 > len(sents):
-            continue
-        seen |= sents
-        out.append(h)
-        if len(out) == k:
-            break
-    return out
+        return rank_passages(hits, terms, k, prefer, self.weights)

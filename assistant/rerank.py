@@ -1,0 +1,224 @@
+"""Rerank: every score that orders passages and sentences after retrieval, in one place.
+
+Passages are ordered by dense similarity, keyword score, the question's term coverage, the
+reciprocal-rank fusion score and a preference for a subject's newest report; the top passages
+are then reordered by their best sentence. Sentences get a bonus for stating the figure a
+question asks for and for coming from the newest report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from vectorstore.keyword import tokenize
+from vectorstore.records import Hit
+
+_QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "how",
+        "did",
+        "does",
+        "do",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "when",
+        "where",
+        "give",
+        "me",
+        "quote",
+        "about",
+        "find",
+        "said",
+        "say",
+        "says",
+        "inspectors",
+        "inspector",
+        "report",
+        "reports",
+        "council",
+        "councils",
+        "authority",
+        "authorities",
+        "local",
+        "tell",
+        "found",
+        "anything",
+        "something",
+        "latest",
+        "recent",
+        "most",
+        "newest",
+    ]
+)
+
+ASKS_MONEY = re.compile(
+    r"\b(salar(?:y|ies)|budget|cost|costs|spend|spent|pay|paid|funding)\b", re.I
+)
+ASKS_NUMBER = re.compile(
+    # At the start, or after an opening clause ("In Devon's 2015 inspection, how many ...");
+    # "a quote on how much they improved" asks for words, not a figure.
+    r"^(?:[^,?]*,\s*)?(?:how many|how much|what (?:number|percentage|proportion|share|rate)|"
+    r"what (?:is|was|were) the (?:number|percentage|proportion|rate))\b",
+    re.I,
+)
+MONEY = re.compile(r"£\s?\d|\d\s?(?:pounds|million|billion|k)\b", re.I)
+NUMBER = re.compile(
+    r"\b(?!(?:19|20)\d\d\b)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|twenty|thirty|forty|fifty|hundred|thousand|million|half|third|quarter|per cent|"
+    r"percent)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the passage and sentence scores (calibrated on the development questions).
+
+    Attributes:
+        dense: Cosine similarity of passage and question.
+        keyword: BM25 score, divided by the best one.
+        coverage: Share of the question's content terms the passage holds.
+        rrf: Reciprocal-rank fusion score.
+        newest: Bonus for a passage of the subject's newest report (no period named).
+        sentence: Weight of the best sentence in the second, sentence-level reorder.
+        figure_bonus: Sentence bonus for stating the figure or amount a question asks for.
+        newest_sentence_bonus: Sentence bonus for coming from the subject's newest report.
+    """
+
+    dense: float = 1.0
+    keyword: float = 0.35
+    coverage: float = 0.35
+    rrf: float = 4.0
+    newest: float = 0.5
+    sentence: float = 0.5
+    figure_bonus: float = 0.08
+    newest_sentence_bonus: float = 0.15
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed content words of a question (question words and names of the trade left out)."""
+    return {t for t in tokenize(text) if t not in _QUESTION_WORDS and not t.isdigit()}
+
+
+def coverage(terms: set[str], hits: list[Hit]) -> float:
+    """Share of the terms that the passages hold between them (1.0 when there are none)."""
+    if not terms:
+        return 1.0
+    have: set[str] = set()
+    for h in hits:
+        have |= set(tokenize(h.chunk.embed_text))
+    return len(terms & have) / len(terms)
+
+
+def rank_passages(
+    hits: list[Hit],
+    terms: set[str],
+    k: int,
+    prefer: tuple[str, ...] = (),
+    weights: Weights | None = None,
+) -> list[Hit]:
+    """Score fused hits, order them, drop near-repeats and keep the k best (ranks set).
+
+    Args:
+        hits: Fused candidates (dense and keyword scores filled in).
+        terms: The question's content terms (subject names left out).
+        k: How many to keep.
+        prefer: Report ids ranked a little higher (a subject's newest report).
+        weights: The score weights.
+    """
+    w = weights or Weights()
+    top_kw = max((h.keyword or 0.0) for h in hits) if hits else 1.0
+    top_kw = top_kw or 1.0
+    for h in hits:
+        cov = len(terms & set(tokenize(h.chunk.embed_text))) / len(terms) if terms else 0.0
+        h.rerank = (
+            w.dense * (h.dense or 0.0)
+            + w.keyword * (h.keyword or 0.0) / top_kw
+            + w.coverage * cov
+            + w.rrf * h.fused
+            + (w.newest if h.chunk.report_id in prefer else 0.0)
+        )
+    hits = sorted(hits, key=lambda h: h.rerank or 0.0, reverse=True)
+    return renumber(diversify(hits, k))
+
+
+def renumber(hits: list[Hit]) -> list[Hit]:
+    """Set 1-based ranks in list order."""
+    for i, h in enumerate(hits, 1):
+        h.rank = i
+    return hits
+
+
+def diversify(hits: list[Hit], k: int) -> list[Hit]:
+    """Drop passages that mostly repeat a better-ranked one (summaries repeat body sentences
+    word for word), so the top passages show k different things."""
+    out: list[Hit] = []
+    seen: set[str] = set()
+    for h in hits:
+        sents = {
+            " ".join(x.lower().split())
+            for x in re.split(r"(?<=[.!?])\s+", h.chunk.text)
+            if len(x) > 60
+        } or {" ".join(h.chunk.text.lower().split())[:200]}
+        if len(sents & seen) * 2 > len(sents):
+            continue
+        seen |= sents
+        out.append(h)
+        if len(out) == k:
+            break
+    return out
+
+
+def sentence_bonus(
+    question: str, newest: tuple[str, ...], weights: Weights | None = None
+) -> Callable | None:
+    """Extra score for a sentence: stating a figure or an amount when the question asks for
+    one, and coming from the subject's newest report when no period was named."""
+    w = weights or Weights()
+    money = bool(ASKS_MONEY.search(question))
+    number = bool(ASKS_NUMBER.search(question))
+    if not (money or number or newest):
+        return None
+
+    def bonus(s) -> float:
+        states = (money and MONEY.search(s.text)) or (number and NUMBER.search(s.text))
+        return (w.figure_bonus if states else 0.0) + (
+            w.newest_sentence_bonus if s.hit.chunk.report_id in newest else 0.0
+        )
+
+    return bonus
+
+
+def states_what_is_asked(question: str, texts: list[str]) -> bool:
+    """A question asking for a figure is answered only by sentences that state one."""
+    text = " ".join(texts)
+    if ASKS_MONEY.search(question) and not MONEY.search(text):
+        return False
+    return not (ASKS_NUMBER.search(question) and not NUMBER.search(text))
+
+
+def rerank_by_sentences(
+    hits: list[Hit], cands: list, n: int, weights: Weights | None = None
+) -> list[Hit]:
+    """Reorder the top n passages by their best sentence's similarity to the question, blended
+    with the passage score (sentence-level evidence is sharper than a passage's average)."""
+    w = weights or Weights()
+    best: dict[str, float] = {}
+    for s in cands:
+        cid = s.hit.chunk.id
+        best[cid] = max(best.get(cid, 0.0), s.sim + s.bonus)
+    top, rest = hits[:n], hits[n:]
+    if not best or len(top) < 2:
+        return hits
+    hi = max(h.rerank or 0.0 for h in top) or 1.0
+    for h in top:
+        # A passage none of whose sentences made the shortlist keeps a discounted dense score.
+        sent = best.get(h.chunk.id, 0.85 * (h.dense or 0.0))
+        h.rerank = round((1 - w.sentence) * (h.rerank or 0.0) / hi + w.sentence * sent, 4)
+    top.sort(key=lambda h: h.rerank or 0.0, reverse=True)
+    return renumber(top + rest)
