@@ -9,10 +9,7 @@ of its report (``make_citation`` checks it); an item whose quote no chunk holds 
 rather than shown unverified. A structured question the catalogue cannot answer gets a plain
 abstention saying what is missing, not a retrieval answer from other reports.
 
-Question detection is conservative: a question is structured only when it uses grade words
-("grade", "rated", "judged inadequate", ...), a timeline or an improvement phrase, *and* every
-other word is a function word, a subject, a period or a judgement name. "What did inspectors
-find about care leavers in Norfolk?" therefore goes to normal retrieval.
+Which questions come here is decided by :mod:`assistant.route`; the answerers take its ``Route``.
 """
 
 from __future__ import annotations
@@ -20,17 +17,28 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from assistant.answer import QuoteNotVerbatimError, make_citation
-from assistant.question import Understood, parse_period
+from assistant.kinds import kind_of
+from assistant.periods import parse_period
+from assistant.question import Understood
 from assistant.records import Answer, Citation
+from assistant.route import Route, all_subjects
+from assistant.vocabulary import (
+    GRADE_NAMES,
+    OVERALL,
+    Area,
+    grade_from_words,
+    judgement_area,
+    pick_judgement,
+)
+from ingest.chunking import sentence_spans
 from ingest.dates import human_range
 from ingest.judgements import collapse_ws, grade_key
 from ingest.records import Chunk, Judgement
-from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver, is_police_force
+from ingest.subjects import is_police_force
 from vectorstore.records import ReportRecord
 
 log = logging.getLogger("inspection_assistant.catalogue")
@@ -38,142 +46,6 @@ log = logging.getLogger("inspection_assistant.catalogue")
 MAX_CITATIONS = 12
 """Most items cited in one answer; the rest are counted ("and 3 more")."""
 
-GRADE_NAMES = {
-    "outstanding": "outstanding",
-    "good": "good",
-    "requires_improvement": "requires improvement",
-    "inadequate": "inadequate",
-}
-
-# --------------------------------------------------------------------------------------------
-# User words: grades and judgements
-# --------------------------------------------------------------------------------------------
-
-_USER_GRADE = re.compile(
-    r"(?<!how )\b(?P<g>outstanding|requires?\s+improvement(?:\s+to\s+be\s+good)?|"
-    r"(?-i:RI)|inadequate|adequate|good)\b",
-    re.I,
-)
-
-
-def grade_from_words(words: str | None) -> str | None:
-    """A normalised grade from a user's words.
-
-    Args:
-        words: "requires improvement", "RI", "inadequate", "Good", "requires_improvement",
-            "grade 4", ...
-
-    Returns:
-        One of "outstanding", "good", "requires_improvement", "inadequate", or None.
-    """
-    if not words:
-        return None
-    w = collapse_ws(words.replace("_", " ").replace("-", " ")).lower()
-    if w in ("ri", "r i", "r.i."):
-        return "requires_improvement"
-    return grade_key(w)
-
-
-# "looked after children inspection", "child protection inspection": a kind of report, not a
-# judgement.
-_NOT_A_TYPE = (
-    r"(?!(?:\s+children)?\s+(?:children['\u2019]s\s+)?(?:services\s+)?(?:inspections?|reports?)\b)"
-)
-
-# (pattern, candidate keys in order of preference). Longer phrases first.
-_AREAS: list[tuple[re.Pattern[str], tuple[str, ...], str]] = [
-    (re.compile(p, re.I), keys, name)
-    for p, keys, name in [
-        (r"\bchildren\s+in\s+care\s+and\s+care\s+leavers\b", ("children_in_care",),
-         "children in care and care leavers"),
-        (r"\b(?:care\s+leavers?|leaving\s+care)\b", ("care_leavers", "children_in_care+leavers"),
-         "care leavers"),
-        (r"\b(?:children\s+in\s+care|(?:children\s+)?looked[-\s]+after(?:\s+children)?|"
-         rf"permanence)\b{_NOT_A_TYPE}", ("children_in_care",), "children in care"),
-        (r"\b(?:help\s+and\s+protection|(?:children\s+)?(?:who\s+)?needs?\s+(?:of\s+)?help|"
-         rf"child\s+protection)\b{_NOT_A_TYPE}", ("help_and_protection",), "help and protection"),
-        (r"\badoption(?:\s+performance)?\b", ("adoption",), "adoption"),
-        (r"\bcapacity\s+to\s+improve\b", ("capacity_to_improve",), "capacity to improve"),
-        (r"\bquality\s+of\s+provision\b", ("quality_of_provision",), "quality of provision"),
-        (r"\b(?:LSCB|(?:local\s+)?safeguarding\s+(?:children\s+)?board)\b", ("lscb",),
-         "the Local Safeguarding Children Board"),
-        (r"\b(?:(?:the\s+)?impact\s+of\s+leaders(?:hip)?|leaders(?:hip)?(?:,?\s+management"
-         r"(?:\s+and\s+governance)?)?|management(?:\s+and\s+governance)?|governance)\b",
-         ("impact_of_leaders", "leadership"), "leadership"),
-        (r"\boverall(?:\s+effectiveness|\s+judgements?|\s+grades?|\s+ratings?)?\b", ("overall",),
-         "overall effectiveness"),
-        (r"\befficien(?:cy|t)\b", ("efficiency",), "efficiency"),
-        (r"\blegitima(?:cy|te)\b", ("legitimacy",), "legitimacy"),
-        (r"\beffective(?:ness)?\b", ("effectiveness",), "effectiveness"),
-        (r"\boutcomes\b", ("outcomes",), "outcomes"),
-    ]
-]  # fmt: skip
-
-_KEYS = {
-    "overall", "impact_of_leaders", "leadership", "help_and_protection", "children_in_care",
-    "care_leavers", "adoption", "lscb", "capacity_to_improve", "outcomes",
-    "quality_of_provision", "effectiveness", "efficiency", "legitimacy",
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Area:
-    keys: tuple[str, ...]
-    name: str
-
-
-def judgement_area(words: str | None) -> _Area | None:
-    """The judgement a user's words name ("leadership", "care leavers", "overall", a key).
-
-    Returns:
-        The candidate keys (in order of preference) and a display name, or None when the words
-        name no known judgement.
-    """
-    if not words:
-        return None
-    w = words.strip()
-    if w.lower().replace(" ", "_") in _KEYS:
-        key = w.lower().replace(" ", "_")
-        if key in ("leadership", "impact_of_leaders"):
-            return _Area(("impact_of_leaders", "leadership"), "leadership")
-        if key == "care_leavers":
-            return _Area(("care_leavers", "children_in_care+leavers"), "care leavers")
-        return _Area((key,), key.replace("_", " "))
-    for rx, keys, name in _AREAS:
-        if rx.search(w):
-            return _Area(keys, name)
-    return None
-
-
-def _areas_in(text: str) -> list[_Area]:
-    """Every judgement a question names, in order, each once."""
-    found: list[tuple[int, _Area]] = []
-    taken: list[tuple[int, int]] = []
-    for rx, keys, name in _AREAS:
-        for m in rx.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            if not any(a.keys == keys for _, a in found):
-                found.append((m.start(), _Area(keys, name)))
-    return [a for _, a in sorted(found, key=lambda x: x[0])]
-
-
-def _pick(judgements: list[Judgement], area: _Area) -> Judgement | None:
-    """The report's judgement for an area (the combined ILACS label covers care leavers)."""
-    for key in area.keys:
-        if key == "children_in_care+leavers":
-            j = next((j for j in judgements if j.key == "children_in_care"), None)
-            if j is not None and re.search(r"care\s+leavers", j.judgement, re.I):
-                return j
-            continue
-        j = next((j for j in judgements if j.key == key), None)
-        if j is not None:
-            return j
-    return None
-
-
-OVERALL = _Area(("overall",), "overall effectiveness")
 
 # --------------------------------------------------------------------------------------------
 # Reports
@@ -271,7 +143,7 @@ def list_reports(
                 f"unknown grade {grade!r}: use outstanding, good, requires improvement (RI) "
                 "or inadequate"
             )
-    area: _Area | None = None
+    area: Area | None = None
     any_judgement = bool(judgement) and judgement.strip().lower() in ("any", "all", "*")
     if judgement and not any_judgement:
         area = judgement_area(judgement)
@@ -288,7 +160,7 @@ def list_reports(
         for r in recs:
             js = manifest.judgements(r.report_id)
             if area is not None:
-                j = _pick(js, area)
+                j = pick_judgement(js, area)
                 if j is not None and (gk is None or j.grade_key == gk):
                     kept.append(r)
             elif any(j.grade_key == gk for j in js):
@@ -363,7 +235,7 @@ def timeline(
     out = []
     manifest = assistant.index.manifest
     for r in list_reports(assistant, subject=subject):
-        j = _pick(manifest.judgements(r.report_id), area)
+        j = pick_judgement(manifest.judgements(r.report_id), area)
         if j is None and graded_only:
             continue
         out.append(
@@ -519,218 +391,6 @@ class _Cites:
 
 
 # --------------------------------------------------------------------------------------------
-# Question detection
-# --------------------------------------------------------------------------------------------
-
-_GRADE_TERM = re.compile(r"\b(?:grade[sd]?|grading|rated?|ratings?|re-?rated)\b", re.I)
-_JUDGED = re.compile(
-    r"\bjudged\b(?:\s+(?:as|to\s+be|to\s+have\s+been|it))?\s*"
-    r"(?:outstanding|good|requires?\s+improvement|RI\b|inadequate|adequate|\?|$|for\b|on\b|in\b|"
-    r"overall\b|by\b|at\b)",
-    re.I,
-)
-_JUDGEMENT_NOUN = re.compile(r"\bjudge?ments?\b", re.I)
-_NOT_GRADES = re.compile(
-    r"\b(?:GCSEs?|exams?|schools?|pupils?|attainment|key\s+stage|A[- ]levels?|qualifications?|"
-    r"test\s+results?|grade\s+boundar\w+)\b",
-    re.I,
-)
-_CHANGE = re.compile(
-    r"\b(?:chang(?:e|ed|es|ing)|improv(?:e|ed|ing)|declin(?:e|ed)|progress(?:ed)?|evolv(?:e|ed)|"
-    r"mov(?:e|ed)|go(?:ne)?\s+(?:up|down)|compare[sd]?)\b",
-    re.I,
-)
-_HISTORY = re.compile(
-    r"\b(?:timeline|history|over\s+time|over\s+the\s+years|track\s+record|trend|"
-    r"every\s+inspection|each\s+inspection|all\s+(?:the\s+|its\s+|their\s+)?inspections)\b",
-    re.I,
-)
-_HOW = re.compile(r"^\s*(?:how\b|has\b|have\b|did\b|what\s+(?:is|was)\s+the\s+trend)", re.I)
-_IMPROVE = re.compile(
-    r"\b(?:needs?|needed)\s+to\s+(?:be\s+)?improv(?:e|ed)\b|\bareas?\s+(?:for|of|to|needing)\s+"
-    r"(?:improvement|improve)\b|\bwhat\s+(?:should|must)\b.*\bimprove\b|\brecommendations?\b|"
-    r"\bimprovement\s+(?:points|areas|priorities|actions)\b|\bwhat\s+to\s+improve\b|"
-    r"\bpriority\s+(?:and\s+immediate\s+)?actions?\b",
-    re.I,
-)
-_LIST_NOUN = re.compile(
-    r"\b(?:councils|local\s+authorities|authorities|LAs|areas|boroughs|counties|unitaries|"
-    r"forces|constabularies|places|reports|inspections)\b|"
-    r"\bwhich\s+(?:council|local\s+authority|authority|area|borough|county|unitary|force|"
-    r"police\s+force|constabulary|report|inspection)\b",
-    re.I,
-)
-_LIST_Q = re.compile(
-    r"^\s*(?:which|what|list|name|show|give|how\s+many|were\s+any|are\s+there)\b", re.I
-)
-_POLICE_NOUN = re.compile(r"\b(?:forces|police|constabular(?:y|ies))\b", re.I)
-_EARLIEST = re.compile(r"\b(?:earliest|first|oldest)\b", re.I)
-_CURRENT = re.compile(r"\b(?:are|is|currently|current|now|latest|most\s+recent)\b", re.I)
-_REPORT_TYPE = re.compile(
-    r"\b(?:looked[-\s]+after\s+children(?:['\u2019]s)?(?:\s+services)?\s+inspections?|"
-    r"child\s+protection\s+inspections?|single\s+inspection(?:\s+framework)?|re-?inspections?|"
-    r"(?:focused|monitoring|joint\s+targeted\s+area)\s+visits?|ILACS|SIF|JTAI)\b",
-    re.I,
-)
-_PREVIOUS = re.compile(r"\b(?:previous|prior|preceding|last\s+but\s+one)\b", re.I)
-_PERIOD_WORDS = re.compile(
-    r"\b(?:(?:between|from|since|after|before|until|prior\s+to|in|during)\s+)?"
-    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+)?(?:19|20)\d{2}\b",
-    re.I,
-)
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Words a structured question may hold besides its subject, period, grade and judgement words.
-_ALLOWED = _words(
-    """
-    a about according achieve achieved against all also an and any are area areas as at award
-    awarded be been being by can could council councils did do does during each earliest ever
-    every first for from gave get give given got grade graded grades grading had has have how i
-    in inspected inspection inspections inspector inspectors is it its judged judgement
-    judgements judgment judgments last latest list listed lists local made main make many me
-    most name named newest not of ofsted ofsted's oldest on or overall please previous
-    priorities priority rate rated rating ratings re receive received recent recently
-    recommendation recommendations recommend recommended report reports said say says score
-    scored show since so state stated states tell that the their them there these they this
-    those time to under was were what what's whats when which who whose with year years you
-    your change changed changes changing improve improved improvement improvements improving
-    need needed needs should must point points things thing identified identify key
-    authority authorities services service children's childrens children social care la las
-    areas boroughs borough counties county forces force police constabulary constabularies
-    unitary unitaries places timeline history over trend track record go gone up down declined
-    decline progressed compare compared compares moved move evolved any were are there
-    current currently now ago new latest's one ones get got just only still yet been
-    hmic hmicfrs ofsted's agency inspectorate out result results outcome verdict
-    action actions immediate
-    compared between until after before prior during
-    """
-)
-_MONTHS = _words(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-)
-_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
-
-
-@lru_cache(maxsize=1)
-def _all_subjects() -> SubjectResolver:
-    """Every local authority and police force this package knows (indexed or not)."""
-    return SubjectResolver([*LOCAL_AUTHORITIES, *POLICE_FORCES])
-
-
-def _subject_spans(text: str, resolvers: list[SubjectResolver]) -> list[tuple[int, int]]:
-    """Character spans of the words that name a subject (any alias, possessive or not)."""
-    toks = list(_WORD.finditer(text))
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(toks):
-        hit = 0
-        for n in range(min(5, len(toks) - i), 0, -1):
-            words = text[toks[i].start() : toks[i + n - 1].end()]
-            if n == 1 and (words.lower() in _ALLOWED or words.lower() in _MONTHS):
-                continue
-            if any(res.resolve(words) for res in resolvers):
-                spans.append((toks[i].start(), toks[i + n - 1].end()))
-                hit = n
-                break
-        i += hit or 1
-    return spans
-
-
-def _residual(question: str, assistant) -> list[str]:
-    """Words of a question that are not subject, period, grade, judgement or function words."""
-    text = question
-    cut: list[tuple[int, int]] = []
-    for rx in (_PERIOD_WORDS, _USER_GRADE, _REPORT_TYPE, *(a[0] for a in _AREAS)):
-        cut += [(m.start(), m.end()) for m in rx.finditer(text)]
-    cut += _subject_spans(text, [assistant.resolver.resolver, _all_subjects()])
-    chars = list(text)
-    for a, b in cut:
-        for k in range(a, b):
-            chars[k] = " "
-    rest = []
-    for m in _WORD.finditer("".join(chars)):
-        w = m.group(0).lower().replace("\u2019", "'")
-        base = w[:-2] if w.endswith("'s") else w
-        if w in _ALLOWED or base in _ALLOWED or w in _MONTHS or w.isdigit():
-            continue
-        rest.append(w)
-    return rest
-
-
-def _has_subject(question: str, assistant) -> bool:
-    return bool(assistant.resolver.resolver.find_in(question) or _all_subjects().find_in(question))
-
-
-@dataclass
-class _Intent:
-    kind: str  # "grade", "list", "timeline", "improve"
-    areas: list[_Area] = field(default_factory=list)
-    all_judgements: bool = False
-    grade: str | None = None  # a grade the question names (normalised)
-    police: bool | None = None  # a list of forces (True) or of councils (False)
-
-
-def classify(question: str, assistant) -> _Intent | None:
-    """What kind of structured question this is, or None for a question for retrieval."""
-    q = question
-    grade_term = bool(_GRADE_TERM.search(q) or _JUDGED.search(q))
-    areas = _areas_in(q)
-    if (
-        not grade_term
-        and _JUDGEMENT_NOUN.search(q)
-        and (
-            areas
-            or re.search(
-                r"\bwhat\s+(?:was|were|is|are)?\s*(?:the\s+)?(?:\w+['\u2019]s\s+)?"
-                r"(?:overall\s+)?judge?ments?\b",
-                q,
-                re.I,
-            )
-        )
-    ):
-        grade_term = True
-    if re.search(r"\boverall\s+effectiveness\b", q, re.I):
-        grade_term = True
-    improve = bool(_IMPROVE.search(q))
-    if not grade_term and not improve:
-        return None
-    if grade_term and _NOT_GRADES.search(q):
-        return None
-    if _residual(q, assistant):
-        return None
-    m = _USER_GRADE.search(q)
-    asked = grade_from_words(m.group("g")) if m else None
-    if improve and not grade_term:
-        return _Intent("improve")
-    plural = bool(re.search(r"\b(?:grades|ratings|judge?ments)\b", q, re.I))
-    if _HISTORY.search(q) or (_HOW.search(q) and _CHANGE.search(q)):
-        return _Intent("timeline", areas or [OVERALL])
-    if (
-        _LIST_Q.search(q)
-        and _LIST_NOUN.search(q)
-        and (asked is not None or not _has_subject(q, assistant))
-    ):
-        police = (
-            True
-            if _POLICE_NOUN.search(q)
-            else (
-                False
-                if re.search(r"\b(?:councils?|authorit|LAs|boroughs|counties|unitar)", q, re.I)
-                else None
-            )
-        )
-        return _Intent("list", areas or [OVERALL], grade=asked, police=police)
-    if improve:
-        return _Intent("improve")
-    return _Intent("grade", areas, all_judgements=not areas and plural, grade=asked)
-
-
-# --------------------------------------------------------------------------------------------
 # Answers
 # --------------------------------------------------------------------------------------------
 
@@ -778,7 +438,7 @@ def _notes(assistant, report_id: str) -> dict[str, str]:
         return {}
 
 
-def _why_absent(assistant, r: ReportRecord, area: _Area) -> str:
+def _why_absent(assistant, r: ReportRecord, area: Area) -> str:
     """A short reason from the extractor's notes ("a focused or monitoring visit...")."""
     notes = _notes(assistant, r.report_id)
     for key in (*area.keys, "overall"):
@@ -846,7 +506,7 @@ def _subjects_or_abstain(assistant, question: str, u: Understood) -> list[str] |
     subjects = _scope(u).subjects
     if subjects:
         return list(subjects)
-    named = _all_subjects().find_in(question)
+    named = all_subjects().find_in(question)
     if named:
         return _abstain(question, u, f"The catalogue has no {named[0]} report.")
     return _abstain(
@@ -874,7 +534,27 @@ def _grade_sentence(
     return lead + (text[0].lower() + text[1:] if lead else text)
 
 
-def _answer_grade(assistant, question: str, u: Understood, intent: _Intent) -> Answer:
+UNGRADED_KINDS = frozenset({"focused visit", "monitoring visit"})
+
+
+def _not_graded(cites: _Cites, r: ReportRecord, subject: str) -> str | None:
+    """ "The Trafford focused visit (…) is not graded [1].", citing where the report says what
+    kind of visit it is; None when no stored sentence says so."""
+    kind = kind_of(r)
+    rx = re.compile(kind.replace(" ", r"\s+"), re.I)
+    for ch in cites.chunks(r.report_id):
+        for a, b in sentence_spans(ch.text):
+            if rx.search(ch.text[a:b]):
+                n = cites.cite(r.report_id, ch.text[a:b])
+                if n is not None:
+                    return (
+                        f"{_possessive(subject)} {_when(r)} was a {kind}: {kind}s are not "
+                        f"graded, so it gives no grade [{n}]."
+                    )
+    return None
+
+
+def _answer_grade(assistant, question: str, u: Understood, intent: Route) -> Answer:
     subjects = _subjects_or_abstain(assistant, question, u)
     if isinstance(subjects, Answer):
         return subjects
@@ -896,6 +576,11 @@ def _answer_grade(assistant, question: str, u: Understood, intent: _Intent) -> A
             )
             continue
         judged = {r.report_id: manifest.judgements(r.report_id) for r in pool}
+        if not any(judged.values()) and all(kind_of(r) in UNGRADED_KINDS for r in pool):
+            said = _not_graded(cites, pool[-1], subject)
+            if said:
+                sentences.append(said)
+                continue
         if intent.all_judgements:
             graded = [r for r in pool if judged[r.report_id]]
             if not graded:
@@ -917,7 +602,9 @@ def _answer_grade(assistant, question: str, u: Understood, intent: _Intent) -> A
                     )
             continue
         for area in areas:
-            stated = [(r, j) for r in pool if (j := _pick(judged[r.report_id], area)) is not None]
+            stated = [
+                (r, j) for r in pool if (j := pick_judgement(judged[r.report_id], area)) is not None
+            ]
             if not stated:
                 missing.append(_none_stated(assistant, subject, pool, period, area))
                 continue
@@ -967,7 +654,7 @@ def _choose(graded: list[ReportRecord], which: str | None, period: bool) -> list
 
 
 def _none_stated(
-    assistant, subject: str, pool: list[ReportRecord], period: str, area: _Area | None
+    assistant, subject: str, pool: list[ReportRecord], period: str, area: Area | None
 ) -> str:
     what = f"a grade for {area.name}" if area else "any graded judgement"
     if len(pool) == 1:
@@ -1006,7 +693,7 @@ def _finish(
     )
 
 
-def _answer_list(assistant, question: str, u: Understood, intent: _Intent) -> Answer:
+def _answer_list(assistant, question: str, u: Understood, intent: Route) -> Answer:
     area = intent.areas[0] if intent.areas else OVERALL
     scope = _scope(u)
     period = _period_words(question, "in")
@@ -1027,7 +714,7 @@ def _answer_list(assistant, question: str, u: Understood, intent: _Intent) -> An
     what = "overall" if area.keys == OVERALL.keys else f"for {area.name}"
     stated = []
     for r in sorted(recs, key=_sort_key):
-        j = _pick(manifest.judgements(r.report_id), area)
+        j = pick_judgement(manifest.judgements(r.report_id), area)
         if j is not None:
             stated.append((r, j))
     # "Which councils are rated inadequate?": each one's latest graded report only.
@@ -1070,7 +757,7 @@ def _answer_list(assistant, question: str, u: Understood, intent: _Intent) -> An
     return _finish(question, u, [lead + "; ".join(items) + tail + "."], [], cites)
 
 
-def _answer_timeline(assistant, question: str, u: Understood, intent: _Intent) -> Answer:
+def _answer_timeline(assistant, question: str, u: Understood, intent: Route) -> Answer:
     subjects = _subjects_or_abstain(assistant, question, u)
     if isinstance(subjects, Answer):
         return subjects
@@ -1091,7 +778,7 @@ def _answer_timeline(assistant, question: str, u: Understood, intent: _Intent) -
             items = []
             ungraded = 0
             for r in pool:
-                j = _pick(manifest.judgements(r.report_id), area)
+                j = pick_judgement(manifest.judgements(r.report_id), area)
                 if j is None:
                     ungraded += 1
                     continue
@@ -1133,7 +820,7 @@ def _point_text(point: str, words: int = 30) -> str:
     return text + ("…" if cut else "")
 
 
-def _answer_improve(assistant, question: str, u: Understood, intent: _Intent) -> Answer:
+def _answer_improve(assistant, question: str, u: Understood, intent: Route) -> Answer:
     subjects = _subjects_or_abstain(assistant, question, u)
     if isinstance(subjects, Answer):
         return subjects
@@ -1197,7 +884,14 @@ def _answer_improve(assistant, question: str, u: Understood, intent: _Intent) ->
     return _finish(question, u, sentences, missing, cites)
 
 
-def answer_from_catalogue(assistant, question: str, understood: Understood) -> Answer | None:
+_EARLIEST = re.compile(r"\b(?:earliest|first|oldest)\b", re.I)
+_CURRENT = re.compile(r"\b(?:are|is|currently|current|now|latest|most\s+recent)\b", re.I)
+_PREVIOUS = re.compile(r"\b(?:previous|prior|preceding|last\s+but\s+one)\b", re.I)
+
+
+def answer_from_catalogue(
+    assistant, question: str, understood: Understood, route: Route
+) -> Answer | None:
     """Answer a structured question from the catalogue, or None to use normal retrieval.
 
     Structured questions: a grade ("What grade did Croydon get for leadership in 2017?"), a
@@ -1218,9 +912,7 @@ def answer_from_catalogue(assistant, question: str, understood: Understood) -> A
     if not question or not question.strip():
         return None
     try:
-        intent = classify(question, assistant)
-        if intent is None:
-            return None
+        intent = route
         handler = {
             "grade": _answer_grade,
             "list": _answer_list,
@@ -1235,10 +927,7 @@ def answer_from_catalogue(assistant, question: str, understood: Understood) -> A
 
 __all__ = [
     "answer_from_catalogue",
-    "classify",
     "find_verbatim",
-    "grade_from_words",
-    "judgement_area",
     "list_reports",
     "report_date",
     "report_json",

@@ -5,18 +5,29 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
+from assistant.across import AcrossReports
 from assistant.answer import Composer, make_citation, sentences_of
+from assistant.catalogue import answer_from_catalogue
 from assistant.decide import NO_ANSWER, Evidence, Policy, decide
-from assistant.question import QuestionResolver, Understood, focus_query
+from assistant.focus import focus_query
+from assistant.ground import Grounder
+from assistant.question import QuestionResolver, Understood
 from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
 from assistant.rerank import content_terms, coverage, rerank_by_sentences, sentence_bonus
 from assistant.retrieve import Retriever
+from assistant.route import CATALOGUE_ROUTES, ExemplarRouter, Route, RouteKind, Router
 from assistant.settings import Settings
 from vectorstore.embedder import Embedder, make_embedder
 from vectorstore.index import Index
 from vectorstore.keyword import tokenize
 from vectorstore.records import Filters, Hit, ReportRecord
+
+# Declined before routing: the catalogue could only answer about something else.
+_DECLINE_AT_ONCE = frozenset(
+    {AbstainReason.KIND_NOT_HELD, AbstainReason.ENTITY_NOT_FOUND, AbstainReason.SUBJECT_NOT_INDEXED}
+)
 
 
 class Assistant:
@@ -56,8 +67,10 @@ class Assistant:
             embed_limit=s.rerank_sentences,
             sentence_lookup=self.index.sentence_vectors,
         )
+        self._exemplars = ExemplarRouter(self.embedder) if s.route_exemplars else None
         self.policy = Policy(s.abstain_below, s.abstain_soft_below, s.abstain_coverage)
-        self._resolver: tuple[int, QuestionResolver] | None = None
+        self.across = AcrossReports(self.retriever, self.composer, self.policy)
+        self._resolver: tuple[int, QuestionResolver, Grounder] | None = None
         self._lock = threading.Lock()
         self.llm = None
         if s.llm_provider != "none":
@@ -73,17 +86,32 @@ class Assistant:
     @property
     def resolver(self) -> QuestionResolver:
         """The question resolver, rebuilt when the index changes."""
+        return self._per_generation()[1]
+
+    @property
+    def grounder(self) -> Grounder:
+        """The check of a question's names and kinds, rebuilt when the index changes."""
+        return self._per_generation()[2]
+
+    def _per_generation(self) -> tuple[int, QuestionResolver, Grounder]:
         gen = self.index.manifest.generation()
         cached = self._resolver
         if cached is None or cached[0] != gen:
             with self._lock:
-                cached = (gen, QuestionResolver(self.reports(include_failed=False)))
+                resolver = QuestionResolver(self.reports(include_failed=False))
+                grounder = Grounder(resolver.reports, resolver.resolver, self._mentions)
+                cached = (gen, resolver, grounder)
                 self._resolver = cached
-        return cached[1]
+        return cached
+
+    def _mentions(self, phrase: str) -> list[str]:
+        return [h.chunk.text for h in self.index.search_keyword(phrase, 20)]
 
     def warm_up(self) -> None:
         """Load the model and indexes now rather than on the first question."""
         self.embedder.embed_query("warm up")
+        if self._exemplars is not None:
+            self._exemplars.scores("warm up")
         self.index.warm_up()
         _ = self.resolver
 
@@ -91,8 +119,14 @@ class Assistant:
     def understand(
         self, question: str, history: list | None = None, filters: Filters | None = None
     ) -> Understood:
-        """How a question will be steered (subject, period, report)."""
-        return self.resolver.understand(question, history, filters)
+        """How a question will be steered (subject, period, report), and whether it names
+        what the index does not hold."""
+        u = self.resolver.understand(question, history, filters)
+        if u.abstention is None and question.strip():
+            grounding = self.grounder.check(question)
+            if grounding is not None:
+                u = replace(u, abstention=grounding)
+        return u
 
     def retrieve(
         self,
@@ -150,7 +184,12 @@ class Assistant:
                 timings_ms={"retrieve": 0, "answer": 0, "total": 0},
                 abstention=Abstention(AbstainReason.EMPTY_QUESTION, "Please ask a question."),
             )
-        structured = self._structured(question, u)
+        if u.abstention is not None and u.abstention.reason in _DECLINE_AT_ONCE:
+            answer = self._compose(question, u, [], use_llm)
+            answer.timings_ms = _timings(t0, time.perf_counter(), time.perf_counter())
+            return answer
+        route = self.route(question, u)
+        structured = self._structured(question, u, route)
         if structured is not None:
             t1 = time.perf_counter()
             if not structured.passages:
@@ -194,13 +233,21 @@ class Assistant:
         )
         yield final
 
-    def _structured(self, question: str, u: Understood) -> Answer | None:
-        """Grade, comparison and timeline questions answered from the catalogue."""
-        try:
-            from assistant.catalogue import answer_from_catalogue
-        except ModuleNotFoundError:
-            return None
-        return answer_from_catalogue(self, question, u)
+    def route(self, question: str, u: Understood) -> Route:
+        """Which path answers the question (catalogue, across reports or passages)."""
+        router = Router(self.resolver.resolver, self._exemplars, self.settings.route_margin)
+        return router.route(question, carried_subject=bool(u.context.subjects))
+
+    def _structured(self, question: str, u: Understood, route: Route) -> Answer | None:
+        """Grade, list, timeline and improvement questions answered from the catalogue;
+        questions across reports answered with one cited passage per report."""
+        if route.kind in CATALOGUE_ROUTES:
+            return answer_from_catalogue(self, question, u, route)
+        if route.kind is RouteKind.MENTIONS and u.abstention is None:
+            answer, _ = self.across.answer(question, u.filters)
+            answer.context, answer.filters, answer.mode = u.context, u.filters, "across"
+            return answer
+        return None
 
     def _evidence(self, question: str, u: Understood, hits: list[Hit]) -> Evidence:
         """Score the sentences of the top passages and gather what the decision needs."""

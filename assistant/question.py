@@ -11,29 +11,16 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from assistant.kinds import kind_of, kinds_named
+from assistant.periods import describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
-from ingest.dates import MONTHS
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 from vectorstore.records import Filters, ReportRecord
 
-_YEAR = r"(?:19|20)\d{2}"
-_MONTH_NAMES = "|".join(sorted({m for m in MONTHS if len(m) > 3} | {"sept"}, key=len, reverse=True))
-_MONTH_YEAR = re.compile(
-    rf"\b({_MONTH_NAMES}|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.?\s+({_YEAR})\b", re.I
-)
-_BETWEEN = re.compile(rf"\b(?:between|from)\s+({_YEAR})\s+(?:and|to|-|–)\s+({_YEAR})\b", re.I)
-_SINCE = re.compile(rf"\b(?:since|after|from)\s+({_YEAR})\b", re.I)
-_BEFORE = re.compile(rf"\b(?:before|until|prior to)\s+({_YEAR})\b", re.I)
-_IN_YEAR = re.compile(rf"\b({_YEAR})\b")
-_INSPECTION_YEAR = re.compile(
-    rf"\b({_YEAR})\s+(?:ofsted\s+|hmic\s+|children['’]s\s+services\s+)?"
-    rf"(?:re-)?(?:inspection|report)s?\b"
-    rf"|\b(?:inspection|inspected|report)\s+(?:published\s+)?in\s+({_YEAR})\b",
-    re.I,
-)
 _LATEST = re.compile(
     r"\b(latest|most recent|newest|last|current|recent)\b(?!\s+(?:year|time|month))", re.I
 )
+_REPORT_NOUN = re.compile(r"\b(?:report|visit|inspection|re-inspection|letter)s?\b", re.I)
 _EARLIEST = re.compile(r"\b(earliest|first|oldest)\b", re.I)
 _PREVIOUS = re.compile(r"\b(previous|prior|preceding|last time)\b", re.I)
 _NAMED_BODY = re.compile(
@@ -71,7 +58,7 @@ class Understood:
 def _overlaps(r: ReportRecord, start: date | None, end: date | None) -> bool:
     dates = [d for d in (r.inspection_start, r.inspection_end, r.published) if d]
     if not dates:
-        return False
+        return True  # undated: uncertain metadata ranks, it never filters the report out
     lo, hi = min(dates), max(dates)
     return (start is None or hi >= start) and (end is None or lo <= end)
 
@@ -80,49 +67,13 @@ def _when(r: ReportRecord) -> date:
     return r.inspection_end or r.inspection_start or r.published or date.min
 
 
-def parse_period(text: str) -> tuple[date | None, date | None, str]:
-    """The period a question names, and how to describe it ("" when none).
-
-    When the question also names the year of the inspection or report itself ("between April
-    and December 2014, according to the 2015 inspection"), that year wins over dates that only
-    say what period the report's figures cover.
-    """
-    start, end, words = _parse_period(text)
-    m = _INSPECTION_YEAR.search(text)
-    if m:
-        y = int(m.group(1) or m.group(2))
-        if not ((start is None or start.year <= y) and (end is None or y <= end.year)):
-            return date(y, 1, 1), date(y, 12, 31), str(y)
-    return start, end, words
-
-
-def _parse_period(text: str) -> tuple[date | None, date | None, str]:
-    import calendar
-
-    m = _BETWEEN.search(text)
-    if m:
-        a, b = sorted((int(m.group(1)), int(m.group(2))))
-        return date(a, 1, 1), date(b, 12, 31), f"{a} to {b}"
-    m = _MONTH_YEAR.search(text)
-    if m:
-        mon = MONTHS[m.group(1).lower().rstrip(".")]
-        y = int(m.group(2))
-        return (
-            date(y, mon, 1),
-            date(y, mon, calendar.monthrange(y, mon)[1]),
-            f"{calendar.month_name[mon]} {y}",
-        )
-    m = _SINCE.search(text)
-    if m:
-        return date(int(m.group(1)), 1, 1), None, f"since {m.group(1)}"
-    m = _BEFORE.search(text)
-    if m:
-        return None, date(int(m.group(1)) - 1, 12, 31), f"before {m.group(1)}"
-    years = [int(y) for y in _IN_YEAR.findall(text)]
-    if years:
-        a, b = min(years), max(years)
-        return date(a, 1, 1), date(b, 12, 31), str(a) if a == b else f"{a} to {b}"
-    return None, None, ""
+def _holdings(reports: list[ReportRecord]) -> str:
+    """ "inspection (2017), focused visit (2020)": what the index holds of a subject."""
+    items = []
+    for r in sorted(reports, key=_when):
+        when = _when(r)
+        items.append(f"{kind_of(r)} ({when.year if when != date.min else 'undated'})")
+    return ", ".join(dict.fromkeys(items)) or "none"
 
 
 class QuestionResolver:
@@ -165,13 +116,14 @@ class QuestionResolver:
         filters = filters or Filters()
         subjects = tuple(self.resolver.find_in(question))
         start, end, period = parse_period(question)
+        names_report = bool(_REPORT_NOUN.search(question))
         latest = (
             bool(_LATEST.search(question))
-            and "report" in question.lower()
+            and names_report
             or bool(re.search(r"\b(latest|most recent|newest)\b", question, re.I))
         )
-        earliest = bool(_EARLIEST.search(question)) and "report" in question.lower()
-        previous = bool(_PREVIOUS.search(question)) and "report" in question.lower()
+        earliest = bool(_EARLIEST.search(question)) and names_report
+        previous = bool(_PREVIOUS.search(question)) and names_report
         carried = False
         prev_ctx = self._previous_context(history)
         if prev_ctx is not None and self._is_follow_up(question, subjects, period):
@@ -209,6 +161,7 @@ class QuestionResolver:
             carried,
             (),
             previous=previous,
+            kinds=tuple(kinds_named(question)),
         )
         if not subjects and not filters.subjects and not u.abstention:
             missing = self.not_indexed(question)
@@ -235,6 +188,7 @@ class QuestionResolver:
         carried,
         report_ids,
         previous: bool = False,
+        kinds: tuple[str, ...] = (),
     ) -> Understood:
         abstention = None
         pick: tuple[str, ...] = tuple(report_ids)
@@ -243,15 +197,29 @@ class QuestionResolver:
             if start or end:
                 in_period = [r for r in mine if _overlaps(r, start, end)]
                 if not in_period and mine:
-                    years = sorted({_when(r).year for r in mine})
                     abstention = Abstention(
                         AbstainReason.PERIOD_NOT_COVERED,
                         f"No {', '.join(subjects)} report in the index covers "
-                        f"{_describe_period(start, end)}; the indexed reports are from "
-                        f"{', '.join(str(y) for y in years)}.",
-                        (_describe_period(start, end),),
+                        f"{describe_period(start, end)}; the indexed reports are: "
+                        f"{_holdings(mine)}.",
+                        (describe_period(start, end),),
                     )
                 mine = in_period
+            if kinds and mine:
+                of_kind = [r for r in mine if kind_of(r) in kinds]
+                if not of_kind:
+                    span = describe_period(start, end)
+                    every = [r for r in self.reports if r.subject in subjects]
+                    abstention = Abstention(
+                        AbstainReason.KIND_NOT_HELD,
+                        f"The index holds no {kinds[0]} of {', '.join(subjects)}"
+                        f"{' in ' + span if span else ''}; the indexed reports are: "
+                        f"{_holdings(every)}.",
+                        (kinds[0],),
+                    )
+                mine = of_kind
+                if mine and not (latest or earliest):
+                    pick = tuple(r.report_id for r in mine if r.report_id)
             if (latest or earliest) and mine:
                 ordered = sorted(mine, key=_when)
                 if previous and len(ordered) >= 2:
@@ -313,7 +281,7 @@ class QuestionResolver:
                 )
                 bits.append(("latest report, " if latest else "report of ") + when)
         elif start or end:
-            bits.append(_describe_period(start, end))
+            bits.append(describe_period(start, end))
         return "; ".join(b for b in bits if b)
 
     @staticmethod
@@ -329,70 +297,3 @@ class QuestionResolver:
         if _FOLLOW_UP.search(question):
             return True
         return len(question.split()) <= 6 and not (subjects and period)
-
-
-def _describe_period(start: date | None, end: date | None) -> str:
-    if start and end:
-        if start.year == end.year and start.month == 1 and end.month == 12:
-            return str(start.year)
-        if start.year == end.year and start.month == end.month:
-            return f"{start:%B %Y}"
-        return f"{start:%B %Y} to {end:%B %Y}"
-    if start:
-        return f"since {start:%B %Y}"
-    if end:
-        return f"before {end:%B %Y}"
-    return ""
-
-
-_ASKING = re.compile(
-    r"\b(?:what|how|did|does|do|has|have|had|was|were|is|are|can|could|please|give|me|i|"
-    r"tell|show|find|found|say|says|said|note|noted|report|reported|describe|described|"
-    r"according|to|about|on|of|the|a|an|in|from|its|their|it|there|any|quote|quotes|"
-    r"ofsted|inspectors?|inspection|inspections|re-inspection|report|reports|council|"
-    r"county|city|borough|local|authority|authority's|children's|services|latest|recent|"
-    r"most|newest|previous|last|first|earliest)\b",
-    re.I,
-)
-
-
-_FRAME = re.compile(
-    r"\b(?:according to (?:ofsted|(?:the )?inspectors?|the report)"
-    r"|(?:did|do|does) (?:ofsted|(?:the )?inspectors?) (?:find|say|note|report|mention|"
-    r"identify|describe|see)"
-    r"|(?:in|from|of) (?:its|the|their|this|that) (?:ofsted )?(?:inspection )?report"
-    r"|(?:in|of|for) (?:the )?children['’]s (?:social care )?services"
-    r"|ofsted['’]?s?)\b",
-    re.I,
-)
-_DANGLING = re.compile(r"(?:\s+(?:at the end of|by|in|of|from|at|for|during))+\s*$", re.I)
-
-
-def focus_query(question: str, u: Understood) -> str:
-    """The topical part of a question, once its subject and period are applied as filters.
-
-    "What did inspectors find in 2015 about Lambeth's follow-up with children who had gone
-    missing from care?" becomes "follow-up with children who had gone missing from care?" for
-    ranking inside the steered reports. Falls back to the question when too little is left.
-    """
-    text = question
-    for s in u.context.subjects:
-        text = re.sub(rf"\b{re.escape(s)}(?:['’]s)?\b", " ", text, flags=re.I)
-    text = _MONTH_YEAR.sub(" ", text)
-    text = re.sub(
-        rf"\b(?:in|since|after|before|from|during|between|and|to)?\s*{_YEAR}\b",
-        " ",
-        text,
-        flags=re.I,
-    )
-    # Words that only frame the question: every report is an inspection report about
-    # children's services, so they carry no topic (and pull in the back-page boilerplate).
-    text = _FRAME.sub(" ", " ".join(text.split()))
-    words = text.split()
-    # Drop the leading question frame ("What did inspectors find about ..."), keep the topic.
-    i = 0
-    while i < len(words) and _ASKING.fullmatch(words[i].strip("?,.:;'’\"").lower() or "x"):
-        i += 1
-    topic = _DANGLING.sub("", " ".join(words[i:]).strip(" ,.;:?")).strip(" ,.;:")
-    content = [w for w in topic.split() if not _ASKING.fullmatch(w.strip("?,.:;'’\"").lower())]
-    return topic if len(content) >= 2 else question

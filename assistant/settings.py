@@ -88,6 +88,16 @@ class Settings(BaseSettings):
         description="Sentences embedded per question when the index has no sentence vectors "
         "(indexes built before they were stored at ingest).",
     )
+    route_exemplars: bool = Field(
+        True,
+        description="Route paraphrased grade, list, timeline and improvement questions by their "
+        "nearest labelled examples (besides the strict rules).",
+    )
+    route_margin: float = Field(
+        0.03,
+        description="How much nearer a structured route's examples must be than the passage "
+        "examples' for the question to take that route.",
+    )
     answer_sentences: int = 3
     answer_words: int = 120
     # Abstention (calibrated on benchmarks/qa with benchmarks/calibrate.py): abstain when the

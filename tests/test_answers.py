@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 from assistant.answer import QuoteNotVerbatimError, make_citation
-from assistant.question import parse_period
+from assistant.periods import parse_period
 from vectorstore.records import Filters
 
 CLI = [sys.executable, "-m", "assistant.cli"]
@@ -278,7 +278,8 @@ def test_a_subject_without_a_period_prefers_its_newest_report(built_index, embed
 
 
 def test_focused_query_leaves_out_the_framing():
-    from assistant.question import Understood, focus_query
+    from assistant.focus import focus_query
+    from assistant.question import Understood
     from assistant.records import Context
 
     u = Understood("", Context(subjects=("Tameside",)), Filters(subjects=("Tameside",)))

@@ -1,0 +1,60 @@
+"""The topical part of a question, once its subject and period are applied as filters."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.periods import _MONTH_YEAR, _YEAR
+from assistant.question import Understood
+
+_ASKING = re.compile(
+    r"\b(?:what|how|did|does|do|has|have|had|was|were|is|are|can|could|please|give|me|i|"
+    r"tell|show|find|found|say|says|said|note|noted|report|reported|describe|described|"
+    r"according|to|about|on|of|the|a|an|in|from|its|their|it|there|any|quote|quotes|"
+    r"ofsted|inspectors?|inspection|inspections|re-inspection|report|reports|council|"
+    r"county|city|borough|local|authority|authority's|children's|services|latest|recent|"
+    r"most|newest|previous|last|first|earliest)\b",
+    re.I,
+)
+
+
+_FRAME = re.compile(
+    r"\b(?:according to (?:ofsted|(?:the )?inspectors?|the report)"
+    r"|(?:did|do|does) (?:ofsted|(?:the )?inspectors?) (?:find|say|note|report|mention|"
+    r"identify|describe|see)"
+    r"|(?:in|from|of) (?:its|the|their|this|that) (?:ofsted )?(?:inspection )?report"
+    r"|(?:in|of|for) (?:the )?children['’]s (?:social care )?services"
+    r"|ofsted['’]?s?)\b",
+    re.I,
+)
+_DANGLING = re.compile(r"(?:\s+(?:at the end of|by|in|of|from|at|for|during))+\s*$", re.I)
+
+
+def focus_query(question: str, u: Understood) -> str:
+    """The topical part of a question, once its subject and period are applied as filters.
+
+    "What did inspectors find in 2015 about Lambeth's follow-up with children who had gone
+    missing from care?" becomes "follow-up with children who had gone missing from care?" for
+    ranking inside the steered reports. Falls back to the question when too little is left.
+    """
+    text = question
+    for s in u.context.subjects:
+        text = re.sub(rf"\b{re.escape(s)}(?:['’]s)?\b", " ", text, flags=re.I)
+    text = _MONTH_YEAR.sub(" ", text)
+    text = re.sub(
+        rf"\b(?:in|since|after|before|from|during|between|and|to)?\s*{_YEAR}\b",
+        " ",
+        text,
+        flags=re.I,
+    )
+    # Words that only frame the question: every report is an inspection report about
+    # children's services, so they carry no topic (and pull in the back-page boilerplate).
+    text = _FRAME.sub(" ", " ".join(text.split()))
+    words = text.split()
+    # Drop the leading question frame ("What did inspectors find about ..."), keep the topic.
+    i = 0
+    while i < len(words) and _ASKING.fullmatch(words[i].strip("?,.:;'’\"").lower() or "x"):
+        i += 1
+    topic = _DANGLING.sub("", " ".join(words[i:]).strip(" ,.;:?")).strip(" ,.;:")
+    content = [w for w in topic.split() if not _ASKING.fullmatch(w.strip("?,.:;'’\"").lower())]
+    return topic if len(content) >= 2 else question

@@ -1,0 +1,265 @@
+"""Ground: decline a question that names what the index does not hold.
+
+Run after understanding and before routing, so that a grade question about "Bolton School" is
+not answered with Bolton council's grade. A question is declined, saying what is missing and
+what the index does hold, when it names
+
+* a kind of report no indexed report is (a PEEL assessment, an area SEND inspection);
+* an inspectorate or kind of institution no indexed report is about (a CQC hospital inspection,
+  an HM Inspectorate of Prisons report, a school's own inspection);
+* a proper name (a person, a school, a home, a hospital) that no indexed passage contains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from assistant.kinds import kind_of, kinds_named
+from assistant.records import AbstainReason, Abstention
+from assistant.route import mask_places
+from ingest.subjects import SubjectResolver
+from vectorstore.records import ReportRecord
+
+# Inspectorates and institutions outside what children's services and police reports cover,
+# each with the inspectorate or kind of report that would have to be indexed to answer it.
+_ELSEWHERE: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(p, re.I if flags else 0), what, needs)
+    for p, what, needs, flags in (
+        (r"\b(?:CQC|Care\s+Quality\s+Commission)\b", "Care Quality Commission reports", "CQC", 1),
+        (r"(?i:\bHM\s*I(?:nspectorate\s+of)?\s*Prisons\b)|\bHMIP\b|\bHMP\s+[A-Z]|\b[A-Z][a-z]+\s+YOI\b|"
+         r"\bprison\s+(?:inspection|report|rating)s?\b",
+         "prison inspection reports", "HMI Prisons", 0),
+        (r"\bHM\s*I(?:nspectorate\s+of)?\s*Probation\b", "probation inspection reports",
+         "HMI Probation", 1),
+        (r"\b[A-Z][a-z]+\s+Hospital\b|\b[Hh]ospital(?:['’]s)?\s+(?:inspection|rating|report)s?\b|"
+         r"\b[Mm]aternity\s+(?:services|unit|ward)|\bGP\s+(?:practice|surgery)\b|\bNHS\s+[Tt]rust",
+         "hospital or health service inspection reports", "CQC", 0),
+        (r"\bEstyn\b|\bCare\s+Inspectorate\b|\bEducation\s+Scotland\b",
+         "reports of inspectorates outside England", "other", 1),
+        (r"\b(?:school|academy|college|nursery)['’]s\s+(?:ofsted\s+)?(?:inspection|grade|rating|report)"
+         r"|\b(?:[A-Z][a-z]+\s+)+(?:School|Academy|College|Nursery)\b",
+         "inspection reports of individual schools", "school", 0),
+    )
+)  # fmt: skip
+
+_NAME = re.compile(
+    r"\b(?:[A-Z][a-z’']+|[A-Z]{2,}|St\.?)(?:\s+(?:of|the|and|upon|on|de|[A-Z][a-z’']+|[A-Z]{2,}))*"
+    r"\s+(?:[A-Z][a-z’']+|[A-Z]{2,})\b"
+)
+_INSTITUTION = re.compile(
+    r"\b[A-Z][a-z’']+(?:\s+[A-Z][a-z’']+)*\s+(?:House|Lodge|Court|Hall|Home|Centre|Center|"
+    r"School|Academy|College|Hospital|Trust|Clinic|Unit|Village)\b"
+)
+# Words that start a question or name the trade: a capitalised run of only these is no name.
+_COMMON = frozenset(
+    [
+        "what",
+        "who",
+        "whom",
+        "which",
+        "when",
+        "where",
+        "why",
+        "how",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "would",
+        "should",
+        "has",
+        "have",
+        "had",
+        "tell",
+        "give",
+        "show",
+        "list",
+        "name",
+        "please",
+        "i",
+        "i'd",
+        "i'm",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "the",
+        "a",
+        "an",
+        "and",
+        "of",
+        "to",
+        "ofsted",
+        "ofsted's",
+        "hmic",
+        "hmicfrs",
+        "hmi",
+        "council",
+        "council's",
+        "councils",
+        "children",
+        "children's",
+        "childrens",
+        "services",
+        "service",
+        "social",
+        "care",
+        "inspection",
+        "inspections",
+        "inspector",
+        "inspectors",
+        "report",
+        "reports",
+        "local",
+        "authority",
+        "authorities",
+        "borough",
+        "county",
+        "city",
+        "district",
+        "police",
+        "constabulary",
+        "force",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "focused",
+        "visit",
+        "visits",
+        "monitoring",
+        "letter",
+        "press",
+        "release",
+        "ilacs",
+        "sif",
+        "jtai",
+        "send",
+        "peel",
+        "judgement",
+        "overall",
+        "effectiveness",
+        "leadership",
+        "leaders",
+        "adoption",
+        "help",
+        "protection",
+        "leavers",
+        "looked",
+        "after",
+        "safeguarding",
+        "board",
+        "lscb",
+        "mash",
+        "x",
+        "area",
+        "areas",
+        "partnership",
+        "england",
+        "uk",
+        "government",
+        "department",
+        "education",
+        "dfe",
+        "covid",
+        "covid-19",
+        "england's",
+        "her",
+        "majesty's",
+        "majesty",
+        "chief",
+        "executive",
+        "director",
+        "quote",
+        "line",
+        "statement",
+    ]
+)
+
+
+def proper_names(question: str, resolver: SubjectResolver) -> list[str]:
+    """Capitalised names in a question that are not places, periods or words of the trade."""
+    text = mask_places(question, resolver)
+    # An institution may carry a place's name ("Bolton School"): read those before masking.
+    names = [m.group(0) for m in _INSTITUTION.finditer(question)]
+    for m in _NAME.finditer(text):
+        words = m.group(0).split()
+        while words and words[0].lower().strip("’'") in _COMMON:
+            words = words[1:]
+        if len(words) >= 2 and any(w.lower().strip("’'") not in _COMMON for w in words):
+            names.append(" ".join(words))
+    out = []
+    for n in names:
+        n = re.sub(r"['’]s$", "", n.strip())
+        if "X" in n.split() or len(n) < 5:
+            continue
+        out.append(n)
+    return list(dict.fromkeys(out))
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[’']", "'", text).lower().split())
+
+
+class Grounder:
+    """Checks a question's names and kinds against what the index holds.
+
+    Args:
+        reports: The live reports.
+        resolver: The subjects the index holds.
+        mentions: Returns the texts of the passages that best match a phrase (keyword search).
+    """
+
+    def __init__(self, reports: list[ReportRecord], resolver: SubjectResolver, mentions) -> None:
+        self.resolver = resolver
+        self.mentions = mentions
+        self.kinds = Counter(kind_of(r) for r in reports)
+        self.inspectorates = {r.inspectorate for r in reports if r.inspectorate}
+
+    def holds(self) -> str:
+        """What the index holds, in words ("412 inspections, 325 focused visits …")."""
+        parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in self.kinds.most_common()]
+        by = ", ".join(sorted(self.inspectorates)) or "no inspectorate"
+        return f"the index holds {', '.join(parts)} (by {by})"
+
+    def check(self, question: str) -> Abstention | None:
+        """An abstention when the question names what no indexed report holds, else None."""
+        for kind in kinds_named(question):
+            if kind not in self.kinds:
+                return Abstention(
+                    AbstainReason.KIND_NOT_HELD,
+                    f"The index holds no {kind} reports; {self.holds()}.",
+                    (kind,),
+                )
+        for rx, what, needs in _ELSEWHERE:
+            m = rx.search(question)
+            if m and not any(needs.lower() in i.lower() for i in self.inspectorates):
+                return Abstention(
+                    AbstainReason.KIND_NOT_HELD,
+                    f"The index holds no {what}; {self.holds()}.",
+                    (m.group(0),),
+                )
+        for name in proper_names(question, self.resolver):
+            want = _norm(name)
+            if not any(want in _norm(t) for t in self.mentions(name)):
+                return Abstention(
+                    AbstainReason.ENTITY_NOT_FOUND,
+                    f"No indexed report mentions “{name}”; {self.holds()}.",
+                    (name,),
+                )
+        return None

@@ -1,0 +1,108 @@
+"""Periods a question names: "in 2017", "November 2022", "since 2019", "spring 2021".
+
+``parse_period`` gives the dates and the words that describe them; when a question also names
+the year of the inspection or report itself, that year wins over dates that only say what
+period the report's figures cover.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from ingest.dates import MONTHS
+
+_YEAR = r"(?:19|20)\d{2}"
+_MONTH_NAMES = "|".join(sorted({m for m in MONTHS if len(m) > 3} | {"sept"}, key=len, reverse=True))
+_MONTH_YEAR = re.compile(
+    rf"\b({_MONTH_NAMES}|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.?\s+({_YEAR})\b", re.I
+)
+_BETWEEN = re.compile(rf"\b(?:between|from)\s+({_YEAR})\s+(?:and|to|-|–)\s+({_YEAR})\b", re.I)
+_SINCE = re.compile(rf"\b(?:since|after|from)\s+({_YEAR})\b", re.I)
+_BEFORE = re.compile(rf"\b(?:before|until|prior to)\s+({_YEAR})\b", re.I)
+_IN_YEAR = re.compile(rf"\b({_YEAR})\b")
+_INSPECTION_YEAR = re.compile(
+    rf"\b({_YEAR})\s+(?:ofsted\s+|hmic\s+|children['’]s\s+services\s+)?"
+    rf"(?:re-)?(?:inspection|report)s?\b"
+    rf"|\b(?:inspection|inspected|report)\s+(?:published\s+)?in\s+({_YEAR})\b",
+    re.I,
+)
+_SEASON_YEAR = re.compile(
+    rf"\b(spring|summer|autumn|fall|winter|early|late|mid|end\s+of|start\s+of|beginning\s+of)"
+    rf"[-\s]+({_YEAR})\b",
+    re.I,
+)
+# Months of each season, and of the early, middle and late part of a year.
+_SEASONS = {
+    "spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14),
+    "early": (1, 4), "start of": (1, 3), "beginning of": (1, 3), "mid": (5, 8),
+    "late": (9, 12), "end of": (10, 12),
+}  # fmt: skip
+
+
+def parse_period(text: str) -> tuple[date | None, date | None, str]:
+    """The period a question names, and how to describe it ("" when none).
+
+    When the question also names the year of the inspection or report itself ("between April
+    and December 2014, according to the 2015 inspection"), that year wins over dates that only
+    say what period the report's figures cover.
+    """
+    start, end, words = _parse_period(text)
+    m = _INSPECTION_YEAR.search(text)
+    if m:
+        y = int(m.group(1) or m.group(2))
+        if not ((start is None or start.year <= y) and (end is None or y <= end.year)):
+            return date(y, 1, 1), date(y, 12, 31), str(y)
+    return start, end, words
+
+
+def _parse_period(text: str) -> tuple[date | None, date | None, str]:
+    m = _BETWEEN.search(text)
+    if m:
+        a, b = sorted((int(m.group(1)), int(m.group(2))))
+        return date(a, 1, 1), date(b, 12, 31), f"{a} to {b}"
+    m = _MONTH_YEAR.search(text)
+    if m:
+        mon = MONTHS[m.group(1).lower().rstrip(".")]
+        y = int(m.group(2))
+        return (
+            date(y, mon, 1),
+            date(y, mon, calendar.monthrange(y, mon)[1]),
+            f"{calendar.month_name[mon]} {y}",
+        )
+    m = _SEASON_YEAR.search(text)
+    if m:
+        first, last = _SEASONS[" ".join(m.group(1).lower().split())]
+        y = int(m.group(2))
+        end_y, end_m = (y + 1, last - 12) if last > 12 else (y, last)
+        return (
+            date(y, first, 1),
+            date(end_y, end_m, calendar.monthrange(end_y, end_m)[1]),
+            f"{m.group(1).lower()} {y}",
+        )
+    m = _SINCE.search(text)
+    if m:
+        return date(int(m.group(1)), 1, 1), None, f"since {m.group(1)}"
+    m = _BEFORE.search(text)
+    if m:
+        return None, date(int(m.group(1)) - 1, 12, 31), f"before {m.group(1)}"
+    years = [int(y) for y in _IN_YEAR.findall(text)]
+    if years:
+        a, b = min(years), max(years)
+        return date(a, 1, 1), date(b, 12, 31), str(a) if a == b else f"{a} to {b}"
+    return None, None, ""
+
+
+def describe_period(start: date | None, end: date | None) -> str:
+    if start and end:
+        if start.year == end.year and start.month == 1 and end.month == 12:
+            return str(start.year)
+        if start.year == end.year and start.month == end.month:
+            return f"{start:%B %Y}"
+        return f"{start:%B %Y} to {end:%B %Y}"
+    if start:
+        return f"since {start:%B %Y}"
+    if end:
+        return f"before {end:%B %Y}"
+    return ""
