@@ -221,7 +221,7 @@ class Assistant:
         from assistant.llm import stream_llm_answer
 
         t0 = time.perf_counter()
-        stream = stream_llm_answer(self, extractive)
+        stream = stream_llm_answer(self.llm, extractive, self.settings)
         yield from stream
         final = stream.result()
         final.timings_ms = dict(extractive.timings_ms)
@@ -304,7 +304,7 @@ class Assistant:
         if self.llm is not None and use_llm:
             from assistant.llm import compose_with_llm
 
-            answer = compose_with_llm(self, answer)
+            answer = compose_with_llm(self.llm, answer, self.settings)
         return answer
 
     # -- quotes -------------------------------------------------------------------------

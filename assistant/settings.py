@@ -112,7 +112,14 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
-    llm_timeout_s: float = 30.0
+    llm_timeout_s: float = Field(
+        30.0, description="Limit of one socket operation of a model call (connect, send, read)."
+    )
+    llm_deadline_s: float | None = Field(
+        None,
+        description="Wall-clock limit of a whole model call, streamed or not, however the server "
+        "trickles its reply (default: llm_timeout_s).",
+    )
 
     # Serving
     host: str = "127.0.0.1"

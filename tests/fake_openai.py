@@ -2,14 +2,17 @@
 
 ``POST /v1/chat/completions`` answers with the next scripted :class:`Reply` (or ``default``):
 a JSON ``chat.completion`` object, or, when the request has ``"stream": true``, server-sent
-events ``data: {chat.completion.chunk}`` ending with ``data: [DONE]``. Every request is
-recorded (path, headers, JSON body) so tests can inspect what was sent.
+events ``data: {chat.completion.chunk}`` ending with ``data: [DONE]``. A reply with ``trickle`` set sends its whole HTTP response (status line and
+headers included) one byte at a time, to test a wall-clock deadline that a per-read timeout
+would never trip. Every request is recorded (path, headers, JSON body, and when the reply was
+fully sent) so tests can inspect what was sent.
 
 Usage::
 
     with FakeOpenAI() as server:
         server.script("Referrals are screened within a day [1].")
-        ChatOpenAI(base_url=server.base_url, api_key="x", model="fake").invoke("hi")
+        model = OpenAICompatibleChat(server.base_url, "fake", api_key="x")
+        model.complete([ChatMessage("user", "hi")], Deadline.after(5))
         server.requests[0]["body"]["messages"]
 """
 
@@ -34,12 +37,14 @@ class Reply:
         delay: Seconds to wait before sending anything (to trip client timeouts).
         status: HTTP status; anything but 200 sends an OpenAI-style error body.
         token_delay: Seconds between streamed chunks.
+        trickle: Seconds between single bytes of the whole response (0: send normally).
     """
 
     content: str = ""
     delay: float = 0.0
     status: int = 200
     token_delay: float = 0.0
+    trickle: float = 0.0
 
 
 def tokens_of(text: str) -> list[str]:
@@ -53,7 +58,9 @@ class FakeOpenAI:
     Attributes:
         replies: Queue of scripted replies, used in order.
         default: Reply used when the queue is empty.
-        requests: Every request received: ``{"path", "headers", "body"}``.
+        requests: Every request received: ``{"path", "headers", "body", "sent_at"}``, where
+            ``sent_at`` is the ``time.monotonic()`` reading once the reply was fully sent (None
+            until then, or when the client hung up first).
     """
 
     def __init__(self, default: Reply | None = None) -> None:
@@ -125,6 +132,7 @@ class FakeOpenAI:
 def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        _trickle = 0.0
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
@@ -136,7 +144,13 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw or b"{}")
             except json.JSONDecodeError:
                 body = {"_raw": raw.decode("utf-8", "replace")}
-            fake._record({"path": self.path, "headers": dict(self.headers), "body": body})
+            entry = {
+                "path": self.path,
+                "headers": dict(self.headers),
+                "body": body,
+                "sent_at": None,
+            }
+            fake._record(entry)
             if self.path.rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
                 self._json(
                     404,
@@ -149,6 +163,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 )
                 return
             reply = fake._next()
+            self._trickle = reply.trickle
             try:
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -161,8 +176,26 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     self._stream(body, reply)
                 else:
                     self._json(200, _completion(body, reply.content))
+                self.wfile.flush()
+                entry["sent_at"] = time.monotonic()
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (e.g. timed out)
+
+        def _send(self, data: bytes) -> None:
+            """Write bytes, one at a time when trickling."""
+            if not self._trickle:
+                self.wfile.write(data)
+                return
+            for i in range(len(data)):
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+                time.sleep(self._trickle)
+
+        def flush_headers(self) -> None:
+            # The status line and headers go out through _send too (trickled when asked).
+            if hasattr(self, "_headers_buffer"):
+                self._send(b"".join(self._headers_buffer))
+                self._headers_buffer = []
 
         def _json(self, status: int, payload: dict) -> None:
             data = json.dumps(payload).encode()
@@ -170,7 +203,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            self._send(data)
 
         def _stream(self, body: dict, reply: Reply) -> None:
             self.send_response(200)
@@ -187,11 +220,11 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     time.sleep(reply.token_delay)
                 self._event(_chunk(model, delta, None))
             self._event(_chunk(model, {}, "stop"))
-            self.wfile.write(b"data: [DONE]\n\n")
+            self._send(b"data: [DONE]\n\n")
             self.wfile.flush()
 
         def _event(self, payload: dict) -> None:
-            self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
+            self._send(b"data: " + json.dumps(payload).encode() + b"\n\n")
             self.wfile.flush()
 
     return Handler
