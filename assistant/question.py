@@ -14,6 +14,7 @@ from datetime import date
 from assistant.kinds import kind_of, kinds_named
 from assistant.periods import describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
+from assistant.regions import region_named
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 from vectorstore.records import Filters, ReportRecord
 
@@ -163,6 +164,14 @@ class QuestionResolver:
             previous=previous,
             kinds=tuple(kinds_named(question)),
         )
+        region = region_named(question) if not subjects and not filters.subjects else None
+        if region is not None:
+            name, members = region
+            held = tuple(m for m in members if m in self.subjects)
+            ctx = replace(
+                u.context, description="; ".join(b for b in (name, u.context.description) if b)
+            )
+            return replace(u, context=ctx, filters=replace(u.filters, subjects=held or members))
         if not subjects and not filters.subjects and not u.abstention:
             missing = self.not_indexed(question)
             if missing:

@@ -235,6 +235,9 @@ _MENTION_WORDS = re.compile(
 )
 
 
+_WHY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?why\b", re.I)
+
+
 def _police(q: str) -> bool | None:
     if _POLICE_NOUN.search(q):
         return True
@@ -376,6 +379,7 @@ class Router:
         resolver: The subjects the index holds.
         exemplars: The example-based scorer (rules only when None).
         margin: How much nearer a structured route's examples must be than the passages'.
+        strong_cue: How much of that margin a grade word of the trade makes up for.
     """
 
     def __init__(
@@ -383,10 +387,12 @@ class Router:
         resolver: SubjectResolver,
         exemplars: ExemplarRouter | None = None,
         margin: float = 0.03,
+        strong_cue: float = 0.08,
     ) -> None:
         self.resolver = resolver
         self.exemplars = exemplars
         self.margin = margin
+        self.strong_cue = strong_cue
 
     def route(self, question: str, carried_subject: bool = False) -> Route:
         """The route of one question.
@@ -408,10 +414,17 @@ class Router:
         ]
         if not cued:
             return PASSAGES
+        if _WHY.search(question):
+            return PASSAGES  # a question asking why wants the findings, not the grade
         scores = self.exemplars.scores(mask_places(question, self.resolver))
         kind = max(cued, key=lambda k: scores[k])
         margin = scores[kind] - scores[RouteKind.PASSAGES]
-        if margin < self.margin:
+        # A grade word of the trade ("graded", "rated", "judgement") is itself strong evidence:
+        # the examples then need only not be clearly farther than the passage examples.
+        strong = kind in (RouteKind.GRADE, RouteKind.LIST) and bool(
+            _GRADE_TERM.search(question) or _JUDGED.search(question)
+        )
+        if margin < (self.margin - self.strong_cue if strong else self.margin):
             return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))
         areas = tuple(areas_in(question))
         m = USER_GRADE.search(question)

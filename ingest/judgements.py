@@ -458,13 +458,15 @@ def detect_framework(pages: Sequence[tuple[int, str]]) -> tuple[str | None, str]
 # --------------------------------------------------------------------------------------------
 
 _START_HEADINGS = re.compile(
-    r"^(?:What needs to improve(?: in this local authority)?|Recommendations|Areas for improvement|"
+    r"^(?:What needs to improve(?: in this (?:local authority|area of social work practice))?|"
+    r"Recommendations|Areas? for improvement|Areas? for priority action|"
     r"Priority and immediate action|What the local authority needs to improve|"
     r"What does the (?:local authority|LSCB|Local Safeguarding Children Board) need to improve)\s*[?:]?$",
     re.I,
 )
 _END_HEADINGS = re.compile(
     r"^(?:(?:The )?experiences and progress|(?:The )?impact of leaders|Summary\b|Executive summary|"
+    r"(?:Main |Headline )?findings$|Overview$|Next steps$|"
     r"Inspection findings|Information about|Section \d|The local authority$|"
     r"Record of main findings|Contents$|Grade\s*[1-4]\s*\(|"
     r"What the inspection judgements? mean|The Local Safeguarding Children Board|"

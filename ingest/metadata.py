@@ -17,6 +17,24 @@ _PUBLISHED = re.compile(r"(?:report\s+)?published\s*:?\s*(.{6,40})", re.I)
 _LEAD = re.compile(
     r"(?i:lead|reporting|managing)[ \t]+(?i:inspector)[ \t]*:?[ \t]*([A-Z][A-Za-z'’\-]+(?:[ \t]+[A-Z][A-Za-z'’\-]+){0,3})"
 )
+_LETTER_KIND = re.compile(
+    r"(?im:^(focused|monitoring)\s+visit\s+to\b)|(?i:this\s+letter\s+summarises\s+the\s+findings\s+of\s+"
+    r"(?:a|the|our)\s+(?:\w+\s+)?(focused|monitoring)\s+visit\b)"
+)
+_VISIT_ON = re.compile(
+    r"findings\s+of\s+(?:a|the|our)\s+[^.]{0,40}?visit\s+to\s+[^.]{3,120}?\s+on\s+"
+    r"(\d{1,2}(?:st|nd|rd|th)?(?:\s+[A-Z][a-z]+)?(?:\s*(?:,|and|to|–|-)\s*\d{1,2}(?:st|nd|rd|th)?"
+    r"(?:\s+[A-Z][a-z]+)?)*\s+[A-Z][a-z]+\s+\d{4})",
+)
+_LETTER_INSPECTORS = re.compile(
+    r"(?i:inspectors\s+for\s+this\s+visit\s+were|the\s+inspectors\s+were|lead\s+inspector\s+was)"
+    r"\s+([A-Z][A-Za-z'’\-]+(?:\s+[A-Z][A-Za-z'’\-]+){1,3})"
+)
+# A cover line of contact details (the letterhead's telephone and web lines) is no title.
+_CONTACT = re.compile(r"\b(?:T(?:el)?\s*0\d{3}|Textphone|www\.|@|Helpline)\b|\d{4}\s+\d{3}\s+\d{4}")
+_LETTER_TITLE = re.compile(
+    r"^(?:Focused|Monitoring)\s+visit\s+to\s+.{3,120}?(?:services|council)\s*$", re.I
+)
 _VISIT_TITLE = re.compile(
     r"(?:Focused|Monitoring|Joint targeted area inspection) visit to (.+?)\s+"
     r"(?:local\s+authority\s+)?children[’']s\s+services",
@@ -50,10 +68,17 @@ def _report_type(head: str, file_type: str) -> str | None:
     low = head.lower()
     if "press release" in low or (file_type in ("text", "html") and "has today published" in low):
         return "Press release"
+    # A visit letter names the framework it was carried out under ("in line with the inspection
+    # of local authority children's services (ILACS) framework"): the visit comes first.
+    m = _LETTER_KIND.search(head)
+    if m:
+        return (m.group(1) or m.group(2)).capitalize() + " visit"
     if re.search(r"inspection of .{0,60}local authority children[’']s services", low):
         return "Inspection of local authority children's services"
     if "inspection of services for children in need of help and protection" in low:
         return "Inspection of services for children in need of help and protection, children looked after and care leavers"
+    if re.search(r"inspection of children[’']s social care services", low):
+        return "Inspection of local authority children's services"
     if "inspection of looked after children services" in low:
         return "Inspection of looked after children services"
     if "child protection inspection" in low:
@@ -116,6 +141,13 @@ def extract_metadata(
         ):
             h = paragraphs[0].text  # a plain-text release opens with its headline
         md.title = h or props.get("title") or props.get("og:title")
+    if md.title and _CONTACT.search(md.title):
+        md.title = None  # the letterhead, not a title
+    if not md.title or _CONTACT.search(md.title):
+        md.title = next(
+            (p.text for p in first if _LETTER_TITLE.match(p.text.strip())),
+            next((p.text for p in paragraphs[:10] if p.is_heading), None),
+        )
     if md.title:
         md.title = re.sub(r"\s+", " ", md.title).strip()
 
@@ -160,6 +192,10 @@ def extract_metadata(
     if m:
         md.inspection_start, md.inspection_end = parse_range(m.group(1))
     if md.inspection_start is None:
+        m = _VISIT_ON.search(re.sub(r"\s+", " ", head))
+        if m:
+            md.inspection_start, md.inspection_end = parse_range(m.group(1))
+    if md.inspection_start is None:
         for line in running:
             s, e = parse_range(line)
             if s:
@@ -182,7 +218,7 @@ def extract_metadata(
                     break
     if md.published is None:
         md.notes["published"] = "no publication date stated"
-    m = _LEAD.search(head)
+    m = _LEAD.search(head) or _LETTER_INSPECTORS.search(re.sub(r"\s+", " ", head))
     if m:
         name = re.sub(r"\s+(HMI|Her|His)$", "", m.group(1).strip())
         md.lead_inspector = re.sub(r"\s+(HMI|Her|His|Majesty).*$", "", name)

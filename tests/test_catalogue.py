@@ -426,10 +426,13 @@ def test_subject_not_in_catalogue(cat):
 
 
 def test_ungraded_visit(cat):
+    # A grade asked of a visit is answered: visits are not graded, cited where the letter
+    # says what kind of visit it was (it is not declined, and no grade is invented).
     ans = structured(cat, "What was Croydon's overall grade in 2020?")
-    assert ans.abstained
-    assert "does not state a grade for overall effectiveness" in ans.text
-    assert "visit" in ans.text
+    assert_cited(ans)
+    assert "not graded" in ans.text and "visit" in ans.text
+    assert [c.source for c in ans.citations] == ["croydon-visit-2020.pdf"]
+    assert "visit" in ans.citations[0].quote.lower()
     none_listed = structured(cat, "What needs to improve in Croydon in 2020?")
     assert none_listed.abstained and "does not list what needs to improve" in none_listed.text
 

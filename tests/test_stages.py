@@ -1,0 +1,190 @@
+"""The question path's stages on small records: route, ground, periods, kinds, decide, across,
+and the evaluation's scoring rules. Real model where a stage embeds; no index needed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.across import topic_of
+from assistant.answer import Sentence
+from assistant.decide import Evidence, Policy, decide
+from assistant.evaluate import quotes_evidence, states_grade
+from assistant.ground import Grounder, proper_names
+from assistant.kinds import kind_of, kinds_named
+from assistant.periods import parse_period
+from assistant.records import AbstainReason
+from assistant.route import ExemplarRouter, RouteKind, Router, mask_places, rule_route
+from ingest.records import Chunk
+from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
+from vectorstore.records import Hit, ReportRecord
+
+PLACES = SubjectResolver([*LOCAL_AUTHORITIES, *POLICE_FORCES])
+
+
+@pytest.fixture(scope="module")
+def router(embedder):
+    return Router(PLACES, ExemplarRouter(embedder))
+
+
+# -- route ---------------------------------------------------------------------------------
+
+
+def test_strict_rules_still_route_plain_grade_questions():
+    assert rule_route("What grade did Croydon get for leadership in 2017?", PLACES).kind == "grade"
+    assert rule_route("Which councils were judged inadequate in 2023?", PLACES).kind == "list"
+    assert rule_route("What did inspectors find about care leavers in Leeds?", PLACES) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how did Cheshire East do overall in 2024?",
+        "did redbridge hang on to outstanding in 2024?",
+        "RBKC overal ofsted grade 2019?",
+        "how was adoption perfomance graded in Leeds's 2016 inspection?",
+    ],
+)
+def test_paraphrased_grade_questions_go_to_the_catalogue(router, question):
+    assert router.route(question).kind is RouteKind.GRADE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did inspectors find about care leavers in Leeds?",
+        "Why was Leeds judged inadequate?",
+        "How effective are leaders in Norfolk at improving practice?",
+        "Give me a quote about Norfolk's front door.",
+    ],
+)
+def test_finding_questions_stay_with_passages(router, question):
+    assert router.route(question).kind is RouteKind.PASSAGES
+
+
+def test_improvement_and_mentions_routes(router):
+    assert router.route("what did ofsted tell Dudley to fix after the visit?").kind == "improve"
+    assert router.route("Which reports mention Operation Encompass?").kind == "mentions"
+
+
+def test_places_are_masked_for_the_examples():
+    assert mask_places("How was Bournemouth, Christchurch and Poole rated?", PLACES) == (
+        "How was X rated?"
+    )
+
+
+# -- ground --------------------------------------------------------------------------------
+
+
+def _report(kind: str, inspectorate: str = "Ofsted") -> ReportRecord:
+    return ReportRecord(
+        source=f"{kind}.pdf", sha256="x", size=1, status="indexed", report_id=kind,
+        report_type=kind, inspectorate=inspectorate, subject="Leeds",
+    )  # fmt: skip
+
+
+TEXTS = ["Leaders use Operation Encompass well.", "Alison Smale HMI led the inspection."]
+
+
+def _grounder() -> Grounder:
+    reports = [
+        _report("Inspection of local authority children's services"),
+        _report("Focused visit"),
+    ]
+    return Grounder(reports, PLACES, lambda phrase: TEXTS)
+
+
+def test_names_that_no_passage_holds_are_declined():
+    g = _grounder()
+    assert g.check("Which reports mention Operation Encompass?") is None
+    assert g.check("Which inspections did Alison Smale lead?") is None
+    a = g.check("What did Ofsted find at Oakwood House children's home in Wigan?")
+    assert a.reason is AbstainReason.ENTITY_NOT_FOUND and a.missing == ("Oakwood House",)
+    assert "1 inspection" in a.message and "1 focused visit" in a.message
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What PEEL grade did Lancashire Constabulary get?",
+        "What did the CQC say about maternity services at Blackpool Victoria Hospital?",
+        "can you pull up the HM Inspectorate of Prisons report on Feltham YOI?",
+        "what grade did Bolton School get in its last ofsted inspection?",
+        "How did the local area SEND inspection of Leeds turn out?",
+    ],
+)
+def test_kinds_and_inspectorates_the_index_lacks_are_declined(question):
+    a = _grounder().check(question)
+    assert a is not None and a.reason is AbstainReason.KIND_NOT_HELD
+
+
+def test_questions_about_what_is_held_pass():
+    g = _grounder()
+    assert g.check("What did the focused visit to Leeds find about the front door?") is None
+    assert g.check("How are care leavers supported in Leeds?") is None
+    assert proper_names("How did Bournemouth, Christchurch and Poole do?", PLACES) == []
+
+
+# -- periods and kinds ---------------------------------------------------------------------
+
+
+def test_seasons_and_parts_of_a_year():
+    assert parse_period("the autumn 2020 visit")[:2] == (date(2020, 9, 1), date(2020, 11, 30))
+    assert parse_period("in spring 2021")[:2] == (date(2021, 3, 1), date(2021, 5, 31))
+    assert parse_period("late 2020")[:2] == (date(2020, 9, 1), date(2020, 12, 31))
+    assert parse_period("winter 2019")[:2] == (date(2019, 12, 1), date(2020, 2, 29))
+
+
+def test_kinds_named_and_kind_of_a_report():
+    assert kinds_named("what did the focussed visit and the monitoring visit say?") == [
+        "focused visit",
+        "monitoring visit",
+    ]
+    assert kind_of(_report("Focused visit")) == "focused visit"
+    assert kind_of(_report("Inspection of local authority children's services")) == "inspection"
+
+
+# -- decide --------------------------------------------------------------------------------
+
+
+def _sentence(text: str, sim: float) -> Sentence:
+    chunk = Chunk(
+        id="c1", report_id="r1", source="r.pdf", ordinal=0, text=text, embed_text=text,
+        page_start=1,
+        page_end=1, pdf_page_start=1, pdf_page_end=1,
+    )  # fmt: skip
+    return Sentence(text, 0, Hit(chunk=chunk, rank=1), sim=sim)
+
+
+def test_one_policy_gives_typed_reasons():
+    p = Policy(below=0.3, soft_below=0.45, coverage=0.34)
+    s = _sentence("Caseloads are manageable.", 0.6)
+    ok = Evidence("How are caseloads?", [s.hit], [s], 0.6, 1.0, [s])
+    assert decide(ok, p) is None
+    weak = Evidence("How are caseloads?", [s.hit], [s], 0.2, 1.0, [s])
+    assert decide(weak, p).reason is AbstainReason.WEAK_EVIDENCE
+    soft = Evidence("How are caseloads?", [s.hit], [s], 0.4, 0.1, [s])
+    assert decide(soft, p).reason is AbstainReason.WEAK_EVIDENCE
+    figure = Evidence("How many children were in care?", [s.hit], [s], 0.6, 1.0, [s])
+    assert decide(figure, p).reason is AbstainReason.FIGURE_NOT_STATED
+
+
+# -- across and evaluation rules ------------------------------------------------------------
+
+
+def test_topic_of_an_across_question():
+    assert topic_of("Which reports mention Operation Encompass?") == "Operation Encompass"
+    assert topic_of("which councils use the Signs of Safety model") == "the Signs of Safety model"
+
+
+def test_evaluation_rules():
+    ev = "Leaders have a clear understanding of the quality of practice"
+    assert quotes_evidence(
+        "Senior leaders have a clear understanding of the quality of practice.", ev
+    )
+    assert not quotes_evidence("Leaders are ambitious for children.", ev)
+    assert states_grade("Its overall effectiveness was judged requires improvement [1].",
+                        "requires improvement to be good")  # fmt: skip
+    assert states_grade("It was a focused visit: focused visits are not graded [1].", "not graded")
+    assert not states_grade("It was judged good [1].", "inadequate")
