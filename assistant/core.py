@@ -8,11 +8,12 @@ import time
 from collections.abc import Iterator
 
 from assistant.answer import Composer, make_citation, sentences_of
+from assistant.factory import make_embedder_for, open_index
 from assistant.question import QuestionResolver, Understood, focus_query
 from assistant.records import Answer, Context, Quote
 from assistant.retrieve import Retriever, content_terms
 from assistant.settings import Settings
-from vectorstore.embedder import Embedder, make_embedder
+from vectorstore.embedder import Embedder
 from vectorstore.index import Index
 from vectorstore.keyword import tokenize
 from vectorstore.records import Filters, Hit, ReportRecord
@@ -37,16 +38,8 @@ class Assistant:
     ) -> None:
         self.settings = settings or Settings()
         s = self.settings
-        self.index = index or Index(
-            s.index_dir,
-            store=s.store,
-            host=s.chroma_host,
-            port=s.chroma_port,
-            collection=s.collection,
-        )
-        self.embedder = embedder or make_embedder(
-            s.embedder, s.embedding_model, s.embedding_batch_size, s.embedder_threads
-        )
+        self.index = index or open_index(s)
+        self.embedder = embedder or make_embedder_for(s)
         self.retriever = Retriever(self.index, self.embedder, candidates=s.candidates)
         self.composer = Composer(
             self.embedder,
