@@ -383,18 +383,6 @@ def test_serve_refuses_remote_without_auth(tmp_path, capsys):
     assert "no users" in capsys.readouterr().err
 
 
-def test_serve_parser_defaults():
-    from assistant.cli import build_parser
-
-    args = build_parser().parse_args(["serve"])
-    assert args.host is None and args.port is None and args.auth is None
-    assert not args.allow_remote_without_auth
-    args = build_parser().parse_args(
-        ["serve", "--host", "0.0.0.0", "--port", "8080", "--allow-remote-without-auth"]
-    )
-    assert args.port == 8080 and args.allow_remote_without_auth
-
-
 # -- uploads -------------------------------------------------------------------------------------
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
