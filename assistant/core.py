@@ -11,6 +11,7 @@ from assistant.across import AcrossReports
 from assistant.answer import Composer, make_citation, sentences_of
 from assistant.catalogue import answer_from_catalogue
 from assistant.decide import NO_ANSWER, Evidence, Policy, decide
+from assistant.factory import make_embedder_for, open_index
 from assistant.focus import focus_query
 from assistant.ground import Grounder
 from assistant.question import QuestionResolver, Understood
@@ -19,7 +20,7 @@ from assistant.rerank import content_terms, coverage, rerank_by_sentences, sente
 from assistant.retrieve import Retriever
 from assistant.route import CATALOGUE_ROUTES, ExemplarRouter, Route, RouteKind, Router
 from assistant.settings import Settings
-from vectorstore.embedder import Embedder, make_embedder
+from vectorstore.embedder import Embedder
 from vectorstore.index import Index
 from vectorstore.keyword import tokenize
 from vectorstore.records import Filters, Hit, ReportRecord
@@ -47,16 +48,8 @@ class Assistant:
     ) -> None:
         self.settings = settings or Settings()
         s = self.settings
-        self.index = index or Index(
-            s.index_dir,
-            store=s.store,
-            host=s.chroma_host,
-            port=s.chroma_port,
-            collection=s.collection,
-        )
-        self.embedder = embedder or make_embedder(
-            s.embedder, s.embedding_model, s.embedding_batch_size, s.embedder_threads
-        )
+        self.index = index or open_index(s)
+        self.embedder = embedder or make_embedder_for(s)
         self.retriever = Retriever(self.index, self.embedder, candidates=s.candidates)
         self.composer = Composer(
             self.embedder,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -70,6 +71,27 @@ class Progress:
     chunks: int
     elapsed: float
     current: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A step of a run starting, passed to the ``phases`` callback.
+
+    Attributes:
+        name: "scanning" (finding the files), "reading" (reading and parsing one file),
+            "embedding" (a group of chunks) or "making live" (writing reports into the index,
+            and at the end bringing the keyword index up to date).
+        file: 1-based number of the file being read (the last one read for later steps).
+        files_total: Files found (0 while scanning).
+        current: The file being read ("" for the other steps).
+        chunks: The chunks being embedded or made live (0 otherwise).
+    """
+
+    name: Literal["scanning", "reading", "embedding", "making live"]
+    file: int = 0
+    files_total: int = 0
+    current: str = ""
+    chunks: int = 0
 
 
 @dataclass
@@ -143,22 +165,29 @@ class Ingestor:
         *,
         prune: bool = False,
         progress: Callable[[Progress], None] | None = None,
+        phases: Callable[[Phase], None] | None = None,
     ) -> IngestSummary:
         """Ingest files and folders into the index.
 
         Args:
             paths: Files and folders to take in.
             prune: Remove reports whose files are no longer among ``paths``.
-            progress: Called after each file.
+            progress: Called after each file (and once more when the last group of chunks
+                has gone in).
+            phases: Called when a step starts: scanning, reading each file, embedding a group
+                of chunks, making reports live.
 
         Returns:
             The run's summary.
         """
         t0 = time.perf_counter()
         s = IngestSummary()
+        phase = phases or (lambda _p: None)
         with writer_lock(self.index.path):
             self.index.recover()
+            phase(Phase("scanning"))
             files = discover(paths, skip=[self.index.path])
+            position, current = 0, ""  # the file being read, for the steps between files
             m = self.index.manifest
             seen: set[str] = set()
             pending: list[_Pending] = []
@@ -179,6 +208,7 @@ class Ingestor:
                     [(a + d, b + d) for a, b in sentence_spans(c.text)]
                     for c, d in zip(chunks, shifts, strict=True)
                 ]
+                phase(Phase("embedding", position, len(files), chunks=len(chunks)))
                 vectors, pooled = self.embedder.embed_passages(texts, spans)
                 sentences = [
                     SpanVectors((sv.spans - d).astype(np.int32), sv.vectors)
@@ -186,6 +216,7 @@ class Ingestor:
                 ]
                 if texts:
                     self.index.check_model(self.embedder.name, int(vectors.shape[1]))
+                phase(Phase("making live", position, len(files), chunks=len(chunks)))
                 i = 0
                 for p in pending:
                     n = len(p.chunks)
@@ -204,6 +235,8 @@ class Ingestor:
 
             for done, (path, root) in enumerate(files, 1):
                 rel = relative_source(path, root)
+                position, current = done, rel
+                phase(Phase("reading", done, len(files), rel))
                 seen.add(rel)
                 try:
                     st = path.stat()
@@ -289,8 +322,12 @@ class Ingestor:
                 if pending_chunks >= EMBED_GROUP:
                     flush()
                 self._tick(progress, done, len(files), s, t0, rel)
+            chunks_before = s.chunks
             flush()
+            if s.chunks != chunks_before:  # the counts after the last group went in
+                self._tick(progress, position, len(files), s, t0, current)
 
+            phase(Phase("making live", position, len(files)))
             if prune:
                 gone = [p for p in m.source_paths() if p not in seen]
                 if gone:

@@ -279,6 +279,34 @@ def test_bad_files_fail_alone(fresh, tmp_path):
     assert _texts(index, "Deltaburgh") and _texts(index, "Epsilonbury")
 
 
+def test_progress_reports_each_step(fresh, tmp_path):
+    ingestor, _, _ = fresh
+    src = tmp_path / "src"
+    src.mkdir()
+    _write_report(src / "a.txt", "Alphaton", "Alphaton inspectors praised the adoption team.")
+    _write_report(src / "b.txt", "Betaville", "Betaville inspectors criticised fostering delays.")
+    steps, files = [], []
+    summary = ingestor.run([src], progress=files.append, phases=steps.append)
+    assert [(p.name, p.file, p.files_total, p.current) for p in steps[:3]] == [
+        ("scanning", 0, 0, ""),
+        ("reading", 1, 2, "a.txt"),
+        ("reading", 2, 2, "b.txt"),
+    ]
+    embedding, live, last = steps[3:]
+    assert (embedding.name, live.name, last.name) == ("embedding", "making live", "making live")
+    assert embedding.chunks == live.chunks == summary.chunks >= 2 and last.chunks == 0
+    # After each file, and once more with the counts of the last embedded group.
+    assert [(p.files_done, p.files_total, p.current) for p in files] == [
+        (1, 2, "a.txt"),
+        (2, 2, "b.txt"),
+        (2, 2, "b.txt"),
+    ]
+    assert (files[-1].pages, files[-1].chunks) == (summary.pages, summary.chunks)
+    steps.clear()
+    ingestor.run([src], phases=steps.append)  # unchanged: nothing to embed
+    assert [p.name for p in steps] == ["scanning", "reading", "reading", "making live"]
+
+
 def test_cli_json_exit_codes_and_status(tmp_path, cli_env):
     src = tmp_path / "src"
     src.mkdir()

@@ -1,0 +1,87 @@
+"""``users add`` and ``users list``: the users file of the web app."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from assistant.cli.common import fail
+
+app = typer.Typer(help="Manage the users file of the web app.", no_args_is_help=True)
+
+AuthOption = Annotated[
+    Path, typer.Option("--auth", help="the users file (created when missing)", show_default=False)
+]
+
+
+def read_password(given: str | None, from_stdin: bool) -> str | None:
+    """The password: as given, else from standard input, else asked for twice at the terminal.
+
+    Args:
+        given: The ``--password`` value.
+        from_stdin: Read the first line of standard input (also when it is no terminal).
+
+    Returns:
+        The password, or None when none was given or the two typed differ.
+    """
+    if given is not None:
+        return given
+    if from_stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n") if line else None
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        print("error: the passwords differ", file=sys.stderr)
+        return None
+    return first
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="the user name")],
+    role: Annotated[Literal["reader", "admin"], typer.Option(help="what the user may do")],
+    auth: AuthOption,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="the password (prompted for when not given; read from standard input when it "
+            "is not a terminal)",
+            show_default=False,
+        ),
+    ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin", help="read the password from the first line of standard input"
+        ),
+    ] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="change an existing user")] = False,
+) -> None:
+    """Add a user (or change one with --replace)."""
+    from assistant.auth import AuthError, UserStore
+
+    secret = read_password(password, password_stdin)
+    if secret is None:
+        fail("no password given")
+    try:
+        UserStore(auth).add_user(name, secret, role, replace=replace)
+    except AuthError as exc:
+        fail(str(exc))
+    print(f"user {name} ({role}) saved in {auth}")
+
+
+@app.command("list")
+def list_users(auth: AuthOption) -> None:
+    """List users and roles."""
+    from assistant.auth import AuthError, UserStore
+
+    store = UserStore(auth)
+    try:
+        for name in store.names():
+            print(f"{name}\t{store.role(name)}")
+    except AuthError as exc:
+        fail(str(exc))

@@ -1,0 +1,105 @@
+"""The one place that builds the index, the embedder, the ingestor and the assistant from settings.
+
+Every command of the CLI, the web app and the assistant itself go through these functions, so
+that a setting means the same thing everywhere. The heavy libraries are imported only when an
+object is built: ``inspection-assistant --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+    from assistant.indexing import Ingestor
+    from vectorstore.embedder import Embedder
+    from vectorstore.index import Index
+
+
+class NoIndexError(FileNotFoundError):
+    """There is no index at the settings' index folder."""
+
+
+def settings_for(**overrides: Any) -> Settings:
+    """Settings (from the environment and ``.env``) with the given values in their place.
+
+    Args:
+        **overrides: Settings fields; a None value leaves the field as configured.
+
+    Returns:
+        The settings.
+    """
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def has_index(settings: Settings) -> bool:
+    """True when an index has been built at the settings' index folder."""
+    return (settings.index_dir / "manifest.sqlite").exists()
+
+
+def no_index_message(settings: Settings) -> str:
+    """What to tell someone who has no index yet."""
+    return f"no index at {settings.index_dir}: run `inspection-assistant ingest PATH` first"
+
+
+def require_index(settings: Settings) -> None:
+    """Raise ``NoIndexError`` unless an index has been built at the settings' index folder."""
+    if not has_index(settings):
+        raise NoIndexError(no_index_message(settings))
+
+
+def open_index(settings: Settings) -> Index:
+    """The index named by the settings (created empty when the folder holds none)."""
+    from vectorstore.index import Index
+
+    return Index(
+        settings.index_dir,
+        store=settings.store,
+        host=settings.chroma_host,
+        port=settings.chroma_port,
+        collection=settings.collection,
+    )
+
+
+def make_embedder_for(settings: Settings) -> Embedder:
+    """The embedder named by the settings (backend, model, batch size, threads)."""
+    from vectorstore.embedder import make_embedder
+
+    return make_embedder(
+        settings.embedder,
+        settings.embedding_model,
+        settings.embedding_batch_size,
+        settings.embedder_threads,
+    )
+
+
+def make_ingestor(settings: Settings, index: Index | None = None) -> Ingestor:
+    """An ingestor over the settings' index (or the given open one) with their embedder."""
+    from assistant.indexing import Ingestor
+
+    return Ingestor(index or open_index(settings), make_embedder_for(settings), settings)
+
+
+def make_assistant(
+    settings: Settings, index: Index | None = None, embedder: Embedder | None = None
+) -> Assistant:
+    """The assistant over an existing index.
+
+    Args:
+        settings: The settings.
+        index: An open index (opened from the settings when None).
+        embedder: The embedder (made from the settings when None).
+
+    Returns:
+        The assistant.
+
+    Raises:
+        NoIndexError: No index has been built at the settings' index folder.
+    """
+    from assistant.core import Assistant
+
+    if index is None:
+        require_index(settings)
+    return Assistant(settings, index=index, embedder=embedder)
