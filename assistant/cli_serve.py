@@ -12,7 +12,7 @@ EXIT_OK, EXIT_ERROR = 0, 1
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.settings import Settings
-    from assistant.ui import is_loopback
+    from assistant.web.access import is_loopback
 
     overrides: dict = {}
     if args.index:
@@ -66,7 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_ERROR
 
     from assistant.core import Assistant
-    from assistant.ui import create_app
+    from assistant.web.server import create_app
 
     if not s.embedder_threads and args.concurrency > 1:
         # Several answers run at once: one inference thread each beats oversubscribed cores.

@@ -1,0 +1,110 @@
+"""The web app as one FastAPI application: the Gradio page at ``/`` and the report files at
+``/report-file/<report_id>``; and starting it (in a background thread for tests)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastapi
+import gradio as gr
+from starlette.routing import Mount
+
+from assistant.auth import UserStore
+from assistant.core import Assistant
+from assistant.web.access import Access
+from assistant.web.admin import IndexUpdater
+from assistant.web.files import add_report_file_route
+from assistant.web.handlers import Handlers
+from assistant.web.layout import STATIC, THEME, build_blocks
+
+
+def create_app(
+    assistant: Assistant,
+    reports_dir: Path,
+    users: UserStore | None = None,
+    *,
+    admin_without_auth: bool = True,
+    answer_concurrency: int = 2,
+) -> fastapi.FastAPI:
+    """The web app: Gradio at ``/`` and the report files at ``/report-file/<report_id>``.
+
+    Args:
+        assistant: The assistant to serve.
+        reports_dir: The reports folder (uploads and report files).
+        users: The users file; None for no login.
+        admin_without_auth: Without login, let everyone upload and re-index (loopback only).
+        answer_concurrency: Questions answered at once.
+    """
+    access = Access(users, admin_without_auth)
+    updater = IndexUpdater(assistant, reports_dir)
+    handlers = Handlers(assistant, reports_dir, access, updater)
+    blocks = build_blocks(handlers, answer_concurrency)
+    app = fastapi.FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.handlers = handlers
+    add_report_file_route(app, assistant, reports_dir, access)
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        auth=users.verify if users is not None else None,
+        auth_message="Sign in with the account your administrator gave you."
+        if users is not None
+        else None,
+        footer_links=["api"],
+        run_history=False,
+        show_error=True,
+        max_file_size=assistant.settings.max_file_bytes,
+        enable_monitoring=False,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        theme=THEME,
+        css_paths=[STATIC / "app.css"],
+        js=(STATIC / "app.js").read_text(encoding="utf-8"),
+    )
+    app.state.gradio = next(r.app for r in app.routes if isinstance(r, Mount))
+    return app
+
+
+@dataclass
+class RunningServer:
+    """A server started by ``start``."""
+
+    url: str
+    server: object
+    thread: threading.Thread
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving and wait for the thread."""
+        self.server.should_exit = True  # type: ignore[attr-defined]
+        self.thread.join(timeout)
+
+
+def start(
+    app: fastapi.FastAPI, host: str = "127.0.0.1", port: int = 7860, timeout: float = 30.0
+) -> RunningServer:
+    """Serve the app from a background thread; returns once it accepts connections."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        ws="none",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="inspection-assistant-ui", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the app did not start on {host}:{port}")
+        time.sleep(0.05)
+    shown = f"[{host}]" if ":" in host else host
+    return RunningServer(f"http://{shown}:{port}/", server, thread)
