@@ -3,11 +3,17 @@
 Readers chat, fetch quotes and list reports; admins also upload and re-index. Without a users
 file there is no login: everyone is an admin when the app only answers on loopback, a reader
 when it is reachable from the network.
+
+A request over HTTP (the REST API, MCP, report files) is signed in by the page's login cookie
+(``POST /login`` sets it) or, for scripts, by HTTP Basic credentials of the same users file.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import gradio as gr
 from starlette.requests import Request
@@ -62,3 +68,36 @@ def signed_in_user(request: Request) -> str | None:
         f"access-token-unsecure-{cid}"
     )
     return gradio_app.tokens.get(token) if token else None
+
+
+def _basic_credentials(header: str | None) -> tuple[str, str] | None:
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() != "basic" or not value:
+        return None
+    try:
+        name, sep, password = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (name, password) if sep else None
+
+
+def request_user(request: Request, users: UserStore | None) -> str | None:
+    """The user of an HTTP request: the page's login cookie, or HTTP Basic credentials that
+    match the users file; None when neither."""
+    user = signed_in_user(request)
+    if user:
+        return user
+    creds = _basic_credentials(request.headers.get("authorization"))
+    if creds is not None and users is not None and users.verify(*creds):
+        return creds[0]
+    return None
+
+
+def loopback_request(request: Request) -> bool:
+    """True when the request names this computer as its host (``Host: 127.0.0.1:7860``).
+
+    Without logins, an app on loopback only answers such requests: a web page elsewhere cannot
+    reach it through a name that resolves to this computer (DNS rebinding).
+    """
+    host = urlsplit(f"//{request.headers.get('host', '')}").hostname or ""
+    return is_loopback(host)

@@ -38,6 +38,7 @@ from assistant.web.render import (
     sources_html,
 )
 from assistant.web.reports_table import reports_table
+from assistant.web.schemas import MAX_TEXT_CHARS
 from assistant.web.timeline import EMPTY_TIMELINE, timeline_html
 from vectorstore.records import Filters
 
@@ -46,6 +47,7 @@ log = logging.getLogger("inspection_assistant.ui")
 TITLE = "Inspection Assistant"
 REVEAL_WORDS = 4  # words added per step when showing a finished answer progressively
 REVEAL_PAUSE_S = 0.02
+TOO_LONG = f"Questions and topics are at most {MAX_TEXT_CHARS:,} characters."
 
 
 class Handlers:
@@ -114,6 +116,8 @@ class Handlers:
         Returns the same JSON object as `inspection-assistant ask --json`.
         """
         self.access.require(request, "reader")
+        if len(question or "") > MAX_TEXT_CHARS:
+            raise gr.Error(TOO_LONG)
         filters = make_filters(subjects, inspectorates, report, date_from, date_to)
         return answer_json(self.assistant.ask(question, filters=filters))
 
@@ -130,6 +134,8 @@ class Handlers:
         Returns the same JSON object as `inspection-assistant quote --json`.
         """
         self.access.require(request, "reader")
+        if len(topic or "") > MAX_TEXT_CHARS:
+            raise gr.Error(TOO_LONG)
         quotes = self.assistant.quote(
             topic, subject=subject or None, report=report or None, k=max(1, min(int(k), 20))
         )
@@ -167,8 +173,8 @@ class Handlers:
         """Ask the chat's question: show it, then the answer as it comes (kept as pending)."""
         self.access.require(request, "reader")
         question = " ".join((message or "").split())
-        if not question:
-            gr.Warning("Type a question first.")
+        if not question or len(question) > MAX_TEXT_CHARS:
+            gr.Warning(TOO_LONG if question else "Type a question first.")
             yield gr.update(), chat, None, False, gr.update()
             return
         filters = make_filters(subjects, inspectorates, report, date_from, date_to)
@@ -261,8 +267,8 @@ class Handlers:
         """The Quotes tab: ranked quote cards for a topic."""
         self.access.require(request, "reader")
         topic = " ".join((topic or "").split())
-        if not topic:
-            gr.Warning("Type a topic first.")
+        if not topic or len(topic) > MAX_TEXT_CHARS:
+            gr.Warning(TOO_LONG if topic else "Type a topic first.")
             return gr.update()
         quotes = self.assistant.quote(
             topic, subject=subject or None, report=report or None, k=int(k or 5)

@@ -1,5 +1,6 @@
-"""The web app as one FastAPI application: the Gradio page at ``/`` and the report files at
-``/report-file/<report_id>``; and starting it (in a background thread for tests)."""
+"""The web app as one FastAPI application: the Gradio page at ``/``, the REST API at ``/api``
+and the report files at ``/report-file/<report_id>``; and starting it (in a background thread
+for tests)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,19 @@ from pathlib import Path
 
 import fastapi
 import gradio as gr
+from fastapi.responses import HTMLResponse
 from starlette.routing import Mount
 
 from assistant.auth import UserStore
 from assistant.core import Assistant
 from assistant.web.access import Access
 from assistant.web.admin import IndexUpdater
+from assistant.web.api import DESCRIPTION, PREFIX, make_router
+from assistant.web.api_docs import docs_html
 from assistant.web.files import add_report_file_route
-from assistant.web.handlers import Handlers
+from assistant.web.handlers import TITLE, Handlers
 from assistant.web.layout import STATIC, THEME, build_blocks
+from assistant.web.service import Service
 
 
 def create_app(
@@ -29,7 +34,8 @@ def create_app(
     admin_without_auth: bool = True,
     answer_concurrency: int = 2,
 ) -> fastapi.FastAPI:
-    """The web app: Gradio at ``/`` and the report files at ``/report-file/<report_id>``.
+    """The web app: Gradio at ``/``, the REST API at ``/api``, report files at
+    ``/report-file/<report_id>``.
 
     Args:
         assistant: The assistant to serve.
@@ -42,8 +48,22 @@ def create_app(
     updater = IndexUpdater(assistant, reports_dir)
     handlers = Handlers(assistant, reports_dir, access, updater)
     blocks = build_blocks(handlers, answer_concurrency)
-    app = fastapi.FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app = fastapi.FastAPI(
+        title=f"{TITLE} API",
+        version="1",
+        description=DESCRIPTION,
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.handlers = handlers
+    # Routes before the page: Gradio's mount at "/" takes every path not matched yet.
+    app.include_router(make_router(Service(assistant, answer_concurrency), updater, access))
+
+    @app.get(f"{PREFIX}/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(docs_html(app.openapi()))
+
     add_report_file_route(app, assistant, reports_dir, access)
     gr.mount_gradio_app(
         app,
