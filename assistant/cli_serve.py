@@ -66,7 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_ERROR
 
     from assistant.core import Assistant
-    from assistant.web.server import create_app
+    from assistant.web.server import serve
 
     if not s.embedder_threads and args.concurrency > 1:
         # Several answers run at once: one inference thread each beats oversubscribed cores.
@@ -74,13 +74,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     assistant = Assistant(s)
     print("loading the model…", file=sys.stderr, flush=True)
     assistant.warm_up()
-    app = create_app(
-        assistant,
-        s.reports_dir,
-        users,
-        admin_without_auth=loopback,
-        answer_concurrency=args.concurrency,
-    )
     shown = f"[{s.host}]" if ":" in s.host else s.host
     if users is None:
         print(
@@ -95,9 +88,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    import uvicorn
-
-    uvicorn.run(app, host=s.host, port=s.port, log_level="warning", lifespan="on", ws="none")
+    serve(s, assistant, users, admin_without_auth=loopback, answer_concurrency=args.concurrency)
     return EXIT_OK
 
 

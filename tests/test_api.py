@@ -230,3 +230,147 @@ def test_without_logins_only_this_computer_is_answered(open_server):
         assert http.get("/api/status").status_code == 403
     with client(open_server, headers={"Host": "localhost"}) as http:
         assert http.get("/api/status").status_code == 200
+
+
+# -- MCP ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mcp_servers(ui_env):
+    """Two apps serving MCP over the shared index: without logins and with them."""
+    from assistant.auth import UserStore
+    from assistant.web.server import create_app, start
+
+    running = {}
+    for name, users in (("open", None), ("auth", UserStore(ui_env.users_file))):
+        app = create_app(ui_env.assistant, ui_env.reports_dir, users, mcp=True)
+        running[name] = start(app, "127.0.0.1", shared.free_port())
+    yield {name: r.url for name, r in running.items()}
+    for r in running.values():
+        r.stop()
+
+
+def mcp_call(url: str, calls: list[tuple[str, dict]], auth: tuple[str, str] | None = None):
+    """Open an MCP session (streamable HTTP), list the tools and make the calls.
+
+    Returns:
+        The tools listed and each call's result.
+    """
+    import asyncio
+
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    async def session():
+        async with (
+            httpx.AsyncClient(auth=auth, timeout=120) as http,
+            streamable_http_client(f"{url}mcp", http_client=http) as (read, write, _),
+            ClientSession(read, write) as s,
+        ):
+            await s.initialize()
+            tools = (await s.list_tools()).tools
+            return tools, [await s.call_tool(name, args) for name, args in calls]
+
+    return asyncio.run(session())
+
+
+def test_mcp_lists_the_tools_and_answers(mcp_servers, ui_env):
+    from assistant.jsonio import answer_json
+
+    tools, (ask, quote, reports, too_long) = mcp_call(
+        mcp_servers["open"],
+        [
+            ("ask", {"question": SUFFOLK_Q}),
+            ("quote", {"topic": "care leavers housing", "subject": "Suffolk", "k": 2}),
+            ("reports", {"subject": "Rutland"}),
+            ("ask", {"question": "x" * 1001}),
+        ],
+    )
+    by_name = {t.name: t for t in tools}
+    assert set(by_name) == {"ask", "quote", "reports"}
+    schema = by_name["ask"].inputSchema
+    assert schema["required"] == ["question"]
+    assert {"subject", "inspectorate", "report", "date_from", "date_to"} <= set(
+        schema["properties"]
+    )
+    assert "citation" in by_name["ask"].description
+    assert not ask.isError
+    want = json.loads(json.dumps(answer_json(ui_env.assistant.ask(SUFFOLK_Q))))
+    got = json.loads(ask.content[0].text)  # the JSON text, and the same as structured content
+    assert got == ask.structuredContent
+    assert _without_timings(got) == _without_timings(want)
+    assert not quote.isError and len(quote.structuredContent["quotes"]) == 2
+    assert {r["source"] for r in reports.structuredContent["result"]} == {
+        "rutland-2018.pdf",
+        "rutland-2023.pdf",
+    }
+    assert too_long.isError and "1000" in too_long.content[0].text
+
+
+def test_mcp_needs_a_login_when_the_app_has_logins(mcp_servers):
+    url = f"{mcp_servers['auth']}mcp"
+    hello = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    accept = {"Accept": "application/json, text/event-stream"}
+    for auth in (None, ("reader", "wrong-password")):
+        resp = httpx.post(url, json=hello, headers=accept, auth=auth, timeout=60)
+        assert resp.status_code == 401 and resp.headers["www-authenticate"].startswith("Basic")
+    tools, (ask,) = mcp_call(
+        mcp_servers["auth"], [("ask", {"question": SUFFOLK_Q})], ("reader", PASSWORDS["reader"])
+    )
+    assert {t.name for t in tools} == {"ask", "quote", "reports"}
+    assert not ask.isError and ask.structuredContent["citations"]
+    # Without logins, on loopback: only requests addressed to this computer.
+    elsewhere = {**accept, "Host": "reports.example:7860"}
+    resp = httpx.post(f"{mcp_servers['open']}mcp", json=hello, headers=elsewhere, timeout=60)
+    assert resp.status_code == 403
+
+
+def test_mcp_is_off_unless_asked_for(open_server):
+    resp = httpx.post(
+        f"{open_server.url}mcp",
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+        headers={"Accept": "application/json, text/event-stream"},
+        timeout=60,
+    )
+    assert resp.status_code in (404, 405)
+
+
+@pytest.mark.slow
+def test_serve_turns_mcp_on_from_the_setting(tmp_path, embedder, cli_env):
+    """``inspection-assistant serve`` with ``INSPECTION_ASSISTANT_MCP=true`` serves the tools."""
+    import subprocess
+    import sys
+    import time
+
+    from conftest import index_reports
+
+    from assistant.settings import Settings
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "suffolk-2023.md").write_text(shared.SUFFOLK_MD, encoding="utf-8")
+    index_reports([reports], Settings(index_dir=tmp_path / "index"), embedder)
+    port = shared.free_port()
+    env = {**cli_env, "INSPECTION_ASSISTANT_MCP": "true"}
+    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--index", str(tmp_path / "index")]
+    cmd += ["--reports", str(reports), "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(f"{url}api/status", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        assert proc.poll() is None, proc.stderr.read()
+        tools, (reports_result,) = mcp_call(url, [("reports", {})])
+        assert {t.name for t in tools} == {"ask", "quote", "reports"}
+        assert [r["source"] for r in reports_result.structuredContent["result"]] == [
+            "suffolk-2023.md"
+        ]
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert f"MCP tools at {url}mcp" in err

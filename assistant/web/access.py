@@ -21,6 +21,7 @@ from starlette.requests import Request
 from assistant.auth import UserStore
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+BASIC_CHALLENGE = 'Basic realm="Inspection Assistant"'  # the WWW-Authenticate of a 401
 
 
 def is_loopback(host: str) -> bool:

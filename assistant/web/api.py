@@ -17,13 +17,12 @@ import fastapi
 from fastapi import Depends, HTTPException, Query
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
-from assistant.web.access import Access, loopback_request, request_user
+from assistant.web.access import BASIC_CHALLENGE, Access, loopback_request, request_user
 from assistant.web.admin import IndexBusyError, IndexUpdater
 from assistant.web.schemas import AskRequest, QuoteRequest, ReportsQuery, RescanRequest
 from assistant.web.service import Service
 
 PREFIX = "/api"
-REALM = 'Basic realm="Inspection Assistant"'
 DESCRIPTION = """Cited answers and verbatim quotes from the indexed inspection reports.
 
 Every answer is the JSON object of the matching command line call with `--json`
@@ -56,7 +55,9 @@ def caller(access: Access, role: str) -> Callable[..., str]:
         else:
             have = access.role_of(request_user(request, access.users))
         if have is None:
-            raise HTTPException(401, "Please sign in.", headers={"WWW-Authenticate": REALM})
+            raise HTTPException(
+                401, "Please sign in.", headers={"WWW-Authenticate": BASIC_CHALLENGE}
+            )
         if role == "admin" and have != "admin":
             raise HTTPException(403, f"This needs the {role} role.")
         return have or ""
