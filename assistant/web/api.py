@@ -75,7 +75,7 @@ def make_router(service: Service, updater: IndexUpdater, access: Access) -> fast
     """
     reader = [Depends(caller(access, "reader"))]
     admin = [Depends(caller(access, "admin"))]
-    unauthorized = {401: {"description": "Not signed in."}, 403: {"description": "Not allowed."}}
+    unauthorized = {401: {"description": "Not signed in"}, 403: {"description": "Not allowed"}}
     router = fastapi.APIRouter(prefix=PREFIX, responses=unauthorized)
 
     @router.post("/ask", dependencies=reader, tags=["answers"], summary="Answer a question")
@@ -115,7 +115,7 @@ def make_router(service: Service, updater: IndexUpdater, access: Access) -> fast
         dependencies=admin,
         tags=["admin"],
         summary="Re-index the reports folder",
-        responses={409: {"description": "An index update is already running."}},
+        responses={409: {"description": "An index update is already running"}},
     )
     def rescan(req: RescanRequest) -> dict:
         """Admins: index new and changed files of the reports folder (and with `prune` remove

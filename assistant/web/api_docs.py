@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
@@ -21,6 +22,16 @@ _STYLE = (
 
 def _e(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
+
+
+def _prose(text: str | None) -> str:
+    """Escaped text with the schema's Markdown `code` and **bold** shown as such."""
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+
+
+def _number(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _type(schema: dict, components: dict) -> str:
@@ -42,12 +53,12 @@ def _limits(schema: dict) -> str:
         "maximum": "at most {}",
         "maxItems": "at most {} items",
     }
-    found = [f.format(schema[k]) for k, f in names.items() if k in schema]
+    found = [f.format(_number(schema[k])) for k, f in names.items() if k in schema]
     for option in schema.get("anyOf", []):
-        found += [f.format(option[k]) for k, f in names.items() if k in option]
+        found += [f.format(_number(option[k])) for k, f in names.items() if k in option]
     if "default" in schema and schema["default"] not in (None, [], ""):
         found.append(f"default {json.dumps(schema['default'])}")
-    return ", ".join(found)
+    return f"({', '.join(found)})" if found else ""
 
 
 def _fields(rows: list[tuple[str, dict, bool]], components: dict) -> str:
@@ -56,7 +67,7 @@ def _fields(rows: list[tuple[str, dict, bool]], components: dict) -> str:
     cells = "".join(
         f"<tr><td><code>{_e(name)}</code>{' (required)' if required else ''}</td>"
         f"<td>{_e(_type(schema, components))}</td>"
-        f"<td>{_e(schema.get('description', ''))} {_e(_limits(schema))}</td></tr>"
+        f"<td>{_prose(schema.get('description', ''))} {_e(_limits(schema))}</td></tr>"
         for name, schema, required in rows
     )
     return f"<table><tr><th>field</th><th>type</th><th>meaning</th></tr>{cells}</table>"
@@ -75,7 +86,7 @@ def docs_html(schema: dict) -> str:
     out = [
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(info.get('title'))}"
         f"</title><style>{_STYLE}</style></head><body><h1>{_e(info.get('title'))}</h1>",
-        "".join(f"<p>{_e(p)}</p>" for p in (info.get("description") or "").split("\n\n")),
+        "".join(f"<p>{_prose(p)}</p>" for p in (info.get("description") or "").split("\n\n")),
         "<p>The machine-readable schema: <a href='openapi.json'>openapi.json</a>.</p>",
     ]
     models: list[str] = []
@@ -83,7 +94,7 @@ def docs_html(schema: dict) -> str:
         for method, op in methods.items():
             out.append(
                 f"<section><h2><span class='m'>{_e(method.upper())}</span> <code>{_e(path)}</code>"
-                f" — {_e(op.get('summary', ''))}</h2><p>{_e(op.get('description', ''))}</p>"
+                f" — {_e(op.get('summary', ''))}</h2><p>{_prose(op.get('description', ''))}</p>"
             )
             params = [
                 (p["name"], {**p.get("schema", {}), **p}, p.get("required", False))
@@ -109,7 +120,7 @@ def docs_html(schema: dict) -> str:
         models += [_type(s.get("items", s), components) for _, s, _ in rows]
         out.append(
             f"<section id='{_e(name)}'><h3>{_e(name)}</h3>"
-            f"<p>{_e(components[name].get('description', ''))}</p>{_fields(rows, components)}"
+            f"<p>{_prose(components[name].get('description', ''))}</p>{_fields(rows, components)}"
             "</section>"
         )
     out.append("</body></html>")
