@@ -90,7 +90,7 @@ def plan(settings: Settings, *, allow_remote_without_auth: bool, concurrency: in
         ServeRefusedError: The users file is unreadable or empty, or the host can be reached
             from other computers, has no logins and that was not allowed.
     """
-    from assistant.ui import is_loopback
+    from assistant.web.access import is_loopback
 
     users = None
     if settings.auth_file is not None:
@@ -127,7 +127,7 @@ def build_app(p: ServePlan) -> fastapi.FastAPI:
     Raises:
         NoIndexError: No index has been built at the settings' index folder.
     """
-    from assistant.ui import create_app
+    from assistant.web.server import create_app
 
     assistant = make_assistant(p.settings)
     assistant.warm_up()
@@ -137,6 +137,7 @@ def build_app(p: ServePlan) -> fastapi.FastAPI:
         p.users,
         admin_without_auth=p.loopback,
         answer_concurrency=p.concurrency,
+        mcp=p.settings.mcp,
     )
 
 

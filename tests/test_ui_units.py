@@ -223,7 +223,7 @@ def get_server(name: str, env: UIEnv) -> Served:
     """Start (once per session) the app without login ("open") or with login ("auth")."""
     if name not in _CACHE:
         from assistant.auth import UserStore
-        from assistant.ui import create_app, start
+        from assistant.web.server import create_app, start
 
         users = UserStore(env.users_file) if name == "auth" else None
         app = create_app(env.assistant, env.reports_dir, users, admin_without_auth=True)
@@ -505,7 +505,7 @@ def _citation(**kw):
 
 
 def test_answer_markdown_escapes_and_links_markers():
-    from assistant.ui import answer_markdown, esc_md
+    from assistant.web.render import answer_markdown, esc_md
 
     text = f"The panel {HOSTILE_SCRIPT} [x](javascript:alert(1)) **bold** is clear. [1] See [7]."
     out = answer_markdown(text, 3, {1})
@@ -518,7 +518,7 @@ def test_answer_markdown_escapes_and_links_markers():
 
 
 def test_abstention_message_lists_the_closest_matches(ui_env):
-    from assistant.ui import answer_message
+    from assistant.web.render import answer_message
 
     a = ui_env.assistant.ask("What is the price of a return train ticket to Paris?")
     assert a.abstained and a.passages
@@ -530,7 +530,7 @@ def test_abstention_message_lists_the_closest_matches(ui_env):
 
 def test_sources_html_escapes_report_text_and_highlights():
     from assistant.records import Answer
-    from assistant.ui import citation_card, sources_html
+    from assistant.web.render import citation_card, sources_html
 
     c = _citation()
     card = citation_card(c, "ia-src-1-1", {"r": "other"}, "[1]")
@@ -554,7 +554,7 @@ def test_sources_html_escapes_report_text_and_highlights():
 def test_access_roles():
     import gradio as gr
 
-    from assistant.ui import Access
+    from assistant.web.access import Access
 
     assert Access(None, True).role(None) == "admin"
     assert Access(None, False).role(None) == "reader"
@@ -566,23 +566,24 @@ def test_admin_handlers_refuse_readers(ui_env):
     import gradio as gr
 
     from assistant.auth import UserStore
-    from assistant.ui import Access, App
+    from assistant.web.access import Access
+    from assistant.web.handlers import Handlers
 
     class Req:
         username = "reader"
 
-    app = App(ui_env.assistant, ui_env.reports_dir, Access(UserStore(ui_env.users_file)))
+    app = Handlers(ui_env.assistant, ui_env.reports_dir, Access(UserStore(ui_env.users_file)))
     with pytest.raises(gr.Error, match="admin"):
-        app._upload(["/etc/passwd"], Req())
+        app.upload(["/etc/passwd"], Req())
     with pytest.raises(gr.Error, match="admin"):
-        app._rescan(False, Req())
+        app.rescan(False, Req())
     Req.username = None
     with pytest.raises(gr.Error, match="sign in"):
         app.api_ask("anything", request=Req())
 
 
 def test_report_file_only_serves_indexed_files_inside_the_folder(ui_env, tmp_path):
-    from assistant.ui import report_file
+    from assistant.web.files import report_file
 
     rid = report_id(ui_env, "norfolk-2022.pdf")
     assert (
@@ -596,9 +597,10 @@ def test_report_file_only_serves_indexed_files_inside_the_folder(ui_env, tmp_pat
 
 
 def test_catalogue_lists_reports_and_failed_files(ui_env):
-    from assistant.ui import REPORT_COLUMNS, App
+    from assistant.web.reports_table import REPORT_COLUMNS, reports_table
 
-    summary, rows = App(ui_env.assistant, ui_env.reports_dir)._catalogue()
+    table = reports_table(ui_env.assistant)
+    summary, rows = table.summary, table.rows
     by_file = {
         r[REPORT_COLUMNS.index("File")]: dict(zip(REPORT_COLUMNS, r, strict=True)) for r in rows
     }
@@ -610,9 +612,9 @@ def test_catalogue_lists_reports_and_failed_files(ui_env):
 
 
 def test_reports_table_shows_the_grades(ui_env):
-    from assistant.ui import REPORT_COLUMNS, App
+    from assistant.web.reports_table import REPORT_COLUMNS, reports_table
 
-    _, rows = App(ui_env.assistant, ui_env.reports_dir)._catalogue()
+    rows = reports_table(ui_env.assistant).rows
     by_file = {
         r[REPORT_COLUMNS.index("File")]: dict(zip(REPORT_COLUMNS, r, strict=True)) for r in rows
     }
@@ -629,9 +631,9 @@ def test_reports_table_shows_the_grades(ui_env):
 
 
 def test_timeline_lists_the_overall_grades_in_date_order(ui_env):
-    from assistant.ui import App
+    from assistant.web.handlers import Handlers
 
-    out = App(ui_env.assistant, ui_env.reports_dir)._timeline("Rutland")
+    out = Handlers(ui_env.assistant, ui_env.reports_dir).timeline("Rutland")
     assert out.count("<svg") == 1 and out.count("<circle") == 2 and "<polyline" in out
     points = re.findall(r'data-date="([\d-]+)" data-grade="(\w+)"', out)
     assert points == [("2018-03-17", "requires_improvement"), ("2023-03-17", "good")]
@@ -650,13 +652,13 @@ def test_timeline_lists_the_overall_grades_in_date_order(ui_env):
         )
     }
     assert ys["Inadequate"] > ys["Requires improvement"] > ys["Good"] > ys["Outstanding"]
-    assert "states an overall grade" in App(ui_env.assistant, ui_env.reports_dir)._timeline(
+    assert "states an overall grade" in Handlers(ui_env.assistant, ui_env.reports_dir).timeline(
         "Norfolk"
     )
 
 
 def test_timeline_markup_escapes_report_text():
-    from assistant.ui import timeline_html
+    from assistant.web.timeline import timeline_html
 
     hostile = {
         "date": "2021-05-01",
@@ -682,7 +684,7 @@ def test_catalogue_abstention_lists_no_closest_matches(ui_env):
     from dataclasses import replace
 
     from assistant.records import Answer
-    from assistant.ui import answer_message, sources_html
+    from assistant.web.render import answer_message, sources_html
 
     a = ui_env.assistant.ask("What is the price of a return train ticket to Paris?")
     assert a.abstained and a.passages
@@ -798,7 +800,7 @@ def test_chat_keeps_answering_while_reindexing(open_server, ui_env):
     until it is complete, then it is."""
     import threading
 
-    from assistant.ui import App
+    from assistant.web.handlers import Handlers
 
     essex = ui_env.reports_dir / "essex-2021.md"
     essex.write_text(
@@ -815,9 +817,9 @@ def test_chat_keeps_answering_while_reindexing(open_server, ui_env):
             paused.set()
             resume.wait(60)
 
-    app = App(ui_env.assistant, ui_env.reports_dir)
+    app = Handlers(ui_env.assistant, ui_env.reports_dir)
     result: dict = {}
-    worker = threading.Thread(target=lambda: result.update(s=app._run_ingest(progress)))
+    worker = threading.Thread(target=lambda: result.update(s=app.run_ingest(progress)))
     worker.start()
     question = "What are the coastal respite houses for disabled children?"
     try:
@@ -849,6 +851,6 @@ def test_cli_serve_module_is_registered():
 
 
 def test_environment_is_offline():
-    import assistant.ui  # noqa: F401
+    import assistant.web.server  # noqa: F401
 
     assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"

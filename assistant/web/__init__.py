@@ -1,0 +1,22 @@
+"""The web app over one ``Assistant``: a Gradio page (chat, quotes, reports, timeline, admin),
+a REST API and, optionally, MCP tools.
+
+One job per module:
+
+* ``access``: roles from the users file; loopback hosts; the signed-in user of a request.
+* ``render``: the chat's HTML (answers, sources, quotes, banner, admin log), always escaped.
+* ``grades``, ``reports_table``, ``timeline``: the Reports and Timeline tabs.
+* ``filters``: the filter choices and the user's picks as ``Filters``.
+* ``files``: which report files may be opened, and the ``/report-file`` route.
+* ``admin``: saving uploads and updating the index, one run at a time.
+* ``schemas``: the REST API's and MCP tools' requests (pydantic models, limits).
+* ``handlers``: what each button does (role check, call, render).
+* ``layout``: the ``gr.Blocks`` page wired to the handlers.
+* ``service``: the calls behind the API and MCP, answering in the command line's ``--json``
+  shapes.
+* ``api``: the REST routes under ``/api``; ``api_docs``: the ``/api/docs`` page.
+* ``mcp_server``: the MCP tools at ``/mcp`` (with the ``mcp`` setting).
+* ``server``: the FastAPI app that mounts it all, and serving it.
+
+A module imports only modules listed above it (``server`` uses them all).
+"""

@@ -1,0 +1,104 @@
+"""Who may do what: roles from the users file, and which hosts count as this computer only.
+
+Readers chat, fetch quotes and list reports; admins also upload and re-index. Without a users
+file there is no login: everyone is an admin when the app only answers on loopback, a reader
+when it is reachable from the network.
+
+A request over HTTP (the REST API, MCP, report files) is signed in by the page's login cookie
+(``POST /login`` sets it) or, for scripts, by HTTP Basic credentials of the same users file.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import gradio as gr
+from starlette.requests import Request
+
+from assistant.auth import UserStore
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+BASIC_CHALLENGE = 'Basic realm="Inspection Assistant"'  # the WWW-Authenticate of a 401
+
+
+def is_loopback(host: str) -> bool:
+    """True for a host name or address that only this computer can reach."""
+    return host in LOOPBACK or host.startswith("127.")
+
+
+@dataclass
+class Access:
+    """Who may do what.
+
+    Attributes:
+        users: The users file (None: no login).
+        admin_without_auth: Without login, whether everyone is an admin (True on loopback).
+    """
+
+    users: UserStore | None = None
+    admin_without_auth: bool = True
+
+    def role_of(self, username: str | None) -> str | None:
+        """The role of a user ("reader", "admin"), None when not signed in or unknown."""
+        if self.users is None:
+            return "admin" if self.admin_without_auth else "reader"
+        return self.users.role(username)
+
+    def role(self, request: gr.Request | None) -> str | None:
+        """The role of the request's user ("reader", "admin"), None when not signed in."""
+        return self.role_of(getattr(request, "username", None) if request else None)
+
+    def require(self, request: gr.Request | None, role: str) -> None:
+        """Raise a visible error unless the user has the role (admins may do everything)."""
+        have = self.role(request)
+        if have is None or (role == "admin" and have != "admin"):
+            raise gr.Error(f"This needs the {role} role." if have else "Please sign in.")
+
+
+def signed_in_user(request: Request) -> str | None:
+    """The Gradio login of an HTTP request to the app (the same cookie check as Gradio's own
+    routes); None when not signed in."""
+    gradio_app = getattr(request.app.state, "gradio", None)
+    if gradio_app is None:
+        return None
+    cid = gradio_app.cookie_id
+    token = request.cookies.get(f"access-token-{cid}") or request.cookies.get(
+        f"access-token-unsecure-{cid}"
+    )
+    return gradio_app.tokens.get(token) if token else None
+
+
+def _basic_credentials(header: str | None) -> tuple[str, str] | None:
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() != "basic" or not value:
+        return None
+    try:
+        name, sep, password = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (name, password) if sep else None
+
+
+def request_user(request: Request, users: UserStore | None) -> str | None:
+    """The user of an HTTP request: the page's login cookie, or HTTP Basic credentials that
+    match the users file; None when neither."""
+    user = signed_in_user(request)
+    if user:
+        return user
+    creds = _basic_credentials(request.headers.get("authorization"))
+    if creds is not None and users is not None and users.verify(*creds):
+        return creds[0]
+    return None
+
+
+def loopback_request(request: Request) -> bool:
+    """True when the request names this computer as its host (``Host: 127.0.0.1:7860``).
+
+    Without logins, an app on loopback only answers such requests: a web page elsewhere cannot
+    reach it through a name that resolves to this computer (DNS rebinding).
+    """
+    host = urlsplit(f"//{request.headers.get('host', '')}").hostname or ""
+    return is_loopback(host)

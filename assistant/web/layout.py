@@ -1,0 +1,293 @@
+"""The page layout (``gr.Blocks``): components and which handler each event calls.
+
+Layout only: every event calls a ``Handlers`` method. Everything that runs the model shares
+one concurrency group (``ANSWERS``), so at most ``answer_concurrency`` questions are answered
+at once and the rest wait in Gradio's queue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.web.handlers import TITLE, Handlers
+from assistant.web.render import EMPTY_SOURCES, context_html
+from assistant.web.reports_table import REPORT_COLUMNS, REPORT_DATATYPES
+from assistant.web.timeline import EMPTY_TIMELINE
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+ANSWERS = "answers"  # the concurrency group of everything that runs the model
+
+# System fonts only: no web font is fetched, from a CDN or anywhere else.
+THEME = gr.themes.Default(
+    font=[
+        gr.themes.Font("system-ui"),
+        gr.themes.Font("Segoe UI"),
+        gr.themes.Font("Roboto"),
+        gr.themes.Font("Helvetica Neue"),
+        gr.themes.Font("Arial"),
+        "sans-serif",
+    ],
+    font_mono=[
+        gr.themes.Font("ui-monospace"),
+        gr.themes.Font("SFMono-Regular"),
+        gr.themes.Font("Menlo"),
+        gr.themes.Font("Consolas"),
+        "monospace",
+    ],
+)
+
+
+def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
+    """The page: Chat, Quotes, Reports, Timeline and Admin tabs, wired to the handlers.
+
+    Args:
+        h: The handlers.
+        answer_concurrency: How many questions run at once (the rest wait in Gradio's queue).
+    """
+    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
+        banner = gr.HTML(elem_id="ia-banner")
+        turns = gr.State([])
+        pending = gr.State(None)
+        streamed = gr.State(False)
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat", elem_id="ia-tab-chat"), gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=360):
+                    with gr.Row(equal_height=False):
+                        context = gr.HTML(context_html(None), elem_id="ia-context")
+                        remove_ctx = gr.Button(
+                            "Remove context",
+                            size="sm",
+                            visible=False,
+                            scale=0,
+                            min_width=140,
+                            elem_id="ia-remove-context",
+                        )
+                    chatbot = gr.Chatbot(
+                        label="Conversation",
+                        elem_id="ia-chat",
+                        height=520,
+                        render_markdown=True,
+                        sanitize_html=True,
+                        allow_tags=False,
+                        latex_delimiters=[],
+                        buttons=["copy"],
+                        feedback_options=None,
+                        allow_file_downloads=False,
+                        placeholder="Ask about the indexed inspection reports, e.g. "
+                        "“How well are care leavers supported in Norfolk?”",
+                    )
+                    with gr.Row():
+                        question = gr.Textbox(
+                            show_label=False,
+                            scale=6,
+                            elem_id="ia-question",
+                            placeholder="Ask a question about the reports…",
+                            max_length=1000,
+                            autofocus=True,
+                            submit_btn=False,
+                        )
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="ia-send")
+                        new_chat = gr.Button("New chat", scale=1, elem_id="ia-new-chat")
+                    with gr.Accordion("Filters", open=False, elem_id="ia-filters"):
+                        with gr.Row():
+                            subjects = gr.Dropdown(
+                                label="Local authority or police force",
+                                choices=[],
+                                multiselect=True,
+                                filterable=True,
+                                elem_id="ia-subjects",
+                            )
+                            inspectorates = gr.Dropdown(
+                                label="Inspectorate",
+                                choices=[],
+                                multiselect=True,
+                                elem_id="ia-inspectorates",
+                            )
+                        with gr.Row():
+                            date_from = gr.DateTime(
+                                label="From",
+                                include_time=False,
+                                type="string",
+                                elem_id="ia-from",
+                            )
+                            date_to = gr.DateTime(
+                                label="To", include_time=False, type="string", elem_id="ia-to"
+                            )
+                        report = gr.Dropdown(
+                            label="Single report",
+                            choices=[],
+                            value=None,
+                            filterable=True,
+                            elem_id="ia-report",
+                        )
+                        clear = gr.Button("Clear filters", size="sm")
+                with gr.Column(scale=2, min_width=320):
+                    sources = gr.HTML(EMPTY_SOURCES, elem_id="ia-sources")
+            with gr.Tab("Quotes", id="quotes", elem_id="ia-tab-quotes"):
+                with gr.Row():
+                    topic = gr.Textbox(
+                        label="Topic",
+                        scale=3,
+                        elem_id="ia-topic",
+                        placeholder="e.g. care leavers' accommodation",
+                    )
+                    q_subject = gr.Dropdown(
+                        label="Local authority or police force",
+                        choices=[],
+                        value=None,
+                        filterable=True,
+                        scale=2,
+                        elem_id="ia-q-subject",
+                    )
+                    q_report = gr.Dropdown(
+                        label="Report",
+                        choices=[],
+                        value=None,
+                        filterable=True,
+                        scale=2,
+                        elem_id="ia-q-report",
+                    )
+                    q_k = gr.Slider(1, 10, value=5, step=1, label="How many", scale=1)
+                find = gr.Button("Find quotes", variant="primary", elem_id="ia-find-quotes")
+                quotes = gr.HTML(elem_id="ia-quotes")
+            with gr.Tab("Reports", id="reports", elem_id="ia-tab-reports"):
+                with gr.Row():
+                    catalogue_summary = gr.Markdown(elem_id="ia-catalogue-summary")
+                    refresh = gr.Button("Refresh", size="sm", scale=0)
+                catalogue = gr.Dataframe(
+                    headers=REPORT_COLUMNS,
+                    value=[],
+                    interactive=False,
+                    wrap=True,
+                    show_search="search",
+                    elem_id="ia-reports",
+                    max_height=640,
+                    datatype=REPORT_DATATYPES,
+                )
+            with gr.Tab("Timeline", id="timeline", elem_id="ia-tab-timeline"):
+                t_subject = gr.Dropdown(
+                    label="Local authority or police force",
+                    choices=[],
+                    value=None,
+                    filterable=True,
+                    elem_id="ia-t-subject",
+                )
+                timeline_out = gr.HTML(EMPTY_TIMELINE, elem_id="ia-timeline")
+            with gr.Tab("Admin", id="admin", visible=False, elem_id="ia-tab-admin") as admin:
+                gr.Markdown(
+                    "Add reports (PDF, HTML, text, Markdown or Word). Files are "
+                    "checked, saved into the reports folder and indexed; the chat "
+                    "keeps answering meanwhile."
+                )
+                upload_files = gr.File(
+                    label="Reports to upload",
+                    file_count="multiple",
+                    type="filepath",
+                    elem_id="ia-upload",
+                )
+                with gr.Row():
+                    upload_btn = gr.Button(
+                        "Upload and index", variant="primary", elem_id="ia-upload-btn"
+                    )
+                    rescan_btn = gr.Button("Rescan reports folder", elem_id="ia-rescan")
+                    prune = gr.Checkbox(
+                        label="Also remove reports whose files are gone", value=False
+                    )
+                admin_log = gr.HTML(elem_id="ia-admin-log")
+
+        filter_inputs = [subjects, inspectorates, report, date_from, date_to]
+        refresh_outputs = [
+            subjects,
+            inspectorates,
+            report,
+            q_subject,
+            q_report,
+            catalogue_summary,
+            catalogue,
+            t_subject,
+        ]
+        limit = {"concurrency_id": ANSWERS, "concurrency_limit": answer_concurrency}
+
+        for trigger in (question.submit, send.click):
+            trigger(
+                h.ask_in_chat,
+                [question, chatbot, turns, *filter_inputs],
+                [question, chatbot, pending, streamed, sources],
+                api_visibility="private",
+                show_progress="hidden",
+                **limit,
+            ).then(
+                h.reveal,
+                [chatbot, turns, pending, streamed],
+                [chatbot, turns, sources, context, remove_ctx],
+                api_visibility="private",
+                show_progress="hidden",
+                concurrency_limit=None,
+            )
+        remove_ctx.click(
+            h.remove_context,
+            [chatbot, turns, *filter_inputs],
+            [chatbot, turns, sources, context, remove_ctx],
+            api_visibility="private",
+            **limit,
+        )
+        new_chat.click(
+            h.new_chat,
+            None,
+            [chatbot, turns, sources, context, remove_ctx, question],
+            api_visibility="private",
+            queue=False,
+        )
+        chatbot.clear(
+            lambda: h.new_chat()[1:5],
+            None,
+            [turns, sources, context, remove_ctx],
+            api_visibility="private",
+            queue=False,
+        )
+        clear.click(
+            lambda: ([], [], None, None, None),
+            None,
+            filter_inputs,
+            api_visibility="private",
+            queue=False,
+        )
+        find.click(
+            h.quotes,
+            [topic, q_subject, q_report, q_k],
+            quotes,
+            api_visibility="private",
+            **limit,
+        )
+        topic.submit(
+            h.quotes,
+            [topic, q_subject, q_report, q_k],
+            quotes,
+            api_visibility="private",
+            **limit,
+        )
+        t_subject.change(h.timeline, [t_subject], timeline_out, api_visibility="private")
+        refresh.click(h.refresh_outputs, None, refresh_outputs, api_visibility="private")
+        admin_limit = {"concurrency_id": "admin", "concurrency_limit": 1}
+        upload_btn.click(
+            h.upload,
+            [upload_files],
+            [admin_log, *refresh_outputs],
+            api_visibility="private",
+            **admin_limit,
+        )
+        rescan_btn.click(
+            h.rescan,
+            [prune],
+            [admin_log, *refresh_outputs],
+            api_visibility="private",
+            **admin_limit,
+        )
+        demo.load(h.on_load, None, [banner, admin, *refresh_outputs], api_visibility="private")
+
+        gr.api(h.api_ask, api_name="ask", **limit)
+        gr.api(h.api_quote, api_name="quote", **limit)
+    demo.queue(default_concurrency_limit=answer_concurrency, max_size=256)
+    return demo

@@ -1,0 +1,191 @@
+"""The web app as one FastAPI application: the Gradio page at ``/``, the REST API at ``/api``,
+the report files at ``/report-file/<report_id>`` and, with the ``mcp`` setting, the MCP tools
+at ``/mcp``; and serving it (``serve``, or ``start`` in a background thread for tests)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastapi
+import gradio as gr
+from fastapi.responses import HTMLResponse
+from starlette.routing import Mount
+
+from assistant.auth import UserStore
+from assistant.core import Assistant
+from assistant.settings import Settings
+from assistant.web.access import Access
+from assistant.web.admin import IndexUpdater
+from assistant.web.api import DESCRIPTION, PREFIX, make_router
+from assistant.web.api_docs import docs_html
+from assistant.web.files import add_report_file_route
+from assistant.web.handlers import TITLE, Handlers
+from assistant.web.layout import STATIC, THEME, build_blocks
+from assistant.web.service import Service
+
+
+def create_app(
+    assistant: Assistant,
+    reports_dir: Path,
+    users: UserStore | None = None,
+    *,
+    admin_without_auth: bool = True,
+    answer_concurrency: int = 2,
+    mcp: bool = False,
+) -> fastapi.FastAPI:
+    """The web app: Gradio at ``/``, the REST API at ``/api``, report files at
+    ``/report-file/<report_id>``, and with ``mcp`` the MCP endpoint at ``/mcp``.
+
+    Args:
+        assistant: The assistant to serve.
+        reports_dir: The reports folder (uploads and report files).
+        users: The users file; None for no login.
+        admin_without_auth: Without login, let everyone upload and re-index (loopback only).
+        answer_concurrency: Questions answered at once (by the page; and by the API and MCP).
+        mcp: Also serve the MCP tools ``ask``, ``quote`` and ``reports``.
+    """
+    access = Access(users, admin_without_auth)
+    updater = IndexUpdater(assistant, reports_dir)
+    handlers = Handlers(assistant, reports_dir, access, updater)
+    service = Service(assistant, answer_concurrency)
+    blocks = build_blocks(handlers, answer_concurrency)
+    endpoint = None
+    if mcp:
+        from assistant.web.mcp_server import MCP_PATH, McpEndpoint, make_tools
+
+        endpoint = McpEndpoint(make_tools(service), access)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: fastapi.FastAPI) -> AsyncIterator[None]:
+        async with endpoint.session() if endpoint else contextlib.nullcontext():
+            yield
+
+    app = fastapi.FastAPI(
+        title=f"{TITLE} API",
+        version="1",
+        description=DESCRIPTION,
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.handlers = handlers
+    # Routes before the page: Gradio's mount at "/" takes every path not matched yet.
+    app.include_router(make_router(service, updater, access))
+    if endpoint is not None:
+        for path in (MCP_PATH, f"{MCP_PATH}/"):
+            app.router.add_route(path, endpoint, include_in_schema=False)
+
+    @app.get(f"{PREFIX}/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(docs_html(app.openapi()))
+
+    add_report_file_route(app, assistant, reports_dir, access)
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        auth=users.verify if users is not None else None,
+        auth_message="Sign in with the account your administrator gave you."
+        if users is not None
+        else None,
+        footer_links=["api"],
+        run_history=False,
+        show_error=True,
+        max_file_size=assistant.settings.max_file_bytes,
+        enable_monitoring=False,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        theme=THEME,
+        css_paths=[STATIC / "app.css"],
+        js=(STATIC / "app.js").read_text(encoding="utf-8"),
+    )
+    app.state.gradio = next(r.app for r in app.routes if isinstance(r, Mount))
+    return app
+
+
+def base_url(host: str, port: int) -> str:
+    """The app's address: ``http://127.0.0.1:7860/`` (an IPv6 host in brackets)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+@dataclass
+class RunningServer:
+    """A server started by ``start``."""
+
+    url: str
+    server: object
+    thread: threading.Thread
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving and wait for the thread."""
+        self.server.should_exit = True  # type: ignore[attr-defined]
+        self.thread.join(timeout)
+
+
+def start(
+    app: fastapi.FastAPI, host: str = "127.0.0.1", port: int = 7860, timeout: float = 30.0
+) -> RunningServer:
+    """Serve the app from a background thread; returns once it accepts connections."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        ws="none",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="inspection-assistant-ui", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the app did not start on {host}:{port}")
+        time.sleep(0.05)
+    return RunningServer(base_url(host, port), server, thread)
+
+
+def serve(
+    settings: Settings,
+    assistant: Assistant,
+    users: UserStore | None = None,
+    *,
+    admin_without_auth: bool = True,
+    answer_concurrency: int = 2,
+) -> None:
+    """Serve the app until stopped, on the settings' host and port (blocks).
+
+    Args:
+        settings: Host, port, reports folder and whether to serve MCP (``mcp``).
+        assistant: The assistant to serve.
+        users: The users file; None for no login.
+        admin_without_auth: Without login, let everyone upload and re-index (loopback only).
+        answer_concurrency: Questions answered at once.
+    """
+    import uvicorn
+
+    app = create_app(
+        assistant,
+        settings.reports_dir,
+        users,
+        admin_without_auth=admin_without_auth,
+        answer_concurrency=answer_concurrency,
+        mcp=settings.mcp,
+    )
+    if settings.mcp:
+        print(f"MCP tools at {base_url(settings.host, settings.port)}mcp", file=sys.stderr)
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="warning", lifespan="on", ws="none"
+    )
