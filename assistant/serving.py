@@ -51,10 +51,11 @@ class ServePlan:
     @property
     def listening(self) -> str:
         """The line that says where the app is served and who may use it."""
+        mcp = f"; MCP tools at {self.url}mcp" if self.settings.mcp else ""
         if self.users is None:
             where = " (loopback only: only this computer can connect)" if self.loopback else ""
-            return f"serving on {self.url} without login{where}"
-        return f"serving on {self.url} (login required, users from {self.settings.auth_file})"
+            return f"serving on {self.url} without login{where}{mcp}"
+        return f"serving on {self.url} (login required, users from {self.settings.auth_file}){mcp}"
 
 
 def serve_settings(concurrency: int = 2, **overrides: Any) -> Settings:

@@ -5,7 +5,6 @@ at ``/mcp``; and serving it (``serve``, or ``start`` in a background thread for 
 from __future__ import annotations
 
 import contextlib
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -19,7 +18,6 @@ from starlette.routing import Mount
 
 from assistant.auth import UserStore
 from assistant.core import Assistant
-from assistant.settings import Settings
 from assistant.web.access import Access
 from assistant.web.admin import IndexUpdater
 from assistant.web.api import DESCRIPTION, PREFIX, make_router
@@ -155,37 +153,3 @@ def start(
             raise RuntimeError(f"the app did not start on {host}:{port}")
         time.sleep(0.05)
     return RunningServer(base_url(host, port), server, thread)
-
-
-def serve(
-    settings: Settings,
-    assistant: Assistant,
-    users: UserStore | None = None,
-    *,
-    admin_without_auth: bool = True,
-    answer_concurrency: int = 2,
-) -> None:
-    """Serve the app until stopped, on the settings' host and port (blocks).
-
-    Args:
-        settings: Host, port, reports folder and whether to serve MCP (``mcp``).
-        assistant: The assistant to serve.
-        users: The users file; None for no login.
-        admin_without_auth: Without login, let everyone upload and re-index (loopback only).
-        answer_concurrency: Questions answered at once.
-    """
-    import uvicorn
-
-    app = create_app(
-        assistant,
-        settings.reports_dir,
-        users,
-        admin_without_auth=admin_without_auth,
-        answer_concurrency=answer_concurrency,
-        mcp=settings.mcp,
-    )
-    if settings.mcp:
-        print(f"MCP tools at {base_url(settings.host, settings.port)}mcp", file=sys.stderr)
-    uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level="warning", lifespan="on", ws="none"
-    )
