@@ -25,7 +25,8 @@ from assistant.kinds import kind_of
 from assistant.periods import parse_period
 from assistant.question import Understood
 from assistant.records import Answer, Citation
-from assistant.route import Route, all_subjects
+from assistant.route import Route
+from assistant.route_words import all_subjects
 from assistant.vocabulary import (
     GRADE_NAMES,
     OVERALL,

@@ -1,0 +1,269 @@
+"""Cue words of the routes: the grade, judgement, improvement, list and timeline words users
+write, the words a structured question may hold besides them, and the places it names.
+
+Used by :mod:`assistant.route`; data and small pure functions, no decisions.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.vocabulary import AREAS, USER_GRADE
+from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
+
+GRADE_TERM = re.compile(r"\b(?:grade[sd]?|grading|rated?|ratings?|re-?rated)\b", re.I)
+JUDGED = re.compile(
+    r"\bjudged\b(?:\s+(?:as|to\s+be|to\s+have\s+been|it))?\s*"
+    r"(?:outstanding|good|requires?\s+improvement|RI\b|inadequate|adequate|\?|$|for\b|on\b|in\b|"
+    r"overall\b|by\b|at\b)",
+    re.I,
+)
+JUDGEMENT_NOUN = re.compile(r"\bjudge?ments?\b", re.I)
+NOT_GRADES = re.compile(
+    r"\b(?:GCSEs?|exams?|schools?|pupils?|attainment|key\s+stage|A[- ]levels?|qualifications?|"
+    r"test\s+results?|grade\s+boundar\w+)\b",
+    re.I,
+)
+CHANGE = re.compile(
+    r"\b(?:chang(?:e|ed|es|ing)|improv(?:e|ed|ing)|declin(?:e|ed)|progress(?:ed)?|evolv(?:e|ed)|"
+    r"mov(?:e|ed)|go(?:ne)?\s+(?:up|down)|compare[sd]?)\b",
+    re.I,
+)
+HISTORY = re.compile(
+    r"\b(?:timeline|history|over\s+time|over\s+the\s+years|track\s+record|trend|"
+    r"every\s+inspection|each\s+inspection|all\s+(?:the\s+|its\s+|their\s+)?inspections)\b",
+    re.I,
+)
+HOW = re.compile(r"^\s*(?:how\b|has\b|have\b|did\b|what\s+(?:is|was)\s+the\s+trend)", re.I)
+IMPROVE = re.compile(
+    r"\b(?:needs?|needed)\s+to\s+(?:be\s+)?improv(?:e|ed)\b|\bareas?\s+(?:for|of|to|needing)\s+"
+    r"(?:improvement|improve)\b|\bwhat\s+(?:should|must)\b.*\bimprove\b|\brecommendations?\b|"
+    r"\bimprovement\s+(?:points|areas|priorities|actions)\b|\bwhat\s+to\s+improve\b|"
+    r"\bpriority\s+(?:and\s+immediate\s+)?actions?\b",
+    re.I,
+)
+LIST_NOUN = re.compile(
+    r"\b(?:councils|local\s+authorities|authorities|LAs|areas|boroughs|counties|unitaries|"
+    r"forces|constabularies|places|reports|inspections)\b|"
+    r"\bwhich\s+(?:council|local\s+authority|authority|area|borough|county|unitary|force|"
+    r"police\s+force|constabulary|report|inspection)\b",
+    re.I,
+)
+LIST_Q = re.compile(
+    r"^\s*(?:which|what|list|name|show|give|how\s+many|were\s+any|are\s+there)\b", re.I
+)
+POLICE_NOUN = re.compile(r"\b(?:forces|police|constabular(?:y|ies))\b", re.I)
+EARLIEST = re.compile(r"\b(?:earliest|first|oldest)\b", re.I)
+CURRENT = re.compile(r"\b(?:are|is|currently|current|now|latest|most\s+recent)\b", re.I)
+REPORT_TYPE = re.compile(
+    r"\b(?:looked[-\s]+after\s+children(?:['\u2019]s)?(?:\s+services)?\s+inspections?|"
+    r"child\s+protection\s+inspections?|single\s+inspection(?:\s+framework)?|re-?inspections?|"
+    r"(?:focused|monitoring|joint\s+targeted\s+area)\s+visits?|ILACS|SIF|JTAI)\b",
+    re.I,
+)
+PREVIOUS = re.compile(r"\b(?:previous|prior|preceding|last\s+but\s+one)\b", re.I)
+PERIOD_WORDS = re.compile(
+    r"\b(?:(?:between|from|since|after|before|until|prior\s+to|in|during)\s+)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+|"
+    r"(?:spring|summer|autumn|fall|winter|early|late|mid|end\s+of|start\s+of)[-\s]+)?"
+    r"(?:19|20)\d{2}\b",
+    re.I,
+)
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words a structured question may hold besides its subject, period, grade and judgement words.
+ALLOWED = words(
+    """
+    a about according achieve achieved against all also an and any are area areas as at award
+    awarded be been being by can could council councils did do does during each earliest ever
+    every first for from gave get give given got grade graded grades grading had has have how i
+    in inspected inspection inspections inspector inspectors is it its judged judgement
+    judgements judgment judgments last latest list listed lists local made main make many me
+    most name named newest not of ofsted ofsted's oldest on or overall please previous
+    priorities priority rate rated rating ratings re receive received recent recently
+    recommendation recommendations recommend recommended report reports said say says score
+    scored show since so state stated states tell that the their them there these they this
+    those time to under was were what what's whats when which who whose with year years you
+    your change changed changes changing improve improved improvement improvements improving
+    need needed needs should must point points things thing identified identify key
+    authority authorities services service children's childrens children social care la las
+    areas boroughs borough counties county forces force police constabulary constabularies
+    unitary unitaries places timeline history over trend track record go gone up down declined
+    decline progressed compare compared compares moved move evolved any were are there
+    current currently now ago new latest's one ones get got just only still yet been
+    hmic hmicfrs ofsted's agency inspectorate out result results outcome verdict
+    action actions immediate
+    compared between until after before prior during
+    """
+)
+MONTHS = words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
+
+
+@lru_cache(maxsize=1)
+def all_subjects() -> SubjectResolver:
+    """Every local authority and police force this package knows (indexed or not)."""
+    return SubjectResolver([*LOCAL_AUTHORITIES, *POLICE_FORCES])
+
+
+def subject_spans(text: str, resolvers: list[SubjectResolver]) -> list[tuple[int, int]]:
+    """Character spans of the words that name a subject (any alias, possessive or not)."""
+    toks = list(WORD.finditer(text))
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        hit = 0
+        for n in range(min(5, len(toks) - i), 0, -1):
+            words = text[toks[i].start() : toks[i + n - 1].end()]
+            if n == 1 and (words.lower() in ALLOWED or words.lower() in MONTHS):
+                continue
+            if any(res.resolve(words) for res in resolvers):
+                spans.append((toks[i].start(), toks[i + n - 1].end()))
+                hit = n
+                break
+        i += hit or 1
+    return spans
+
+
+def residual(question: str, resolver: SubjectResolver) -> list[str]:
+    """Words of a question that are not subject, period, grade, judgement or function words."""
+    text = question
+    cut: list[tuple[int, int]] = []
+    for rx in (PERIOD_WORDS, USER_GRADE, REPORT_TYPE, *(a[0] for a in AREAS)):
+        cut += [(m.start(), m.end()) for m in rx.finditer(text)]
+    cut += subject_spans(text, [resolver, all_subjects()])
+    chars = list(text)
+    for a, b in cut:
+        for k in range(a, b):
+            chars[k] = " "
+    rest = []
+    for m in WORD.finditer("".join(chars)):
+        w = m.group(0).lower().replace("\u2019", "'")
+        base = w[:-2] if w.endswith("'s") else w
+        if w in ALLOWED or base in ALLOWED or w in MONTHS or w.isdigit():
+            continue
+        rest.append(w)
+    return rest
+
+
+GRADE_WORD = re.compile(r"\b(?:outstanding|inadequate|requires?\s+improvement|RI)\b")
+OUTCOME = re.compile(
+    r"\b(?:outcome|verdict|result|score[sd]?|awarded|give|gave|given|get|got|receive[sd]?|"
+    r"do|did|fare[sd]?|hang|held|keep|kept|stay(?:ed)?|still|overal+)\b",
+    re.I,
+)
+IMPROVE_CUE = re.compile(
+    r"\b(?:improv\w*|priority|priorities|fix\w*|recommend\w*|must|should|need(?:s|ed)?\s+to|"
+    r"areas?\s+for|actions?|work\s+on|address|better|change|weakness\w*|tell|told|require[sd]?)\b",
+    re.I,
+)
+MENTIONS_CUE = re.compile(
+    r"\b(?:which|what\s+other|list|name)\b.{0,40}\b(?:reports?|councils?|local\s+authorit\w+|"
+    r"authorit\w+|areas|boroughs|counties|inspections?|letters|visits|LAs|forces)\b",
+    re.I,
+)
+MENTION_WORDS = re.compile(
+    r"\b(?:mention\w*|talk\w*\s+about|refer\w*\s+to|use[sd]?|had|have)\b", re.I
+)
+
+
+WHY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?why\b", re.I)
+
+
+# Words that only say what an improvement question asks for (not what about).
+IMPROVE_FRAME = frozenset(
+    [
+        "fix",
+        "fixed",
+        "fixing",
+        "urgently",
+        "urgent",
+        "visit",
+        "visits",
+        "letter",
+        "tell",
+        "told",
+        "do",
+        "doing",
+        "work",
+        "working",
+        "area",
+        "areas",
+        "practice",
+        "change",
+        "changes",
+        "address",
+        "addressing",
+        "weakness",
+        "weaknesses",
+        "action",
+        "actions",
+        "set",
+        "came",
+        "come",
+        "out",
+        "following",
+        "followed",
+        "after",
+        "still",
+        "anything",
+        "despite",
+        "find",
+        "found",
+        "identify",
+        "identified",
+        "want",
+        "wanted",
+        "ask",
+        "asked",
+        "next",
+        "better",
+        "get",
+        "getting",
+        "improve",
+        "improved",
+        "improving",
+        "improvement",
+        "improvements",
+        "needed",
+        "needs",
+        "need",
+        "must",
+        "should",
+        "priority",
+        "priorities",
+        "recommendation",
+        "recommendations",
+        "required",
+        "require",
+        "requires",
+        "requirement",
+        "requirements",
+        "key",
+        "main",
+        "biggest",
+        "top",
+        "list",
+    ]
+)
+
+
+def topic_words(question: str, resolver: SubjectResolver) -> list[str]:
+    """Words of a question that name a topic of its own (not its frame, place or period)."""
+    return [w for w in residual(question, resolver) if w not in IMPROVE_FRAME]
+
+
+def police_asked(q: str) -> bool | None:
+    if POLICE_NOUN.search(q):
+        return True
+    if re.search(r"\b(?:councils?|authorit|LAs|boroughs|counties|unitar)", q, re.I):
+        return False
+    return None
