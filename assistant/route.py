@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.route_exemplars import EXEMPLARS
 from assistant.route_words import (
+    AWARD,
     CHANGE,
     GRADE_TERM,
     GRADE_WORD,
@@ -40,6 +41,7 @@ from assistant.route_words import (
     MENTIONS_CUE,
     NOT_GRADES,
     OUTCOME,
+    PERIOD_WORDS,
     WHY,
     all_subjects,
     police_asked,
@@ -183,6 +185,12 @@ def mask_places(question: str, resolver: SubjectResolver) -> str:
     return re.sub(r"X['\u2019]s\b", "X's", "".join(out))
 
 
+def masked(question: str, resolver: SubjectResolver) -> str:
+    """The question as the examples are written: places as "X", periods left out."""
+    text = PERIOD_WORDS.sub(" ", mask_places(question, resolver))
+    return " ".join(text.split())
+
+
 class ExemplarRouter:
     """Nearest labelled examples in embedding space: a score per route.
 
@@ -267,12 +275,17 @@ class Router:
             return PASSAGES
         if WHY.search(question):
             return PASSAGES  # a question asking why wants the findings, not the grade
-        scores = self.exemplars.scores(mask_places(question, self.resolver))
+        scores = self.exemplars.scores(masked(question, self.resolver))
         kind = max(cued, key=lambda k: scores[k])
         margin = scores[kind] - scores[RouteKind.PASSAGES]
         # A grade word of the trade ("graded", "rated", "judgement") is itself strong evidence:
         # the examples then need only not be clearly farther than the passage examples.
-        strong = kind in (RouteKind.GRADE, RouteKind.LIST) and bool(GRADE_TERM.search(question))
+        strong = kind in (RouteKind.GRADE, RouteKind.LIST) and bool(
+            GRADE_TERM.search(question)
+            or JUDGEMENT_NOUN.search(question)
+            or GRADE_WORD.search(question)
+            or (areas_in(question) and AWARD.search(question))
+        )
         if margin < (self.margin - self.strong_cue if strong else self.margin):
             return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))
         if kind is RouteKind.IMPROVE and topic_words(question, self.resolver):

@@ -49,6 +49,11 @@ EXEMPLARS: dict[str, tuple[str, ...]] = {
         "was X given requires improvement to be good",
         "whats X's ofsted grade",
         "rating of X children's services in the report published last year",
+        "what did Ofsted give X for care leavers in the report that came out last month",
+        "What grade was X given for help and protection in its most recent report?",
+        "what did X get overall in the inspection before that",
+        "X's judgement for the experiences and progress of children in care in the last report",
+        "In the report on X, what was the grade for leadership?",
     ),
     "list": (
         "Which councils were judged inadequate in 2023?",

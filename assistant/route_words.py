@@ -160,6 +160,8 @@ OUTCOME = re.compile(
     r"do|did|fare[sd]?|hang|held|keep|kept|stay(?:ed)?|still|overal+)\b",
     re.I,
 )
+# Verbs of being given a grade: "what did X get for leadership", "what did Ofsted give X".
+AWARD = re.compile(r"\b(?:get|got|give|gave|given|receive[sd]?|award(?:ed)?|score[sd]?)\b", re.I)
 IMPROVE_CUE = re.compile(
     r"\b(?:improv\w*|priority|priorities|fix\w*|recommend\w*|must|should|need(?:s|ed)?\s+to|"
     r"areas?\s+for|actions?|work\s+on|address|better|change|weakness\w*|tell|told|require[sd]?)\b",
