@@ -33,7 +33,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ingest.records import Judgement
 
@@ -765,57 +764,3 @@ def extract_catalogue(pages: Sequence[tuple[int, str]]) -> Catalogue:
     if not cat.improvements:
         cat.notes["improvements"] = "no 'What needs to improve' / recommendations list found"
     return cat
-
-
-# --------------------------------------------------------------------------------------------
-# Input from a PDF until the real parser lands
-# --------------------------------------------------------------------------------------------
-
-
-def pdf_page_texts(path: str | Path) -> list[tuple[int, str]]:
-    """Read a PDF's pages with pymupdf: a stand-in for ``ingest.parse`` in tests and tools.
-
-    Lines repeated on most pages (running headers and footers) are dropped, and a line holding
-    only a number near the top or bottom of a page is taken as the printed page number (the PDF
-    page index is used when there is none).
-
-    Args:
-        path: The PDF file.
-
-    Returns:
-        ``(printed page number, page text)`` pairs, one printed line per line.
-    """
-    import pymupdf
-
-    with pymupdf.open(str(path)) as doc:
-        raw = [page.get_text() for page in doc]
-    n = len(raw)
-    page_lines = [[y for y in (collapse_ws(x) for x in t.splitlines()) if y] for t in raw]
-    freq: Counter[str] = Counter()
-    for lines in page_lines:
-        freq.update({x for x in lines[:5] + lines[-3:] if not _PAGE_NO.match(x)})
-    running = {x for x, c in freq.items() if n >= 4 and c >= max(3, n * 0.4)}
-    bodies: list[list[str]] = []
-    candidates: list[dict[int, int]] = []  # per page: printed number -> line position
-    for idx, lines in enumerate(page_lines, start=1):
-        edge = set(range(min(5, len(lines)))) | set(range(max(0, len(lines) - 3), len(lines)))
-        if idx == 1:
-            edge = set()  # the front page prints the title that the running header repeats
-        body = [x for i, x in enumerate(lines) if not (i in edge and x in running)]
-        ends = [*range(min(4, len(body))), *range(len(body) - 1, max(len(body) - 4, -1), -1)]
-        cands = {int(body[i]): i for i in ends if _PAGE_NO.match(body[i]) and 0 < int(body[i]) <= n}
-        bodies.append(body)
-        candidates.append(cands)
-    # Printed numbers run with the PDF index at a fixed offset: take the commonest offset, and
-    # only numbers that agree with it (a contents page's "10" is not a page number).
-    offsets = Counter(idx - num for idx, c in enumerate(candidates, start=1) for num in c)
-    offset = offsets.most_common(1)[0][0] if offsets else 0
-    out: list[tuple[int, str]] = []
-    for idx, (body, cands) in enumerate(zip(bodies, candidates, strict=True), start=1):
-        printed = idx - offset
-        if printed in cands:
-            body = body[: cands[printed]] + body[cands[printed] + 1 :]
-            out.append((printed, "\n".join(body)))
-        else:
-            out.append((idx, "\n".join(body)))
-    return out
