@@ -5,12 +5,12 @@ per framework, how many reports there are, how many state an overall grade and h
 the extractor found, then per-judgement counts and the reports left without an overall grade
 (with the extractor's note saying why). Every quote is checked to be verbatim on its page.
 
-Page texts come from the real parser (``ingest.parse.parse_file``); a file the parser refuses,
-or every file with ``--pymupdf``, is read with ``ingest.judgements.pdf_page_texts`` instead.
+Page texts come from the real parser (``ingest.parse.read_page_texts``: the pages
+``parse_file`` reads, also of a file it refuses as not a report, which the extractor then names).
 
 Usage::
 
-    .venv/bin/python benchmarks/judgements_coverage.py [--corpus PATH] [--pymupdf]
+    .venv/bin/python benchmarks/judgements_coverage.py [--corpus PATH]
 """
 
 from __future__ import annotations
@@ -24,32 +24,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.judgements import (  # noqa: E402
-    Catalogue,
-    extract_catalogue,
-    is_verbatim,
-    pdf_page_texts,
-)
+from ingest.errors import IngestError  # noqa: E402
+from ingest.judgements import Catalogue, extract_catalogue, is_verbatim  # noqa: E402
+from ingest.parse import read_page_texts  # noqa: E402
 
 # Reports that state no overall grade of the local authority's services, by design.
 _NOT_STATED = ("not a report", "LSCB review only", "focused or monitoring visit", "no text")
 
 
-def load_pages(path: Path, corpus: Path, *, pymupdf: bool) -> tuple[list[tuple[int, str]], str]:
-    """Page texts of one PDF and where they came from ("parser" or "pymupdf")."""
-    if not pymupdf:
-        try:
-            from ingest.errors import IngestError
-            from ingest.parse import parse_file
-        except ImportError:
-            pass
-        else:
-            try:
-                report = parse_file(path, corpus, ocr=False)
-            except IngestError as exc:
-                return pdf_page_texts(path), f"pymupdf: the parser refused it ({str(exc)[:40]}...)"
-            return sorted(report.page_texts().items()), "parser"
-    return pdf_page_texts(path), "pymupdf"
+def load_pages(path: Path, corpus: Path) -> tuple[list[tuple[int, str]], str | None]:
+    """Page texts of one PDF as the parser reads them, and why there are none (or None)."""
+    try:
+        return read_page_texts(path, corpus, ocr=False), None
+    except IngestError as exc:
+        return [], f"the parser cannot read it: {exc}"
 
 
 def states_overall(cat: Catalogue) -> bool:
@@ -79,7 +67,6 @@ def quote_errors(cat: Catalogue, pages: list[tuple[int, str]]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    ap.add_argument("--pymupdf", action="store_true", help="read every PDF with pymupdf")
     args = ap.parse_args(argv)
     files = sorted(args.corpus.rglob("*.pdf"))
     if not files:
@@ -92,13 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     found: dict[str, int] = Counter()
     keys: dict[str, Counter[str]] = defaultdict(Counter)
     grades: Counter[str] = Counter()
-    sources: Counter[str] = Counter()
+    unreadable: list[str] = []
     missing: list[tuple[str, str, str]] = []
     bad_quotes: list[str] = []
     for path in files:
         rel = path.relative_to(args.corpus).as_posix()
-        pages, source = load_pages(path, args.corpus, pymupdf=args.pymupdf)
-        sources[source.split(":")[0]] += 1
+        pages, error = load_pages(path, args.corpus)
+        if error is not None:
+            unreadable.append(f"{rel}: {error}")
         cat = extract_catalogue(pages)
         fw = cat.framework or "none"
         reports[fw] += 1
@@ -109,15 +97,15 @@ def main(argv: list[str] | None = None) -> int:
             grades[f"{fw}: {cat.overall.grade_key}"] += 1
         else:
             why = cat.notes.get("overall") or cat.notes.get("framework") or "?"
-            missing.append((fw, rel, why if source == "parser" else f"{why} [{source}]"))
+            missing.append((fw, rel, why))
         for j in cat.judgements:
             keys[fw][j.key or "?"] += 1
         bad_quotes += [f"{rel}: {e}" for e in quote_errors(cat, pages)]
     elapsed = time.perf_counter() - start
 
-    print(
-        f"{len(files)} PDFs under {args.corpus} in {elapsed:.1f} s; page texts from {dict(sources)}"
-    )
+    print(f"{len(files)} PDFs under {args.corpus} in {elapsed:.1f} s")
+    for line in unreadable:
+        print(f"  unreadable: {line}")
     print()
     header = f"{'framework':<18}{'reports':>8}{'state overall':>15}{'overall found':>15}{'%':>8}"
     print(header)

@@ -42,6 +42,20 @@ def parse_bytes(
     Raises:
         IngestError: With a one-line reason when the file cannot be indexed.
     """
+    report = _read(data, source, max_bytes=max_bytes, ocr=ocr)
+    if not any(p.text.strip() for p in report.paragraphs):
+        raise IngestError(f"no text found in this {report.file_type.upper()} file")
+    if _is_error_page(report.paragraphs, report.metadata.title):
+        raise IngestError(
+            "not a report: a saved 'report not found' web page (the document "
+            "was missing when it was downloaded)"
+        )
+    _add_catalogue(report)
+    return report
+
+
+def _read(data: bytes, source: str, *, max_bytes: int | None, ocr: bool) -> ParsedReport:
+    """Paragraphs and metadata of a file, before it is checked to be a report with text."""
     if max_bytes is not None and len(data) > max_bytes:
         raise IngestError(
             f"file too large: {len(data) / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit"
@@ -83,14 +97,7 @@ def parse_bytes(
         md.published = parse_date(Path(source).stem.replace("_", " "))
         if md.published is not None:
             md.notes["published"] = "taken from the file name"
-    if not any(p.text.strip() for p in paragraphs):
-        raise IngestError(f"no text found in this {kind.upper()} file")
-    if _is_error_page(paragraphs, md.title):
-        raise IngestError(
-            "not a report: a saved 'report not found' web page (the document "
-            "was missing when it was downloaded)"
-        )
-    report = ParsedReport(
+    return ParsedReport(
         source=source,
         sha256=sha,
         file_type=kind,
@@ -100,8 +107,6 @@ def parse_bytes(
         metadata=md,
         warnings=warnings,
     )
-    _add_catalogue(report)
-    return report
 
 
 _ERROR_PAGE = re.compile(
@@ -132,11 +137,8 @@ def _add_catalogue(report: ParsedReport) -> None:
         report.metadata.notes.setdefault(f"judgements.{k}", v)
 
 
-def parse_file(
-    path: Path, root: Path, *, max_bytes: int | None = None, ocr: bool = True
-) -> ParsedReport:
-    """Parse a report file (see :func:`parse_bytes`); ``source`` is relative to ``root``."""
-    path = Path(path)
+def _file_bytes(path: Path, max_bytes: int | None) -> bytes:
+    """A file's bytes, refused early when it is too large."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -146,7 +148,38 @@ def parse_file(
             f"file too large: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit"
         )
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror}") from exc
+
+
+def parse_file(
+    path: Path, root: Path, *, max_bytes: int | None = None, ocr: bool = True
+) -> ParsedReport:
+    """Parse a report file (see :func:`parse_bytes`); ``source`` is relative to ``root``."""
+    path = Path(path)
+    data = _file_bytes(path, max_bytes)
     return parse_bytes(data, relative_source(path, root), max_bytes=max_bytes, ocr=ocr)
+
+
+def read_page_texts(path: Path, root: Path, *, ocr: bool = True) -> list[tuple[int, str]]:
+    """The page texts the catalogue of a file is extracted from, as :func:`parse_file` reads them.
+
+    Unlike :func:`parse_file`, a file that is not a report (a saved "report not found" page) or
+    has no text still gives its pages, so that tools and tests can see what the catalogue
+    extractor (``ingest.judgements.extract_catalogue``) makes of it.
+
+    Args:
+        path: The file.
+        root: The ingest root (the file's ``source`` is relative to it).
+        ocr: OCR scanned PDF pages when tesseract is installed.
+
+    Returns:
+        ``(printed page number, page text)`` pairs in page order, one paragraph per line.
+
+    Raises:
+        IngestError: When the file cannot be read at all (missing, corrupt, unsupported).
+    """
+    path = Path(path)
+    report = _read(_file_bytes(path, None), relative_source(path, root), max_bytes=None, ocr=ocr)
+    return sorted(report.page_texts().items())

@@ -15,8 +15,8 @@ from ingest.judgements import (
     extract_catalogue,
     grade_key,
     is_verbatim,
-    pdf_page_texts,
 )
+from ingest.parse import read_page_texts
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 VERIFIED = Path(__file__).resolve().parent / "data" / "judgements_verified.json"
@@ -695,19 +695,8 @@ def test_report_not_found_page_and_empty_document():
 
 
 def _load_pages(path: Path):
-    """Page texts from the real parser when it is there, else from pymupdf."""
-    try:
-        from ingest.errors import IngestError
-        from ingest.parse import parse_file
-    except ImportError:  # pragma: no cover - until the parser lands
-        return pdf_page_texts(path)
-    try:
-        report = parse_file(path, CORPUS, ocr=False)
-    except IngestError:
-        # The parser refuses some files (a saved "report not found" page): the extractor must
-        # still say what they are.
-        return pdf_page_texts(path)
-    return sorted(report.page_texts().items())
+    """Page texts from the real parser (also of the files it refuses as not reports)."""
+    return read_page_texts(path, CORPUS, ocr=False)
 
 
 def _verified() -> list[dict]:
