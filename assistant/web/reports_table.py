@@ -97,10 +97,11 @@ def reports_table(assistant: Assistant) -> ReportsTable:
     records = assistant.reports(include_failed=True)
     n_ok = len({r.report_id for r in records if r.status == "indexed"})
     n_bad = sum(1 for r in records if r.status == "failed")
+    catalogue = assistant.catalogue
     judgements: dict[str, list[dict]] = {}
     for r in records:
         if r.status == "indexed" and r.report_id and r.report_id not in judgements:
-            judgements[r.report_id] = report_json(assistant, r)["judgements"]
+            judgements[r.report_id] = report_json(catalogue.report(r))["judgements"]
     return ReportsTable(
         f"{n_ok} report(s) indexed, {n_bad} file(s) failed.", report_rows(records, judgements)
     )
