@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from assistant.across import AcrossReports
 from assistant.answer import Composer, make_citation, sentences_of
-from assistant.catalogue import answer_from_catalogue
+from assistant.catalogue import Catalogue, answer_from_catalogue
 from assistant.decide import NO_ANSWER, Evidence, Policy, decide
 from assistant.factory import make_embedder_for, open_index
 from assistant.focus import focus_query
@@ -63,7 +63,7 @@ class Assistant:
         self._exemplars = ExemplarRouter(self.embedder) if s.route_exemplars else None
         self.policy = Policy(s.abstain_below, s.abstain_soft_below, s.abstain_coverage)
         self.across = AcrossReports(self.retriever, self.composer, self.policy)
-        self._resolver: tuple[int, QuestionResolver, Grounder] | None = None
+        self._resolver: tuple[int, QuestionResolver, Grounder, Catalogue] | None = None
         self._lock = threading.Lock()
         self.llm = None
         if s.llm_provider != "none":
@@ -86,14 +86,20 @@ class Assistant:
         """The check of a question's names and kinds, rebuilt when the index changes."""
         return self._per_generation()[2]
 
-    def _per_generation(self) -> tuple[int, QuestionResolver, Grounder]:
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue of reports and their judgements, rebuilt when the index changes."""
+        return self._per_generation()[3]
+
+    def _per_generation(self) -> tuple[int, QuestionResolver, Grounder, Catalogue]:
         gen = self.index.manifest.generation()
         cached = self._resolver
         if cached is None or cached[0] != gen:
             with self._lock:
                 resolver = QuestionResolver(self.reports(include_failed=False))
                 grounder = Grounder(resolver.reports, resolver.resolver, self._mentions)
-                cached = (gen, resolver, grounder)
+                catalogue = Catalogue(self.index.manifest, resolver.resolver)
+                cached = (gen, resolver, grounder, catalogue)
                 self._resolver = cached
         return cached
 
@@ -235,7 +241,7 @@ class Assistant:
         """Grade, list, timeline and improvement questions answered from the catalogue;
         questions across reports answered with one cited passage per report."""
         if route.kind in CATALOGUE_ROUTES:
-            return answer_from_catalogue(self, question, u, route)
+            return answer_from_catalogue(self.catalogue, question, u, route)
         if route.kind is RouteKind.MENTIONS and u.abstention is None:
             answer, _ = self.across.answer(question, u.filters)
             answer.context, answer.filters, answer.mode = u.context, u.filters, "across"

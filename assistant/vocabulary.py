@@ -2,7 +2,8 @@
 
 ``grade_from_words`` reads a user's grade words ("RI", "requires improvement"), ``judgement_area``
 and ``areas_in`` the judgements a question names ("care leavers", "leadership", "overall"), and
-``pick_judgement`` finds a report's judgement for an area.
+``pick_judgement`` finds a report's judgement for an area. ``grade_label`` and
+``judgement_label`` name grades and judgements for display (the Reports and Timeline tabs).
 """
 
 from __future__ import annotations
@@ -19,6 +20,34 @@ GRADE_NAMES = {
     "requires_improvement": "requires improvement",
     "inadequate": "inadequate",
 }
+"""Grade key -> the grade as a sentence says it ("requires improvement")."""
+
+GRADE_ORDER = ("inadequate", "requires_improvement", "good", "outstanding")
+"""The grade keys from lowest to highest."""
+
+GRADE_LABELS = {key: name.capitalize() for key, name in GRADE_NAMES.items()}
+"""Grade key -> the grade for display ("Requires improvement")."""
+
+JUDGEMENT_LABELS = {
+    "overall": "Overall",
+    "impact_of_leaders": "Leaders",
+    "leadership": "Leadership",
+    "help_and_protection": "Help and protection",
+    "children_in_care": "Children in care",
+    "care_leavers": "Care leavers",
+    "adoption": "Adoption",
+    "lscb": "LSCB",
+    "capacity_to_improve": "Capacity to improve",
+    "outcomes": "Outcomes",
+    "quality_of_provision": "Quality of provision",
+    "effectiveness": "Effectiveness",
+    "efficiency": "Efficiency",
+    "legitimacy": "Legitimacy",
+}
+"""Judgement key -> its short name for display."""
+
+JUDGEMENT_KEYS = frozenset(JUDGEMENT_LABELS)
+"""Every judgement key the catalogue knows."""
 
 # --------------------------------------------------------------------------------------------
 # User words: grades and judgements
@@ -84,12 +113,6 @@ AREAS: list[tuple[re.Pattern[str], tuple[str, ...], str]] = [
     ]
 ]  # fmt: skip
 
-JUDGEMENT_KEYS = {
-    "overall", "impact_of_leaders", "leadership", "help_and_protection", "children_in_care",
-    "care_leavers", "adoption", "lscb", "capacity_to_improve", "outcomes",
-    "quality_of_provision", "effectiveness", "efficiency", "legitimacy",
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Area:
@@ -151,3 +174,28 @@ def pick_judgement(judgements: list[Judgement], area: Area) -> Judgement | None:
 
 
 OVERALL = Area(("overall",), "overall effectiveness")
+
+
+# --------------------------------------------------------------------------------------------
+# Display names
+# --------------------------------------------------------------------------------------------
+
+
+def grade_label(grade_key: str | None, worded: str | None = None) -> str:
+    """A grade for display: "Requires improvement" for any wording of it.
+
+    Args:
+        grade_key: The normalised grade, or None.
+        worded: The grade as the report words it (shown when there is no known key).
+
+    Returns:
+        The label, or "" when neither is given.
+    """
+    return GRADE_LABELS.get(grade_key or "", "") or " ".join((worded or "").split())
+
+
+def judgement_label(j: Judgement) -> str:
+    """A judgement's short name for display ("Leaders", "Care leavers")."""
+    if j.key == "children_in_care" and re.search(r"care\s+leavers", j.judgement or "", re.I):
+        return "Children in care and care leavers"
+    return JUDGEMENT_LABELS.get(j.key or "") or " ".join((j.judgement or "").split())

@@ -113,18 +113,21 @@ def test_quote_returns_the_quote_json(open_server, ui_env):
 def test_reports_returns_the_reports_json(open_server, ui_env):
     from datetime import date
 
-    from assistant.catalogue import list_reports, report_json
+    from assistant.catalogue import report_json
 
-    a = ui_env.assistant
+    cat = ui_env.assistant.catalogue
     with client(open_server) as http:
         everything = http.get("/api/reports").json()
         rutland = http.get("/api/reports", params={"subject": "Rutland"}).json()
         good = http.get("/api/reports", params={"grade": "good", "date_from": "2020-01-01"})
         bad_grade = http.get("/api/reports", params={"grade": "splendid"})
         unknown = http.get("/api/reports", params={"colour": "blue"})
-    assert everything == json.loads(json.dumps([report_json(a, r) for r in list_reports(a)]))
+    assert everything == json.loads(
+        json.dumps([report_json(cat.report(r)) for r in cat.list_reports()])
+    )
     assert {r["source"] for r in rutland} == {"rutland-2018.pdf", "rutland-2023.pdf"}
-    want = [report_json(a, r) for r in list_reports(a, grade="good", date_from=date(2020, 1, 1))]
+    good_since = cat.list_reports(grade="good", date_from=date(2020, 1, 1))
+    want = [report_json(cat.report(r)) for r in good_since]
     assert good.json() == json.loads(json.dumps(want))
     assert [r["source"] for r in good.json()] == ["rutland-2023.pdf"]
     assert bad_grade.status_code == 422 and "splendid" in bad_grade.json()["detail"]

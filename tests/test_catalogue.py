@@ -30,13 +30,8 @@ from conftest import (
 )
 from conftest import wrap as wrap_lines
 
-from assistant.catalogue import (
-    answer_from_catalogue,
-    find_verbatim,
-    list_reports,
-    report_json,
-    timeline,
-)
+from assistant.catalogue import answer_from_catalogue, find_verbatim, timeline_json
+from assistant.catalogue import report_json as catalogue_report_json
 from assistant.route import CATALOGUE_ROUTES, rule_route
 from assistant.settings import Settings
 from assistant.vocabulary import grade_from_words, judgement_area
@@ -278,7 +273,22 @@ def structured(a, question: str, history=None):
     route = a.route(question, u)
     if route.kind not in CATALOGUE_ROUTES:
         return None
-    return answer_from_catalogue(a, question, u, route)
+    return answer_from_catalogue(a.catalogue, question, u, route)
+
+
+def list_reports(a, **filters):
+    """``Catalogue.list_reports`` of the assistant's catalogue."""
+    return a.catalogue.list_reports(**filters)
+
+
+def report_json(a, record):
+    """A listed report as ``reports --json`` prints it."""
+    return catalogue_report_json(a.catalogue.report(record))
+
+
+def timeline(a, subject: str, **options):
+    """``Catalogue.timeline`` as the JSON the Timeline tab reads."""
+    return timeline_json(a.catalogue.timeline(subject, **options))
 
 
 def assert_cited(ans) -> None:

@@ -41,12 +41,11 @@ def reports(
     json_out: JsonOption = False,
 ) -> None:
     """The catalogue of reports and their judgements."""
-    from assistant.catalogue import list_reports, report_json
+    from assistant.catalogue import report_json
 
-    a = assistant_for(index)
+    catalogue = assistant_for(index).catalogue
     try:
-        rows = list_reports(
-            a,
+        rows = catalogue.list_reports(
             subject=subject,
             grade=grade,
             judgement=judgement,
@@ -55,17 +54,18 @@ def reports(
         )
     except ValueError as exc:
         fail(str(exc))
-    found = [report_json(a, r) for r in rows]
+    found = [catalogue.report(r) for r in rows]
     if json_out:
-        print_json(found)
+        print_json([report_json(rep) for rep in found])
         return
     table = Table("subject", "inspected", "overall", "source", box=None, pad_edge=False)
-    for d in found:
-        overall = next((j["grade"] for j in d["judgements"] if j.get("key") == "overall"), None)
+    for rep in found:
+        r = rep.record
+        overall = next((j.grade for j in rep.judgements if j.key == "overall"), None)
         table.add_row(
-            Text(d["subject"] or "?"),
-            Text(d["inspection_start"] or "?"),
+            Text(r.subject or "?"),
+            Text(r.inspection_start.isoformat() if r.inspection_start else "?"),
             Text(overall or NO_GRADE),
-            Text(d["source"]),
+            Text(r.source),
         )
     out.print(table)

@@ -5,7 +5,8 @@ One job per module:
 
 * ``access``: roles from the users file; loopback hosts; the signed-in user of a request.
 * ``render``: the chat's HTML (answers, sources, quotes, banner, admin log), always escaped.
-* ``grades``, ``reports_table``, ``timeline``: the Reports and Timeline tabs.
+* ``reports_table``, ``timeline``: the Reports and Timeline tabs (grade and judgement names
+  from ``assistant.vocabulary``).
 * ``filters``: the filter choices and the user's picks as ``Filters``.
 * ``files``: which report files may be opened, and the ``/report-file`` route.
 * ``admin``: saving uploads and updating the index, one run at a time.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.catalogue import timeline
+from assistant.catalogue import timeline_json
 from assistant.core import Assistant
 from assistant.indexing import IngestSummary
 from assistant.jsonio import answer_json, quote_json
@@ -97,7 +97,9 @@ class Handlers:
         self.access.require(request, "reader")
         if not subject:
             return EMPTY_TIMELINE
-        points = timeline(self.assistant, subject, judgement="overall", graded_only=True)
+        points = timeline_json(
+            self.assistant.catalogue.timeline(subject, judgement="overall", graded_only=True)
+        )
         return timeline_html(subject, points, self.files())
 
     # -- API endpoints (same JSON as the CLI) ------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.catalogue import report_json
 from assistant.core import Assistant
-from assistant.web.grades import grade_label, judgement_label
+from assistant.vocabulary import grade_label, judgement_label
+from ingest.records import Judgement
 from vectorstore.records import ReportRecord
 
 REPORT_COLUMNS = [
@@ -27,33 +28,33 @@ REPORT_COLUMNS = [
 REPORT_DATATYPES = ["str"] * 8 + ["number", "number"] + ["str"] * 3
 
 
-def grade_cells(judgements: list[dict]) -> tuple[str, str]:
-    """The Reports tab's "Overall" and "Grades" cells for a report's judgements (catalogue JSON).
+def grade_cells(judgements: Sequence[Judgement]) -> tuple[str, str]:
+    """The Reports tab's "Overall" and "Grades" cells for a report's judgements.
 
     Returns:
         The overall grade ("" when none is stated) and every graded judgement, the overall one
         first: "Overall: Good · Leaders: Outstanding · Care leavers: Good".
     """
-    overall = next((j for j in judgements if j.get("key") == "overall"), None)
+    overall = next((j for j in judgements if j.key == "overall"), None)
     ordered = ([overall] if overall else []) + [j for j in judgements if j is not overall]
     parts: list[str] = []
     for j in ordered:
-        grade = grade_label(j.get("grade_key"), j.get("grade"))
+        grade = grade_label(j.grade_key, j.grade)
         part = f"{judgement_label(j)}: {grade}" if grade else ""
         if part and part not in parts:
             parts.append(part)
-    first = grade_label(overall.get("grade_key"), overall.get("grade")) if overall else ""
+    first = grade_label(overall.grade_key, overall.grade) if overall else ""
     return first, " · ".join(parts)
 
 
 def report_rows(
-    records: list[ReportRecord], judgements: dict[str, list[dict]] | None = None
+    records: list[ReportRecord], judgements: dict[str, Sequence[Judgement]] | None = None
 ) -> list[list]:
     """The Reports tab's table: every indexed report and every failed file.
 
     Args:
         records: The index's report records (failed files too).
-        judgements: report_id -> the report's judgements as ``catalogue.report_json`` gives them.
+        judgements: report_id -> the report's graded judgements.
     """
     judgements = judgements or {}
     rows = []
@@ -97,10 +98,11 @@ def reports_table(assistant: Assistant) -> ReportsTable:
     records = assistant.reports(include_failed=True)
     n_ok = len({r.report_id for r in records if r.status == "indexed"})
     n_bad = sum(1 for r in records if r.status == "failed")
-    judgements: dict[str, list[dict]] = {}
+    catalogue = assistant.catalogue
+    judgements: dict[str, Sequence[Judgement]] = {}
     for r in records:
         if r.status == "indexed" and r.report_id and r.report_id not in judgements:
-            judgements[r.report_id] = report_json(assistant, r)["judgements"]
+            judgements[r.report_id] = catalogue.report(r).judgements
     return ReportsTable(
         f"{n_ok} report(s) indexed, {n_bad} file(s) failed.", report_rows(records, judgements)
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from assistant.catalogue import list_reports, report_json
+from assistant.catalogue import report_json
 from assistant.core import Assistant
 from assistant.jsonio import answer_json, quote_json
 from assistant.records import Answer, Context
@@ -74,15 +74,15 @@ class Service:
         Raises:
             ValueError: An unknown grade or judgement.
         """
-        rows = list_reports(
-            self.assistant,
+        catalogue = self.assistant.catalogue
+        rows = catalogue.list_reports(
             subject=query.subject or None,
             grade=query.grade or None,
             judgement=query.judgement or None,
             date_from=query.date_from,
             date_to=query.date_to,
         )
-        return [report_json(self.assistant, r) for r in rows]
+        return [report_json(catalogue.report(r)) for r in rows]
 
     def status(self) -> dict:
         """The ``status --json`` object of the served index."""

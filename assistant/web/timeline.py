@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant.web.grades import GRADE_LABELS, GRADE_ORDER, grade_label
+from assistant.vocabulary import GRADE_LABELS, GRADE_ORDER, grade_label
 from assistant.web.render import esc, open_link
 
 _SVG_W, _SVG_H = 720, 280

@@ -1,0 +1,121 @@
+"""Improvement questions: "What does the latest Norfolk report say needs to improve?"."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.catalogue.cites import Cites
+from assistant.catalogue.records import CatalogueReport
+from assistant.catalogue.reply import MAX_CITATIONS, finish
+from assistant.catalogue.scope import pool, scope_of, subjects_or_abstain, which_report
+from assistant.catalogue.store import Catalogue
+from assistant.catalogue.wording import period_words, when
+from assistant.question import Understood
+from assistant.records import Answer
+from assistant.route import Route
+
+
+def point_text(point: str, words: int = 30) -> str:
+    """A point as shown in the answer: its first sentence, without the full stop, at most
+    ``words`` words (the citation holds it whole)."""
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", point, maxsplit=1)
+    text = first[0]
+    cut = len(first) > 1
+    ws = text.split()
+    if len(ws) > words:
+        text = " ".join(ws[:words])
+        cut = True
+    text = text.rstrip(" .,;:")
+    return text + ("…" if cut else "")
+
+
+def _none_listed(subject: str, reports: list[CatalogueReport], which: str | None, span: str) -> str:
+    if len(reports) == 1 or which == "latest":
+        return f"The {subject} report ({when(reports[-1].record)}) does not list what needs to improve."
+    return f"None of the {len(reports)} {subject} reports{span} lists what needs to improve."
+
+
+def _points_sentence(
+    cites: Cites,
+    subject: str,
+    rep: CatalogueReport,
+    reports: list[CatalogueReport],
+    which: str | None,
+) -> str | None:
+    """ "The latest Norfolk report (…) says these need to improve: “…” [1]; …", or None when no
+    point is found verbatim in a stored chunk."""
+    points = rep.improvements
+    words = 30 if len(points) <= 5 else 15
+    items = []
+    for p in points:
+        if len(items) >= MAX_CITATIONS:
+            break
+        n = cites.cite(rep.report_id, p)
+        if n is not None:
+            items.append(f"“{point_text(p, words)}” [{n}]")
+    if not items:
+        return None
+    more = len(points) - len(items)
+    label, verb = "", "says these need to improve"
+    if len(reports) > 1:
+        label = f"{which or 'latest'} "
+        extreme = reports[0] if which == "earliest" else reports[-1]
+        if which != "previous" and rep is not extreme:
+            label, verb = f"{which or 'latest'} ", "lists these points to improve"
+            label += f"{subject} report that lists what needs to improve"
+    name = label if label.endswith("improve") else f"{label}{subject} report"
+    tail = f"; and {more} more point{'s' if more > 1 else ''} not shown" if more > 0 else ""
+    return f"The {name} ({when(rep.record)}) {verb}: " + "; ".join(items) + tail + "."
+
+
+def answer_improve(catalogue: Catalogue, question: str, u: Understood, route: Route) -> Answer:
+    """Answer an improvement question: the points a subject's report says need to improve.
+
+    Args:
+        catalogue: The catalogue.
+        question: The question (whitespace collapsed).
+        u: How the question was understood (subjects, period, latest).
+        route: The route (unused: improvement points have no judgement or grade).
+
+    Returns:
+        One sentence per subject quoting its report's points, each cited, or an abstention
+        saying what is missing.
+    """
+    subjects = subjects_or_abstain(question, u)
+    if isinstance(subjects, Answer):
+        return subjects
+    scope = scope_of(u)
+    period = period_words(question)
+    span = f" {period}" if period else ""
+    which = which_report(question, u)
+    cites = Cites(catalogue.report_chunks)
+    sentences: list[str] = []
+    missing: list[str] = []
+    for subject in subjects:
+        reports = pool(catalogue, subject, scope)
+        if not reports:
+            missing.append(f"The catalogue has no {subject} report{span}.")
+            continue
+        listed = [rep for rep in reports if rep.improvements]
+        if not listed:
+            missing.append(_none_listed(subject, reports, which, span))
+            continue
+        if which == "previous" and len(listed) < 2:
+            missing.append(
+                f"The catalogue has no {subject} report before the latest one that "
+                "lists what needs to improve."
+            )
+            continue
+        if which == "earliest":
+            rep = listed[0]
+        elif which == "previous":
+            rep = listed[-2]
+        else:
+            rep = listed[-1]
+        said = _points_sentence(cites, subject, rep, reports, which)
+        if said is not None:
+            sentences.append(said)
+    return finish(question, u, sentences, missing, cites.citations)
+
+
+__all__ = ["answer_improve", "point_text"]
