@@ -52,8 +52,10 @@ bench: install
 	$(BIN)/python benchmarks/ingest.py ../shared/corpus --keep $(INDEX)-full --out docs/bench-ingest.json
 	$(BIN)/python benchmarks/query.py --index $(INDEX)-full
 
+# The blind set (dev and test splits reported apart, with both baselines), then the regression set.
 eval: install
-	$(BIN)/inspection-assistant eval benchmarks/qa/questions.jsonl --index $(INDEX)-full --baselines --corpus ../shared/corpus
+	$(BIN)/inspection-assistant eval benchmarks/qa/blind.jsonl --index $(INDEX)-full --baselines --corpus ../shared/corpus
+	$(BIN)/inspection-assistant eval benchmarks/qa/questions.jsonl --index $(INDEX)-full --corpus ../shared/corpus
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -241,7 +241,10 @@ class Assistant:
         """Grade, list, timeline and improvement questions answered from the catalogue;
         questions across reports answered with one cited passage per report."""
         if route.kind in CATALOGUE_ROUTES:
-            return answer_from_catalogue(self.catalogue, question, u, route)
+            answer = answer_from_catalogue(self.catalogue, question, u, route)
+            if answer is not None and answer.abstained and route.kind is RouteKind.IMPROVE:
+                return None  # no list of points was extracted: the passages may still say
+            return answer
         if route.kind is RouteKind.MENTIONS and u.abstention is None:
             answer, _ = self.across.answer(question, u.filters)
             answer.context, answer.filters, answer.mode = u.context, u.filters, "across"

@@ -57,7 +57,7 @@ _QUESTION_WORDS = frozenset(
 )
 
 ASKS_MONEY = re.compile(
-    r"\b(salar(?:y|ies)|budget|cost|costs|spend|spent|pay|paid|funding)\b", re.I
+    r"\b(sala?e?r(?:y|ies)|wages?|budgets?|costs?|spend|spent|pay|paid|funding|earn\w*)\b", re.I
 )
 ASKS_NUMBER = re.compile(
     # At the start, or after an opening clause ("In Devon's 2015 inspection, how many ...");

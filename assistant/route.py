@@ -162,7 +162,13 @@ def _cued(kind: RouteKind, q: str, has_subject: bool) -> bool:
     if kind is RouteKind.LIST:
         return grade_like and bool(LIST_Q.search(q) and LIST_NOUN.search(q))
     if kind is RouteKind.TIMELINE:
-        return bool(HISTORY.search(q) or CHANGE.search(q)) and (grade_like or has_subject)
+        # A change over time: "improve" alone asks what to improve, not how grades moved.
+        over_time = CHANGE.search(q) and re.search(
+            r"\b(?:since|over|between|compared?|across|trend|from|got\s+better|got\s+worse)\b",
+            q,
+            re.I,
+        )
+        return bool(HISTORY.search(q) or over_time) and (grade_like or has_subject)
     if kind is RouteKind.IMPROVE:
         return bool(IMPROVE_CUE.search(q)) and has_subject
     if kind is RouteKind.MENTIONS:

@@ -27,8 +27,12 @@ def evaluate(
     out: Annotated[
         Path | None, typer.Option(help="write the results as JSON here", show_default=False)
     ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(help="only this split of the blind set: dev or test", show_default=False),
+    ] = None,
 ) -> None:
-    """Score the assistant on a labelled question set."""
+    """Score the assistant on a labelled question set (per split and question type)."""
     from assistant.evaluate import run_eval
 
-    print(run_eval(file, index_dir=index, baselines=baselines, corpus=corpus, out=out))
+    print(run_eval(file, index_dir=index, baselines=baselines, corpus=corpus, out=out, split=split))
