@@ -187,7 +187,7 @@ class Assistant:
             answer = self._compose(question, u, [], use_llm)
             answer.timings_ms = _timings(t0, time.perf_counter(), time.perf_counter())
             return answer
-        route = self.route(question, u)
+        route = self.route(question, u, history)
         structured = self._structured(question, u, route)
         if structured is not None:
             t1 = time.perf_counter()
@@ -232,10 +232,14 @@ class Assistant:
         )
         yield final
 
-    def route(self, question: str, u: Understood) -> Route:
+    def route(self, question: str, u: Understood, history: list | None = None) -> Route:
         """Which path answers the question (catalogue, across reports or passages)."""
         router = Router(self.resolver.resolver, self._exemplars, self.settings.route_margin)
-        return router.route(question, carried_subject=bool(u.context.subjects))
+        last = history[-1] if history else None
+        after_grades = bool(u.context.carried and last is not None and last.mode == "catalogue")
+        return router.route(
+            question, carried_subject=bool(u.context.subjects), after_grades=after_grades
+        )
 
     def _structured(self, question: str, u: Understood, route: Route) -> Answer | None:
         """Grade, list, timeline and improvement questions answered from the catalogue;

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.kinds import kind_of, kinds_named
+from assistant.kinds import INSPECTION, kind_of, kinds_named
 from assistant.periods import describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
@@ -20,6 +20,12 @@ from vectorstore.records import Filters, ReportRecord
 
 _LATEST = re.compile(
     r"\b(latest|most recent|newest|last|current|recent)\b(?!\s+(?:year|time|month))", re.I
+)
+# Reports counted from the one a conversation was about: "the next inspection", "since then".
+_RELATIVE = re.compile(
+    r"\b(?:next|following|subsequent|later|after\s+that|since(?:\s+then)?|previous|prior|earlier|"
+    r"before\s+that|the\s+one\s+before)\b",
+    re.I,
 )
 _REPORT_NOUN = re.compile(r"\b(?:report|visit|inspection|re-inspection|letter)s?\b", re.I)
 _EARLIEST = re.compile(r"\b(earliest|first|oldest)\b", re.I)
@@ -131,6 +137,13 @@ class QuestionResolver:
             if not subjects and prev_ctx.subjects:
                 subjects = prev_ctx.subjects
                 carried = True
+            relative = self._relative(question, subjects, prev_ctx) if not period else None
+            if relative is not None:
+                picked, abstention = relative
+                u = self._finish(
+                    question, subjects, None, None, False, False, filters, True, picked
+                )
+                return replace(u, abstention=abstention) if abstention else u
             if (
                 not period
                 and not latest
@@ -293,6 +306,46 @@ class QuestionResolver:
             bits.append(describe_period(start, end))
         return "; ".join(b for b in bits if b)
 
+    def _relative(
+        self, question: str, subjects: tuple[str, ...], prev: Context
+    ) -> tuple[tuple[str, ...], Abstention | None] | None:
+        """The reports a follow-up means by "the next inspection", "the one before" or "since
+        then", counted from the report(s) the previous turn was about; None when it says none
+        of these."""
+        m = _RELATIVE.search(question)
+        if m is None or not subjects:
+            return None
+        mine = sorted((r for r in self.reports if r.subject in subjects), key=_when)
+        anchor = [r for r in mine if r.report_id in prev.report_ids] or [
+            r
+            for r in mine
+            if (prev.date_from or prev.date_to) and _overlaps(r, prev.date_from, prev.date_to)
+        ]
+        if not anchor:
+            return None
+        word = m.group(0).lower()
+        before = bool(re.match(r"(?:previous|prior|earlier|before)", word))
+        if before:
+            cands = [r for r in mine if _when(r) < min(_when(r) for r in anchor)]
+        else:
+            cands = [r for r in mine if _when(r) > max(_when(r) for r in anchor)]
+        if re.search(r"\b(?:full|graded)\s+inspection|\binspection\b", question, re.I) and not (
+            re.search(r"\bvisit\b", question, re.I)
+        ):
+            cands = [r for r in cands if kind_of(r) == INSPECTION]
+        if not cands:
+            where = "before" if before else "after"
+            return (), Abstention(
+                AbstainReason.PERIOD_NOT_COVERED,
+                f"The index holds no {', '.join(subjects)} report {where} the one of "
+                f"{_when(anchor[0]).year}; the indexed reports are: {_holdings(mine)}.",
+                (f"{where} {_when(anchor[0]).year}",),
+            )
+        if word.startswith("since"):
+            return tuple(r.report_id for r in cands if r.report_id), None
+        chosen = cands[-1] if before else cands[0]
+        return ((chosen.report_id,) if chosen.report_id else ()), None
+
     @staticmethod
     def _previous_context(history: list | None) -> Context | None:
         for turn in reversed(history or []):
@@ -305,4 +358,4 @@ class QuestionResolver:
     def _is_follow_up(question: str, subjects: tuple, period: str) -> bool:
         if _FOLLOW_UP.search(question):
             return True
-        return len(question.split()) <= 6 and not (subjects and period)
+        return len(question.split()) <= 8 and not (subjects and period)

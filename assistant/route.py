@@ -259,16 +259,28 @@ class Router:
         self.margin = margin
         self.strong_cue = strong_cue
 
-    def route(self, question: str, carried_subject: bool = False) -> Route:
+    def route(
+        self, question: str, carried_subject: bool = False, after_grades: bool = False
+    ) -> Route:
         """The route of one question.
 
         Args:
             question: The question (whitespace collapsed).
             carried_subject: The conversation supplies a place the question does not name.
+            after_grades: The previous turn was answered with grades: a short follow-up that
+                names only a judgement ("and what about care leavers?") asks for its grade.
         """
         rule = rule_route(question, self.resolver)
         if rule is not None:
             return rule
+        areas = tuple(areas_in(question))
+        if (
+            after_grades
+            and areas
+            and len(question.split()) <= 8
+            and not topic_words(question, self.resolver)
+        ):
+            return Route(RouteKind.GRADE, areas, by="rules")
         if self.exemplars is None:
             return PASSAGES
         has_subject = carried_subject or bool(

@@ -183,6 +183,23 @@ WHY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?why\b", re.I)
 # Words that only say what an improvement question asks for (not what about).
 IMPROVE_FRAME = frozenset(
     [
+        *[
+            "ok",
+            "okay",
+            "so",
+            "then",
+            "and",
+            "but",
+            "also",
+            "they",
+            "their",
+            "them",
+            "there",
+            "it",
+            "its",
+            "else",
+            "please",
+        ],
         "fix",
         "fixed",
         "fixing",

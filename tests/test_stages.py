@@ -188,3 +188,49 @@ def test_evaluation_rules():
                         "requires improvement to be good")  # fmt: skip
     assert states_grade("It was a focused visit: focused visits are not graded [1].", "not graded")
     assert not states_grade("It was judged good [1].", "inadequate")
+
+
+# -- follow-ups counted from the report a conversation was about ----------------------------
+
+
+def _dated(rid: str, kind: str, y: int, m: int) -> ReportRecord:
+    return ReportRecord(
+        source=f"{rid}.pdf", sha256=rid, size=1, status="indexed", report_id=rid,
+        report_type=kind, subject="Wakefield", inspection_start=date(y, m, 1),
+        inspection_end=date(y, m, 12),
+    )  # fmt: skip
+
+
+def test_next_previous_and_since_count_from_the_carried_report():
+    from assistant.question import QuestionResolver
+    from assistant.records import Answer, Context
+
+    ilacs = "Inspection of local authority children's services"
+    res = QuestionResolver(
+        [
+            _dated("i2016", ilacs, 2016, 5),
+            _dated("v2018", "Focused visit", 2018, 2),
+            _dated("i2018", ilacs, 2018, 10),
+            _dated("i2022", ilacs, 2022, 3),
+        ]
+    )
+    first = Answer("q", "a", False, context=Context(subjects=("Wakefield",), report_ids=("v2018",)))
+    nxt = res.understand("Did they improve by the next full inspection?", [first])
+    assert nxt.context.report_ids == ("i2018",) and nxt.context.carried
+    since = res.understand("have they kept that up since?", [first])
+    assert since.context.report_ids == ("i2018", "i2022")
+    before = res.understand("and what about the previous inspection?", [first])
+    assert before.context.report_ids == ("i2016",)
+    last = Answer("q", "a", False, context=Context(subjects=("Wakefield",), report_ids=("i2022",)))
+    none = res.understand("and how did they do at the next one?", [last])
+    assert (
+        none.abstention is not None and none.abstention.reason is AbstainReason.PERIOD_NOT_COVERED
+    )
+
+
+def test_short_follow_up_naming_a_judgement_asks_for_its_grade():
+    r = Router(PLACES, None)
+    assert r.route("and what about help and protection?", True, after_grades=True).kind == "grade"
+    assert r.route("and what about help and protection?", True, after_grades=False).kind == (
+        "passages"
+    )
