@@ -24,6 +24,12 @@ _FRAME = re.compile(
     r"identify|describe|see)"
     r"|(?:in|from|of) (?:its|the|their|this|that) (?:ofsted )?(?:inspection )?report"
     r"|(?:in|of|for) (?:the )?children['’]s (?:social care )?services"
+    # A press officer's request: "I'd like a quotable line about", "give me a quote on".
+    r"|(?:i['’]d like|i need|i want|can i have|could i have|can you give me|give me|find me|"
+    r"pull|get me)(?: out)?(?: an?| some| the)?(?: short| good| strong| positive| clear)?"
+    r" (?:quotable )?(?:quotes?|lines?|sentences?|soundbites?|extracts?|excerpts?|statements?|"
+    r"snippets?)(?: (?:from|in) the (?:report|letter))?(?: (?:about|on|regarding|for|that))?"
+    r"|quotable (?:lines?|quotes?)"
     r"|ofsted['’]?s?)\b",
     re.I,
 )
