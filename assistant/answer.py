@@ -21,6 +21,9 @@ from vectorstore.embedder import Embedder
 from vectorstore.keyword import tokenize
 from vectorstore.records import Hit, SpanVectors
 
+_ASKS_FACT = re.compile(
+    r"\b(?:who|whom|when|dates?|named?|called|lead\s+inspector|led|inspectors?\s+were)\b", re.I
+)
 _LABEL_VALUE = re.compile(r"^[A-Z][A-Za-z ]{2,30}:\s+\S")  # "Lead inspector: Jo Bloggs"
 
 
@@ -150,6 +153,9 @@ class Composer:
         self.passages = passages
         self.embed_limit = embed_limit
         self.sentence_lookup = sentence_lookup
+        # Set by the assistant once the index's template sentences are known.
+        self.is_boilerplate: Callable[[str], bool] | None = None
+        self.boilerplate_penalty = 0.3
         self.cache_size = 20000
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
@@ -193,12 +199,17 @@ class Composer:
             vecs.extend(self._sentence_vectors([s.text for s in missing]))
         mat = np.stack(vecs)
         sims = mat @ q
+        # Who led it, when, what it is called: the answer is in a template-shaped line
+        # ("Lead inspector: …", "Inspection dates: …"), so templates count then.
+        templates_count = self.is_boilerplate is not None and not _ASKS_FACT.search(question)
         for s, v, sim in zip(cands, mat, sims, strict=True):
             cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
             s.sim = float(sim)
             s.vector = v
             s.bonus = bonus(s) if bonus else 0.0
             s.score = float(sim) + 0.25 * cov + 0.05 / s.hit.rank + s.bonus
+            if templates_count and self.is_boilerplate(s.text):
+                s.score -= self.boilerplate_penalty  # a template sentence answers nothing
         cands.sort(key=lambda s: s.score, reverse=True)
         return cands
 

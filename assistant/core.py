@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from assistant.across import AcrossReports
 from assistant.answer import Composer, make_citation, sentences_of
+from assistant.boilerplate import Boilerplate
 from assistant.catalogue import Catalogue, answer_from_catalogue
 from assistant.decide import NO_ANSWER, Evidence, Policy, decide
 from assistant.factory import make_embedder_for, open_index
@@ -101,7 +102,21 @@ class Assistant:
                 catalogue = Catalogue(self.index.manifest, resolver.resolver)
                 cached = (gen, resolver, grounder, catalogue)
                 self._resolver = cached
+                self._learn_boilerplate(gen)
         return cached
+
+    def _learn_boilerplate(self, gen: int) -> None:
+        """Find the index's template sentences in the background (a few seconds on a large
+        index); answers prefer other sentences once they are known."""
+
+        def build() -> None:
+            found = Boilerplate(self.index.manifest.live_chunks())
+            if self.index.manifest.generation() == gen:
+                self.composer.is_boilerplate = found.__contains__
+
+        thread = threading.Thread(target=build, name="boilerplate", daemon=True)
+        thread.start()
+        self._boilerplate_thread = thread
 
     def _mentions(self, phrase: str) -> list[str]:
         return [h.chunk.text for h in self.index.search_keyword(phrase, 20)]
@@ -113,6 +128,8 @@ class Assistant:
             self._exemplars.scores("warm up")
         self.index.warm_up()
         _ = self.resolver
+        if self._boilerplate_thread is not None:
+            self._boilerplate_thread.join()
 
     # -- answers ------------------------------------------------------------------------
     def understand(

@@ -20,7 +20,9 @@ _USER_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for p, kind in (
         (r"\bfocus+ed\s+visits?\b|\bfocus+ed\s+inspections?\b", "focused visit"),
         (r"\bmonitoring\s+visits?\b", "monitoring visit"),
-        (r"\bpress\s+releases?\b", "press release"),
+        # "the HMIC press release", not "a line for a press release" the user is writing.
+        (r"\b(?:the|its|their|HMIC['’]?s?|HMICFRS['’]?s?|police)\s+press\s+releases?\b",
+         "press release"),
         (r"\bjoint\s+targeted\s+area\s+inspections?\b|\bJTAIs?\b", "joint targeted area inspection"),
         (r"\b(?:local\s+)?area\s+SEND\b|\bSEND\s+inspections?\b|\bSEND\s+(?:area\s+)?reports?\b",
          "area SEND inspection"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from ingest.dates import MONTHS
 
@@ -28,6 +28,10 @@ _INSPECTION_YEAR = re.compile(
     rf"|\b(?:inspection|inspected|report)\s+(?:published\s+)?in\s+({_YEAR})\b",
     re.I,
 )
+UNDATED_LEAD = timedelta(days=90)
+"""How long before its publication a report whose inspection dates were not read may have been
+inspected: a period counts that whole span rather than leave the report out."""
+
 _SEASON_YEAR = re.compile(
     rf"\b(spring|summer|autumn|fall|winter|early|late|mid|end\s+of|start\s+of|beginning\s+of)"
     rf"[-\s]+({_YEAR})\b",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.kinds import INSPECTION, kind_of, kinds_named
-from assistant.periods import describe_period, parse_period
+from assistant.periods import UNDATED_LEAD, describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
@@ -26,6 +26,9 @@ _RELATIVE = re.compile(
     r"\b(?:next|following|subsequent|later|after\s+that|since(?:\s+then)?|previous|prior|earlier|"
     r"before\s+that|the\s+one\s+before)\b",
     re.I,
+)
+_INSPECTION_WORD = re.compile(
+    r"\binspection\b(?!.*\bvisit\b)|\b(?:re-?inspection|ILACS|SIF)\b", re.I
 )
 _REPORT_NOUN = re.compile(r"\b(?:report|visit|inspection|re-inspection|letter)s?\b", re.I)
 _EARLIEST = re.compile(r"\b(earliest|first|oldest)\b", re.I)
@@ -66,6 +69,8 @@ def _overlaps(r: ReportRecord, start: date | None, end: date | None) -> bool:
     dates = [d for d in (r.inspection_start, r.inspection_end, r.published) if d]
     if not dates:
         return True  # undated: uncertain metadata ranks, it never filters the report out
+    if r.published and not (r.inspection_start or r.inspection_end):
+        dates.append(r.published - UNDATED_LEAD)  # inspected in the weeks before publication
     lo, hi = min(dates), max(dates)
     return (start is None or hi >= start) and (end is None or lo <= end)
 
@@ -176,6 +181,7 @@ class QuestionResolver:
             (),
             previous=previous,
             kinds=tuple(kinds_named(question)),
+            prefer=INSPECTION if _INSPECTION_WORD.search(question) else None,
         )
         region = region_named(question) if not subjects and not filters.subjects else None
         if region is not None:
@@ -211,6 +217,7 @@ class QuestionResolver:
         report_ids,
         previous: bool = False,
         kinds: tuple[str, ...] = (),
+        prefer: str | None = None,
     ) -> Understood:
         abstention = None
         pick: tuple[str, ...] = tuple(report_ids)
@@ -242,6 +249,10 @@ class QuestionResolver:
                 mine = of_kind
                 if mine and not (latest or earliest):
                     pick = tuple(r.report_id for r in mine if r.report_id)
+            if prefer and any(kind_of(r) == prefer for r in mine):
+                # "the latest inspection": of the graded inspections, when there are visits too
+                # (a preference, never a filter that leaves nothing).
+                mine = [r for r in mine if kind_of(r) == prefer]
             if (latest or earliest) and mine:
                 ordered = sorted(mine, key=_when)
                 if previous and len(ordered) >= 2:

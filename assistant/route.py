@@ -306,6 +306,10 @@ class Router:
         )
         if margin < (self.margin - self.strong_cue if strong else self.margin):
             return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))
+        if kind is RouteKind.GRADE and len(topic_words(question, self.resolver)) >= 3:
+            # "despite its outstanding result, was any group's support weak?": a finding with a
+            # grade word in it, not a grade question.
+            return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))
         if kind is RouteKind.IMPROVE and topic_words(question, self.resolver):
             # "what must Norfolk improve for disabled children": a topic of its own is found in
             # the passages; the catalogue would list every point of the report instead.

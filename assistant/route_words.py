@@ -183,6 +183,7 @@ WHY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?why\b", re.I)
 # Words that only say what an improvement question asks for (not what about).
 IMPROVE_FRAME = frozenset(
     [
+        *["experiences", "experience", "progress", "published", "publication", "came"],
         *[
             "ok",
             "okay",

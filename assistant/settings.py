@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(200, description="Target size of a chunk in model tokens.")
 
     # Retrieval and answers
-    top_k: int = 8
+    top_k: int = Field(12, description="Passages retrieved; the sentence rerank reads them all.")
     candidates: int = 40
     sentence_rerank: bool = Field(
         True, description="Reorder the top passages by their best sentence's similarity."

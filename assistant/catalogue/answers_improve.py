@@ -50,9 +50,10 @@ def _points_sentence(
     for p in points:
         if len(items) >= MAX_CITATIONS:
             break
-        n = cites.cite(rep.report_id, p)
+        n = cites.cite(rep.report_id, p, one_paragraph=True)
         if n is not None:
-            items.append(f"“{point_text(p, words)}” [{n}]")
+            # The words shown are the cited quote's own (a point may run over list items).
+            items.append(f"“{point_text(cites.citations[n - 1].quote, words)}” [{n}]")
     if not items:
         return None
     more = len(points) - len(items)

@@ -152,13 +152,21 @@ class Cites:
                     return c.n
         return None
 
-    def cite(self, report_id: str, quote: str, page: int | None = None) -> int | None:
-        """Add a citation for a quote; its marker number, or None when no chunk holds it."""
+    def cite(
+        self, report_id: str, quote: str, page: int | None = None, one_paragraph: bool = False
+    ) -> int | None:
+        """Add a citation for a quote; its marker number, or None when no chunk holds it.
+
+        With ``one_paragraph`` the quote ends at its first paragraph break: a list's points
+        are separate paragraphs whose bullet marks the stored text leaves out, so a quote that
+        ran over them would not be verbatim in the file.
+        """
         got = self.locate(report_id, quote, page)
         if got is None:
             return None
+        exact = got.exact.split("\n\n", 1)[0].rstrip() if one_paragraph else got.exact
         try:
-            c = make_citation(len(self.citations) + 1, got.chunk, got.exact, got.offset)
+            c = make_citation(len(self.citations) + 1, got.chunk, exact, got.offset)
         except QuoteNotVerbatimError:
             return None
         self.citations.append(c)

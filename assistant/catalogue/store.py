@@ -20,6 +20,7 @@ from assistant.catalogue.records import (
     sort_key,
 )
 from assistant.kinds import kind_of
+from assistant.periods import UNDATED_LEAD
 from assistant.vocabulary import OVERALL, Area, grade_from_words, judgement_area, pick_judgement
 from ingest.records import Chunk, Judgement
 from vectorstore.records import ReportRecord
@@ -52,8 +53,11 @@ def in_period(
     if start is None and end is None:
         return True
     dates = [d for d in (r.inspection_start, r.inspection_end) if d]
-    if published_too or not dates:
-        dates += [r.published] if r.published else []
+    if not dates and r.published:
+        # Inspection dates unread: it took place in the weeks before publication.
+        dates = [r.published - UNDATED_LEAD, r.published]
+    elif published_too and r.published:
+        dates += [r.published]
     if not dates:
         return False
     lo, hi = min(dates), max(dates)

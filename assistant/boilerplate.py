@@ -1,0 +1,50 @@
+"""Boilerplate: sentences that many reports share word for word, names and figures aside.
+
+Letters and reports reuse template sentences ("This letter summarises the findings of the
+focused visit to …", "Ofsted will take the findings from this focused visit into account …").
+They are on topic for many questions but answer none, so an answer prefers other sentences. A
+sentence counts as boilerplate when, with its names and numbers masked, it stands in at least
+``min_reports`` different reports of the index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ingest.records import Chunk
+
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'\-]*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SPLIT = re.compile(r"(?<=[.!?])\s+|\n\n")
+
+
+def template_key(sentence: str) -> int:
+    """A hash of the sentence with its names and numbers masked."""
+    masked = _NUMBER.sub("0", _NAME.sub("X", sentence.strip()))
+    return hash(" ".join(masked.lower().split()))
+
+
+class Boilerplate:
+    """Which sentences are templates, from the live chunks of an index.
+
+    Args:
+        chunks: Every live chunk.
+        min_reports: In how many reports a template must stand.
+    """
+
+    def __init__(self, chunks: Iterable[Chunk], min_reports: int = 10) -> None:
+        seen: dict[int, set[str]] = defaultdict(set)
+        for ch in chunks:
+            # A plain split is enough to count templates (and several times faster than the
+            # sentence spans answers use); a sentence is looked up whole either way.
+            for sentence in _SPLIT.split(ch.text):
+                if len(sentence) >= 30:
+                    reports = seen[template_key(sentence)]
+                    if len(reports) < min_reports:
+                        reports.add(ch.report_id)
+        self.templates = frozenset(k for k, r in seen.items() if len(r) >= min_reports)
+
+    def __contains__(self, sentence: str) -> bool:
+        return template_key(sentence) in self.templates
