@@ -28,6 +28,12 @@ _INSPECTION_YEAR = re.compile(
     rf"|\b(?:inspection|inspected|report)\s+(?:published\s+)?in\s+({_YEAR})\b",
     re.I,
 )
+_AROUND_REPORT = re.compile(
+    rf"\b(before|prior\s+to|preced(?:ed|ing)|earlier\s+than|after|following|since|followed)\s+"
+    rf"(?:the|its|their)\s+({_YEAR})\s+(?:ofsted\s+)?(?:full\s+|graded\s+)?"
+    rf"(?:re-?)?(?:inspection|report|visit)s?\b",
+    re.I,
+)
 UNDATED_LEAD = timedelta(days=90)
 """How long before its publication a report whose inspection dates were not read may have been
 inspected: a period counts that whole span rather than leave the report out."""
@@ -52,6 +58,13 @@ def parse_period(text: str) -> tuple[date | None, date | None, str]:
     and December 2014, according to the 2015 inspection"), that year wins over dates that only
     say what period the report's figures cover.
     """
+    m = _AROUND_REPORT.search(text)
+    if m:
+        # "the visits that came before the 2023 inspection": counted from that report's year.
+        y = int(m.group(2))
+        if re.match(r"(?:before|prior|preced|earlier)", m.group(1), re.I):
+            return None, date(y, 12, 31), f"before the {y} report"
+        return date(y, 1, 1), None, f"after the {y} report"
     start, end, words = _parse_period(text)
     m = _INSPECTION_YEAR.search(text)
     if m:

@@ -27,6 +27,7 @@ from assistant.route_exemplars import EXEMPLARS
 from assistant.route_words import (
     AWARD,
     CHANGE,
+    FINDING_VERB,
     GRADE_TERM,
     GRADE_WORD,
     HISTORY,
@@ -42,6 +43,7 @@ from assistant.route_words import (
     NOT_GRADES,
     OUTCOME,
     PERIOD_WORDS,
+    QUOTE_ASK,
     WHY,
     all_subjects,
     police_asked,
@@ -291,8 +293,9 @@ class Router:
         ]
         if not cued:
             return PASSAGES
-        if WHY.search(question):
-            return PASSAGES  # a question asking why wants the findings, not the grade
+        if WHY.search(question) or QUOTE_ASK.search(question):
+            # Asking why wants the findings; asking for a quote wants the report's own words.
+            return PASSAGES
         scores = self.exemplars.scores(masked(question, self.resolver))
         kind = max(cued, key=lambda k: scores[k])
         margin = scores[kind] - scores[RouteKind.PASSAGES]
@@ -306,7 +309,10 @@ class Router:
         )
         if margin < (self.margin - self.strong_cue if strong else self.margin):
             return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))
-        if kind is RouteKind.GRADE and len(topic_words(question, self.resolver)) >= 3:
+        if kind is RouteKind.GRADE and (
+            len(topic_words(question, self.resolver)) >= 3
+            or (FINDING_VERB.search(question) and not GRADE_TERM.search(question))
+        ):
             # "despite its outstanding result, was any group's support weak?": a finding with a
             # grade word in it, not a grade question.
             return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))

@@ -157,7 +157,17 @@ def residual(question: str, resolver: SubjectResolver) -> list[str]:
 GRADE_WORD = re.compile(r"\b(?:outstanding|inadequate|requires?\s+improvement|RI)\b")
 OUTCOME = re.compile(
     r"\b(?:outcome|verdict|result|score[sd]?|awarded|give|gave|given|get|got|receive[sd]?|"
-    r"do|did|fare[sd]?|hang|held|keep|kept|stay(?:ed)?|still|overal+)\b",
+    r"do|fare[sd]?|hang|held|keep|kept|stay(?:ed)?|still|overal+)\b",
+    re.I,
+)
+QUOTE_ASK = re.compile(
+    r"\b(?:quotes?|quotable|quotation|soundbites?|a\s+(?:short\s+|good\s+)?line|lines?\s+from)\b",
+    re.I,
+)
+# Verbs of a finding: "what did inspectors say about leadership" asks what the report says.
+FINDING_VERB = re.compile(
+    r"\b(?:say|says|said|find|finds|found|describe[sd]?|mention(?:s|ed)?|note[sd]?|comment(?:s|ed)?|"
+    r"think|thought|tell\s+me\s+about|summar(?:y|ise|ize))\b",
     re.I,
 )
 # Verbs of being given a grade: "what did X get for leadership", "what did Ofsted give X".
