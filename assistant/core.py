@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant.across import AcrossReports
-from assistant.answer import Composer, make_citation, sentences_of
+from assistant.answer import Composer
 from assistant.boilerplate import Boilerplate
 from assistant.catalogue import Catalogue, answer_from_catalogue
 from assistant.decide import NO_ANSWER, Evidence, Policy, decide
@@ -16,6 +16,7 @@ from assistant.factory import make_embedder_for, open_index
 from assistant.focus import focus_query
 from assistant.ground import Grounder
 from assistant.question import QuestionResolver, Understood
+from assistant.quotes import quotes_from
 from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
 from assistant.rerank import content_terms, coverage, rerank_by_sentences, sentence_bonus
 from assistant.retrieve import Retriever
@@ -350,23 +351,9 @@ class Assistant:
         """
         f = filters or Filters()
         if subject:
-            resolved = self.resolver.resolver.resolve(subject) or subject
-            f = Filters(
-                subjects=(resolved,),
-                inspectorates=f.inspectorates,
-                report_ids=f.report_ids,
-                date_from=f.date_from,
-                date_to=f.date_to,
-            )
+            f = replace(f, subjects=(self.resolver.resolver.resolve(subject) or subject,))
         if report:
-            rid = self._report_id(report)
-            f = Filters(
-                subjects=f.subjects,
-                inspectorates=f.inspectorates,
-                report_ids=(rid,),
-                date_from=f.date_from,
-                date_to=f.date_to,
-            )
+            f = replace(f, report_ids=(self._report_id(report),))
         u = self.understand(topic, None, f)
         hits = self.retriever.search(
             topic, u.filters, max(8, k * 2), self._subject_terms(u), u.newest
@@ -389,18 +376,7 @@ class Assistant:
         )
         if cands and decide(ev, self.policy) is not None:
             cands = []
-        quotes: list[Quote] = []
-        used: set[tuple[str, int]] = set()
-        for s in cands:
-            if (s.hit.chunk.id, s.offset) in used:
-                continue
-            text, offset = _extend_quote(s)
-            used.add((s.hit.chunk.id, s.offset))
-            cit = make_citation(len(quotes) + 1, s.hit.chunk, text, offset)
-            quotes.append(Quote(rank=len(quotes) + 1, citation=cit, score=round(s.score, 4)))
-            if len(quotes) >= k:
-                break
-        return quotes
+        return quotes_from(cands, k)
 
     def _report_id(self, report: str) -> str:
         for r in self.reports(include_failed=False):
@@ -414,21 +390,6 @@ class Assistant:
         from assistant.langchain import AssistantRetriever
 
         return AssistantRetriever(assistant=self, k=k, filters=filters)
-
-
-def _extend_quote(s) -> tuple[str, int]:
-    """A quote of one to three whole sentences: the sentence, plus its neighbour when short."""
-    text = s.hit.chunk.text
-    if len(s.text.split()) >= 18:
-        return s.text, s.offset
-    sents = sentences_of(s.hit, min_words=1, max_words=200)
-    for i, other in enumerate(sents):
-        if other.offset == s.offset and i + 1 < len(sents):
-            nxt = sents[i + 1]
-            between = text[s.offset + len(s.text) : nxt.offset]
-            if between == " ":
-                return text[s.offset : nxt.offset + len(nxt.text)], s.offset
-    return s.text, s.offset
 
 
 def _timings(t0: float, t1: float, t2: float) -> dict[str, float]:

@@ -18,6 +18,7 @@ from collections import Counter
 from assistant.kinds import kind_of, kinds_named
 from assistant.records import AbstainReason, Abstention
 from assistant.route import mask_places
+from ingest.dates import MONTHS
 from ingest.subjects import SubjectResolver
 from vectorstore.records import ReportRecord
 
@@ -127,18 +128,7 @@ _COMMON = frozenset(
         "police",
         "constabulary",
         "force",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
+        *MONTHS,
         "focused",
         "visit",
         "visits",

@@ -151,7 +151,7 @@ ALIASES: dict[str, str] = {
 # Names that are also ordinary English words (or too short to trust): in free text they count
 # only when capitalised and not starting a sentence, or next to a council-ish word.
 COMMON_WORDS: frozenset[str] = frozenset(
-    {"bury", "reading", "bath", "barking", "met"}
+    {"bury", "reading", "bath", "barking", "met", "hull", "derby", "stoke", "slough", "harrow"}
 )  # fmt: skip
 
 # Words that, next to a name, show it is meant as a place or body.
