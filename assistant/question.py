@@ -127,6 +127,20 @@ class QuestionResolver:
         """
         filters = filters or Filters()
         subjects = tuple(self.resolver.find_in(question))
+        wider = [n for n in self._everyone.find_in(question) if n not in self.subjects]
+        if wider and subjects:
+            # "Lancashire Constabulary" names a force the index lacks, not Lancashire council.
+            subjects = tuple(s for s in subjects if not any(s in w for w in wider))
+            if not subjects:
+                u = self._finish(question, (), None, None, False, False, filters, False, ())
+                return replace(
+                    u,
+                    abstention=Abstention(
+                        AbstainReason.SUBJECT_NOT_INDEXED,
+                        f"The index holds no report on {', '.join(wider)}.",
+                        tuple(wider),
+                    ),
+                )
         start, end, period = parse_period(question)
         names_report = bool(_REPORT_NOUN.search(question))
         latest = (

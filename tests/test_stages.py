@@ -234,3 +234,18 @@ def test_short_follow_up_naming_a_judgement_asks_for_its_grade():
     assert r.route("and what about help and protection?", True, after_grades=False).kind == (
         "passages"
     )
+
+
+def test_a_force_the_index_lacks_is_not_read_as_its_county_council():
+    from assistant.question import QuestionResolver
+
+    lancs = ReportRecord(
+        source="l.pdf", sha256="l", size=1, status="indexed", report_id="l", subject="Lancashire",
+        report_type="Inspection of local authority children's services",
+    )  # fmt: skip
+    u = QuestionResolver([lancs]).understand("What PEEL grade did Lancashire Constabulary get?")
+    assert u.abstention is not None and u.abstention.reason is AbstainReason.SUBJECT_NOT_INDEXED
+    assert u.abstention.missing == ("Lancashire Constabulary",)
+    assert QuestionResolver([lancs]).understand("How did Lancashire do?").context.subjects == (
+        "Lancashire",
+    )
