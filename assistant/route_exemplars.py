@@ -1,8 +1,10 @@
 """Labelled example questions for routing, one list per route (data, not logic).
 
-Places are written as "X"; the router masks the places a question names the same way before it
-compares the question with these. Write new examples in users' own words, varied: formal,
-informal, misspelt, follow-ups. None is copied from an evaluation question.
+Places are written as "X"; the router masks the places a question names (and leaves out its
+period) the same way before it compares the question with these. Write new examples in users'
+own words, varied: formal, informal, misspelt, follow-ups. None is copied from an evaluation
+question; a few were written after reading the development split's misses, none from the test
+split.
 """
 
 from __future__ import annotations
