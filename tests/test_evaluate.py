@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, requires_corpus
+
 from assistant.evaluate import Row, Summary, _ranks
+
+ROOT = Path(__file__).resolve().parents[1]
 
 Q = {"sources": ["a.pdf", "b.pdf"], "evidence": "Caseloads are too high in the assessment teams"}
 
@@ -36,3 +43,39 @@ def test_overall_evidence_rate_leaves_cross_report_questions_to_their_own_row():
     assert s.metrics()["evidence_hit@5"] == 0.5
     assert s.metrics("cross_report")["evidence_hit@5"] == 0.0
     assert s.metrics()["abstention_unanswerable"] == 1.0
+
+
+@requires_corpus
+@pytest.mark.corpus
+def test_the_blind_question_set_is_valid_against_the_corpus():
+    """Every blind question's fields hold and its evidence is verbatim on its page."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks" / "qa"))
+    from check_blind import check
+
+    lines = (ROOT / "benchmarks" / "qa" / "blind.jsonl").read_text(encoding="utf-8").splitlines()
+    problems = [(json.loads(x)["id"], check(json.loads(x), CORPUS)) for x in lines]
+    assert len(lines) >= 300
+    assert [p for p in problems if p[1]] == []
+    assert {json.loads(x)["split"] for x in lines} == {"dev", "test"}
+
+
+def test_the_blind_checker_catches_a_span_not_on_its_page(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks" / "qa"))
+    from check_blind import check
+
+    (tmp_path / "r.txt").write_text("Leaders know their services well.\n", encoding="utf-8")
+    rec = {
+        "id": "w9-001", "writer": "w9", "type": "finding", "style": "formal",
+        "question": "How well do leaders know their services?", "history": [],
+        "answerable": True, "sources": ["r.txt"], "pdf_page": 1,
+        "evidence": "Leaders know their services well.", "evidence_any": [],
+        "subject": "Leeds", "grade": None, "judgement": None, "split": "dev",
+    }  # fmt: skip
+    assert check(rec, tmp_path) == []
+    assert check(dict(rec, evidence="Leaders do not know their services."), tmp_path)
+    assert check(dict(rec, type="unanswerable"), tmp_path)
