@@ -206,9 +206,7 @@ class SourcePages:
         return False
 
 
-def _ranks(passages: list[tuple[str, str]], q: Question | dict) -> tuple[int | None, int | None]:
-    if isinstance(q, dict):
-        q = Question.from_json({"id": "x", "type": "fact", "question": "", "answerable": True, **q})
+def _ranks(passages: list[tuple[str, str]], q: Question) -> tuple[int | None, int | None]:
     sources = set(q.sources)
     evidence = norm(q.evidence) if q.evidence else None
     # A cross-report question may name phrases that every listed source states: a passage of

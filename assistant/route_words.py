@@ -54,15 +54,12 @@ LIST_Q = re.compile(
     r"^\s*(?:which|what|list|name|show|give|how\s+many|were\s+any|are\s+there)\b", re.I
 )
 POLICE_NOUN = re.compile(r"\b(?:forces|police|constabular(?:y|ies))\b", re.I)
-EARLIEST = re.compile(r"\b(?:earliest|first|oldest)\b", re.I)
-CURRENT = re.compile(r"\b(?:are|is|currently|current|now|latest|most\s+recent)\b", re.I)
 REPORT_TYPE = re.compile(
     r"\b(?:looked[-\s]+after\s+children(?:['\u2019]s)?(?:\s+services)?\s+inspections?|"
     r"child\s+protection\s+inspections?|single\s+inspection(?:\s+framework)?|re-?inspections?|"
     r"(?:focused|monitoring|joint\s+targeted\s+area)\s+visits?|ILACS|SIF|JTAI)\b",
     re.I,
 )
-PREVIOUS = re.compile(r"\b(?:previous|prior|preceding|last\s+but\s+one)\b", re.I)
 PERIOD_WORDS = re.compile(
     r"\b(?:(?:between|from|since|after|before|until|prior\s+to|in|during)\s+)?"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+|"

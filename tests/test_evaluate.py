@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS, requires_corpus
 
-from assistant.evaluate import Row, Summary, _ranks
+from assistant.evaluate import Question, Row, Summary, _ranks
 
 ROOT = Path(__file__).resolve().parents[1]
 
-Q = {"sources": ["a.pdf", "b.pdf"], "evidence": "Caseloads are too high in the assessment teams"}
+Q = Question(
+    id="q1",
+    type="fact",
+    question="Are caseloads too high?",
+    answerable=True,
+    sources=("a.pdf", "b.pdf"),
+    evidence="Caseloads are too high in the assessment teams",
+)
 
 
 def test_evidence_is_the_labelled_span_in_a_listed_source():
@@ -26,7 +34,7 @@ def test_evidence_is_the_labelled_span_in_a_listed_source():
 
 
 def test_cross_report_phrases_count_in_any_listed_source():
-    q = dict(Q, type="cross_report", evidence_any=["Mockingbird", "mocking bird"])
+    q = replace(Q, type="cross_report", evidence_any=("Mockingbird", "mocking bird"))
     passages = [("c.pdf", "The Mockingbird model."), ("b.pdf", "The ‘Mocking Bird’ model.")]
     assert _ranks(passages, q) == (2, 2)
     assert _ranks(passages[:1], q) == (None, None)
