@@ -33,6 +33,7 @@ _INSPECTION_WORD = re.compile(
 _REPORT_NOUN = re.compile(r"\b(?:report|visit|inspection|re-inspection|letter)s?\b", re.I)
 _EARLIEST = re.compile(r"\b(earliest|first|oldest)\b", re.I)
 _PREVIOUS = re.compile(r"\b(previous|prior|preceding|last time)\b", re.I)
+_LAST_TIME = re.compile(r"\blast time\b", re.I)
 _NAMED_BODY = re.compile(
     r"\b((?:[A-Z][a-z]+\s){1,3}(?:City\s|County\s|Borough\s|District\s)?(?:Council|Police|Constabulary))\b"
 )
@@ -152,10 +153,20 @@ class QuestionResolver:
         previous = bool(_PREVIOUS.search(question)) and names_report
         carried = False
         prev_ctx = self._previous_context(history)
-        if prev_ctx is not None and self._is_follow_up(question, subjects, period):
+        if prev_ctx is not None and not self._is_follow_up(question, subjects, period):
+            prev_ctx = None
+        if prev_ctx is not None:
             if not subjects and prev_ctx.subjects:
                 subjects = prev_ctx.subjects
                 carried = True
+            # A place the question names itself starts afresh: the earlier turn's period and
+            # reports were about another place (or about none).
+            same_place = carried or set(subjects) == set(prev_ctx.subjects)
+            if not same_place:
+                prev_ctx = None
+        if _LAST_TIME.search(question) and not (prev_ctx and prev_ctx.report_ids):
+            latest, previous = True, False  # "how was Leeds rated last time?": the newest report
+        if prev_ctx is not None:
             relative = self._relative(question, subjects, prev_ctx) if not period else None
             if relative is not None:
                 picked, abstention = relative
@@ -169,8 +180,16 @@ class QuestionResolver:
                 and not earliest
                 and (prev_ctx.date_from or prev_ctx.date_to or prev_ctx.report_ids)
             ):
+                if (
+                    not prev_ctx.report_ids
+                    and subjects
+                    and not self._covers(subjects, prev_ctx.date_from, prev_ctx.date_to)
+                ):
+                    # The earlier turn's period matched no report of this place: carrying it
+                    # would only repeat that refusal for a question that did not ask it.
+                    prev_ctx = replace(prev_ctx, date_from=None, date_to=None)
                 start, end = prev_ctx.date_from, prev_ctx.date_to
-                carried = True
+                carried = carried or bool(start or end or prev_ctx.report_ids)
                 if prev_ctx.report_ids and (set(subjects) == set(prev_ctx.subjects)):
                     return self._finish(
                         question,
@@ -370,6 +389,10 @@ class QuestionResolver:
             return tuple(r.report_id for r in cands if r.report_id), None
         chosen = cands[-1] if before else cands[0]
         return ((chosen.report_id,) if chosen.report_id else ()), None
+
+    def _covers(self, subjects: tuple, start, end) -> bool:
+        """Whether any report of the subjects overlaps the period."""
+        return any(r.subject in subjects and _overlaps(r, start, end) for r in self.reports)
 
     @staticmethod
     def _previous_context(history: list | None) -> Context | None:

@@ -27,7 +27,8 @@ NOT_GRADES = re.compile(
 )
 CHANGE = re.compile(
     r"\b(?:chang(?:e|ed|es|ing)|improv(?:e|ed|ing)|declin(?:e|ed)|progress(?:ed)?|evolv(?:e|ed)|"
-    r"mov(?:e|ed)|go(?:ne)?\s+(?:up|down)|compare[sd]?)\b",
+    r"mov(?:e|ed)|go(?:ne)?\s+(?:up|down)|compare[sd]?|"
+    r"(?:got|gotten|become|became|getting)\s+(?:any\s+)?(?:better|worse))\b",
     re.I,
 )
 HISTORY = re.compile(

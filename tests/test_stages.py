@@ -3,6 +3,7 @@ and the evaluation's scoring rules. Real model where a stage embeds; no index ne
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -249,3 +250,55 @@ def test_a_force_the_index_lacks_is_not_read_as_its_county_council():
     assert QuestionResolver([lancs]).understand("How did Lancashire do?").context.subjects == (
         "Lancashire",
     )
+
+
+def _dated_in(rid: str, subject: str, y: int) -> ReportRecord:
+    return replace(
+        _dated(rid, "Inspection of local authority children's services", y, 3), subject=subject
+    )
+
+
+def test_carried_context_gives_way_to_what_the_new_question_says():
+    from assistant.question import QuestionResolver
+    from assistant.records import Answer, Context
+
+    res = QuestionResolver(
+        [_dated_in("w2018", "Wakefield", 2018), _dated_in("w2022", "Wakefield", 2022),
+         _dated_in("l2015", "Leeds", 2015), _dated_in("l2022", "Leeds", 2022)]
+    )  # fmt: skip
+    listed = Answer(
+        "q", "a", False, context=Context(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31))
+    )
+    # A new place drops the earlier turn's year; "last time" is the newest report.
+    u = res.understand("how was Leeds rated last time?", [listed])
+    assert u.abstention is None and u.context.report_ids == ("l2022",)
+    assert not u.context.date_from
+    # A period the earlier turn asked for and no report covers is not carried into a new question.
+    leeds_2019 = Answer(
+        "q",
+        "a",
+        True,
+        context=Context(
+            subjects=("Leeds",), date_from=date(2019, 1, 1), date_to=date(2019, 12, 31)
+        ),
+    )
+    u = res.understand("What is Ofsted's budget?", [leeds_2019])
+    assert u.abstention is None and u.context.date_from is None
+    # A covered period is still carried to a short follow-up about the same place.
+    leeds_2015 = replace(
+        leeds_2019,
+        context=replace(leeds_2019.context, date_from=date(2015, 1, 1), date_to=date(2015, 12, 31)),
+    )
+    u = res.understand("and care leavers?", [leeds_2015])
+    assert u.context.report_ids == ("l2015",) and u.context.carried
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Has Croydon got better since 2017? What's the latest?",
+        "have things got worse in Leeds since 2015",
+    ],
+)
+def test_got_better_or_worse_since_asks_for_the_timeline(router, question):
+    assert router.route(question).kind is RouteKind.TIMELINE
