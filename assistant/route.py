@@ -83,6 +83,10 @@ class Route:
         police: A list of forces (True) or of councils (False), or either (None).
         by: "rules", "exemplars" or "default": which signal decided.
         margin: How much nearer the chosen route's examples were than the passage examples.
+        topic: Words of an improvement question that name a topic of its own ("assessments",
+            "care leavers"): the catalogue answers with the points on that topic, and leaves the
+            question to the passages when no point is about it (unless it asks for the points
+            by their name, "the areas for priority action").
     """
 
     kind: RouteKind
@@ -92,6 +96,7 @@ class Route:
     police: bool | None = None
     by: str = "default"
     margin: float = 0.0
+    topic: tuple[str, ...] = ()
 
 
 PASSAGES = Route(RouteKind.PASSAGES)
@@ -128,6 +133,11 @@ def rule_route(question: str, resolver: SubjectResolver) -> Route | None:
     if grade_term and NOT_GRADES.search(q):
         return None
     if residual(q, resolver):
+        topic = tuple(topic_words(q, resolver))
+        if improve and not grade_term and topic and not WHY.search(q):
+            # "what does Norfolk need to improve on strategy meetings": the points on that
+            # topic, or the passages when no point is about it.
+            return Route(RouteKind.IMPROVE, by="rules", topic=topic)
         return None
     m = USER_GRADE.search(q)
     asked = grade_from_words(m.group("g")) if m else None
@@ -317,9 +327,10 @@ class Router:
             # grade word in it, not a grade question.
             return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))
         if kind is RouteKind.IMPROVE and topic_words(question, self.resolver):
-            # "what must Norfolk improve for disabled children": a topic of its own is found in
-            # the passages; the catalogue would list every point of the report instead.
-            return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))
+            # "what must Norfolk improve for disabled children": the points on that topic, or
+            # the passages when no point is about it (decided where the points are known).
+            topic = tuple(topic_words(question, self.resolver))
+            return Route(RouteKind.IMPROVE, by="exemplars", margin=round(margin, 4), topic=topic)
         areas = tuple(areas_in(question))
         m = USER_GRADE.search(question)
         asked = grade_from_words(m.group("g")) if m else None

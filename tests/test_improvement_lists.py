@@ -64,3 +64,24 @@ def test_a_list_runs_on_over_a_page_and_stops_at_a_graded_heading():
 def test_a_contents_page_does_not_open_a_list():
     pages = read_pages([(1, "Contents\nRecommendations\nThe local authority\nSummary")])
     assert read_improvements(pages) == ([], [])
+
+
+def test_lead_ins_and_footers_are_not_points():
+    from ingest.layouts.improvements import is_point
+
+    assert not is_point(
+        "The local authority needs to take swift action to address the following areas:"
+    )
+    assert not is_point(
+        "T 0300 123 1231 Textphone 0161 618 8524 enquiries@example.org www.example.org"
+    )
+    assert is_point("The quality of assessments and decision-making.")
+
+
+def test_points_on_the_question_topic():
+    from assistant.catalogue.answers_improve import on_topic
+
+    points = ["The quality of assessments of risk.", "Oversight of care leavers' pathway plans."]
+    assert on_topic(points, ("assessment",)) == points[:1]
+    assert on_topic(points, ("leavers",)) == points[1:]
+    assert on_topic(points, ("budget",)) == []

@@ -302,3 +302,10 @@ def test_carried_context_gives_way_to_what_the_new_question_says():
 )
 def test_got_better_or_worse_since_asks_for_the_timeline(router, question):
     assert router.route(question).kind is RouteKind.TIMELINE
+
+
+def test_an_improvement_question_with_a_topic_keeps_the_topic(router):
+    r = router.route(
+        "Which priority actions came out of Southampton's remote focused visit in May 2021?"
+    )
+    assert r.kind is RouteKind.IMPROVE and "remote" in r.topic

@@ -29,6 +29,47 @@ def point_text(point: str, words: int = 30) -> str:
     return text + ("…" if cut else "")
 
 
+# The points asked for by their own name: listed whole even when none is on the question's topic.
+_POINTS_NAMED = re.compile(
+    r"\b(?:priority\s+actions?|areas?\s+for\s+(?:priority\s+)?(?:action|improvement)|"
+    r"recommendations?|improvement\s+(?:points|areas|priorities|actions))\b",
+    re.I,
+)
+
+
+def _stem(word: str) -> str:
+    return word.lower().replace("\u2019", "'").removesuffix("'s")[:6]
+
+
+# Words nearly every point holds: no topic of their own.
+_EVERYWHERE = {
+    _stem(w)
+    for w in (
+        "children",
+        "young",
+        "people",
+        "services",
+        "local",
+        "authority",
+        "social",
+        "families",
+        "family",
+        "practice",
+        "workers",
+        "improve",
+        "improvement",
+    )
+}
+
+
+def on_topic(points: list[str], topic: tuple[str, ...]) -> list[str]:
+    """The points that name a word of the topic (compared by their first six letters)."""
+    stems = {_stem(w) for w in topic if len(w) >= 4} - _EVERYWHERE
+    if not stems:
+        return []
+    return [p for p in points if stems & {_stem(w) for w in re.findall(r"[\w’']+", p)}]
+
+
 def _none_listed(subject: str, reports: list[CatalogueReport], which: str | None, span: str) -> str:
     if len(reports) == 1 or which == "latest":
         return f"The {subject} report ({when(reports[-1].record)}) does not list what needs to improve."
@@ -41,10 +82,11 @@ def _points_sentence(
     rep: CatalogueReport,
     reports: list[CatalogueReport],
     which: str | None,
+    points: list[str] | None = None,
 ) -> str | None:
     """ "The latest Norfolk report (…) says these need to improve: “…” [1]; …", or None when no
     point is found verbatim in a stored chunk."""
-    points = rep.improvements
+    points = rep.improvements if points is None else points
     words = 30 if len(points) <= 5 else 15
     items = []
     for p in points:
@@ -76,11 +118,12 @@ def answer_improve(catalogue: Catalogue, question: str, u: Understood, route: Ro
         catalogue: The catalogue.
         question: The question (whitespace collapsed).
         u: How the question was understood (subjects, period, latest).
-        route: The route (unused: improvement points have no judgement or grade).
+        route: The route; its topic narrows the points to those on the topic.
 
     Returns:
         One sentence per subject quoting its report's points, each cited, or an abstention
-        saying what is missing.
+        saying what is missing (also when the question has a topic of its own that no point
+        is about, so that the passages may answer it).
     """
     subjects = subjects_or_abstain(question, u)
     if isinstance(subjects, Answer):
@@ -113,7 +156,20 @@ def answer_improve(catalogue: Catalogue, question: str, u: Understood, route: Ro
             rep = listed[-2]
         else:
             rep = listed[-1]
-        said = _points_sentence(cites, subject, rep, reports, which)
+        points = rep.improvements
+        if route.topic:
+            mine = on_topic(points, route.topic)
+            if mine:
+                points = mine + [p for p in points if p not in mine]
+                if not _POINTS_NAMED.search(question):
+                    points = mine
+            elif not _POINTS_NAMED.search(question):
+                missing.append(
+                    f"No point the {subject} report ({when(rep.record)}) lists is about "
+                    f"{' '.join(route.topic)}."
+                )
+                continue
+        said = _points_sentence(cites, subject, rep, reports, which, points)
         if said is not None:
             sentences.append(said)
     return finish(question, u, sentences, missing, cites.citations)

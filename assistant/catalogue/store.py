@@ -22,6 +22,7 @@ from assistant.catalogue.records import (
 from assistant.kinds import kind_of
 from assistant.periods import UNDATED_LEAD
 from assistant.vocabulary import OVERALL, Area, grade_from_words, judgement_area, pick_judgement
+from ingest.layouts.improvements import is_point
 from ingest.records import Chunk, Judgement
 from vectorstore.records import ReportRecord
 
@@ -206,7 +207,10 @@ class Catalogue:
         """A report with its judgements, improvement points and why grades are absent."""
         judgements = tuple(self._judgements(record))
         rid = record.report_id
-        improvements = tuple(self._manifest.improvements(rid)) if rid else ()
+        # Indexes read by older parsers may hold lead-ins and footers among the points.
+        improvements = (
+            tuple(p for p in self._manifest.improvements(rid) if is_point(p)) if rid else ()
+        )
         absences = absences_of(record, judgements, self._notes(rid)) if rid else {}
         return CatalogueReport(record, judgements, improvements, absences)
 

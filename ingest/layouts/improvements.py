@@ -52,6 +52,8 @@ _INTRO = re.compile(
     re.I,
 )
 _PAGE_NO = re.compile(r"^\d{1,3}$")
+# A letterhead or page footer (telephone, e-mail, web address) read inside a list.
+_FOOTER = re.compile(r"^T\s*\d{3,}|\bTextphone\b|\S+@\S+\.\w+|\bwww\.\S+", re.I)
 
 
 def _is_subheading(line: str, next_line: str) -> bool:
@@ -97,7 +99,7 @@ def _read_items(pages: Sequence[Page]) -> list[_Item]:
                 in_section = False
                 close()
                 continue
-            if _PAGE_NO.match(line):
+            if _PAGE_NO.match(line) or _FOOTER.search(line):
                 continue
             cur = items[-1] if items and items[-1].open else None
             if cur is not None and cur.marked and not cur.parts and not _BULLET.match(line):
@@ -125,6 +127,20 @@ def _read_items(pages: Sequence[Page]) -> list[_Item]:
     return items
 
 
+_WORDY = re.compile(r"[A-Za-z]{3,}")
+
+
+def is_point(text: str) -> bool:
+    """Whether a line read in an improvement list can be a point: not a lead-in to the list
+    ("… to address the following areas:") and not a footer that strayed in (a telephone line).
+    """
+    return (
+        not text.rstrip().endswith(":")
+        and len(_WORDY.findall(text)) >= 3
+        and not _FOOTER.search(text)
+    )
+
+
 def read_improvements(pages: Sequence[Page]) -> tuple[list[str], list[int]]:
     """The points of the improvement lists, in order, with the page each starts on.
 
@@ -139,7 +155,7 @@ def read_improvements(pages: Sequence[Page]) -> tuple[list[str], list[int]]:
     texts, pages_out = [], []
     for it in _read_items(pages):
         text = collapse_ws(" ".join(it.parts))
-        if len(text) < 15 or _INTRO.search(text):
+        if len(text) < 15 or _INTRO.search(text) or not is_point(text):
             continue
         if not it.marked and len(text.split()) <= 8 and not re.search(r"[.;:!?)]$", text):
             continue  # a heading that slipped through
