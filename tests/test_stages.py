@@ -309,3 +309,30 @@ def test_an_improvement_question_with_a_topic_keeps_the_topic(router):
         "Which priority actions came out of Southampton's remote focused visit in May 2021?"
     )
     assert r.kind is RouteKind.IMPROVE and "remote" in r.topic
+
+
+def test_template_sentences_and_template_openings_are_boilerplate():
+    from assistant.boilerplate import Boilerplate
+
+    def chunk(i: int, text: str) -> Chunk:
+        return Chunk(
+            id=f"r{i}:0", report_id=f"r{i}", source=f"r{i}.pdf", ordinal=0, text=text,
+            embed_text=text, page_start=1, page_end=1, pdf_page_start=1, pdf_page_end=1,
+        )  # fmt: skip
+
+    places = ["Leeds", "Bury", "Hull", "Derby", "Luton", "Poole", "Slough", "Wigan", "York", "Bath"]
+    chunks = [
+        chunk(
+            i,
+            f"This letter summarises the findings of the visit to {p} on {i + 1} May. "
+            f"Inspectors looked at the arrangements in {p} for children in need number {i} "
+            f"and for the {['front door', 'care leavers', 'disabled children'][i % 3]}. "
+            f"Children in {p} wait {i + 2} weeks for an assessment of their needs.",
+        )
+        for i, p in enumerate(places * 2)
+    ]
+    found = Boilerplate(chunks, min_reports=10)
+    assert "This letter summarises the findings of the visit to Wakefield on 3 June." in found
+    assert "Inspectors looked at the arrangements in Kent for children in need of help." in found
+    assert "Children in Kent wait 9 weeks for an assessment of their needs." in found
+    assert "Inspectors found that children wait too long for an assessment." not in found
