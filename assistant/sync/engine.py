@@ -132,6 +132,8 @@ class Syncer:
                 done.append((state, fetched, gone))
                 result.added += [state.entries[k].url or k for k in fetched if fetched[k] == "a"]
                 result.changed += [state.entries[k].url or k for k in fetched if fetched[k] == "c"]
+            for state, _, _ in done:  # what is on disk is remembered, whatever ingest does
+                save_state(self.index.path, state)
             changed = any(fetched or gone for _, fetched, gone in done)
             if changed or not self._indexed_all(done):
                 summary = self.ingest()
@@ -217,12 +219,18 @@ class Syncer:
             expect_pdf = name.lower().endswith(".pdf") or "pdf" in (got.content_type or "")
             kind = check_content(tmp, name, expect_pdf)
             if old is None:
-                name = _free_name(folder, sanitize_name(name, kind))
+                name = sanitize_name(name, kind)
+                same = folder / name
+                # Fetched before but not remembered (a sync stopped midway): the same file.
+                if same.exists() and _sha(same) == _sha(tmp):
+                    live = same
+                else:
+                    name = _free_name(folder, name)
             dest = folder / name
             if live is not None and live.exists() and _sha(live) == _sha(tmp):
                 tmp.unlink()
-                state.unchanged += 1
-                how = None
+                state.unchanged += old is not None
+                how = None if old is not None else "a"
             else:
                 os.replace(tmp, dest)
                 how = "c" if old is not None and live is not None and live.exists() else "a"
