@@ -220,3 +220,23 @@ def test_cli_sync_json_contract_and_exit_codes(tmp_path, server, cli_env):
         timeout=300,
     )
     assert run.returncode == 1 and "error:" in run.stderr
+
+
+def test_status_and_admin_view_show_each_source_with_its_failures(tmp_path, setup, server):
+    from assistant.status import index_status
+    from assistant.sync.schedule import SyncScheduler
+    from assistant.web.sources_view import sync_sources_html
+
+    settings, index, _, config = setup
+    server.publish("/r/a.pdf", pdf_bytes(tmp_path, "Croydon", 2017))
+    server.publish("/r/b.pdf", b"no", status=500)
+    feed_of(server, "a.pdf", "b.pdf")
+    settings = settings.model_copy(update={"sources": [config]})
+    scheduler = SyncScheduler(settings, index, setup[2].ingest)
+    scheduler.sync_now()
+    (synced,) = index_status(settings).as_dict()["sync"]
+    assert (synced["name"], synced["added"], synced["changed"]) == ("ofsted", 1, 0)
+    assert synced["failed"] == [{"url": server.url("/r/b.pdf"), "reason": "server error: HTTP 500"}]
+    assert synced["last_sync"] and synced["next_sync"] > synced["last_sync"]
+    html = sync_sources_html(scheduler.overview(), scheduler.last)
+    assert "ofsted" in html and "server error: HTTP 500" in html and server.url("/r/b.pdf") in html
