@@ -46,14 +46,18 @@ def page_words(page: int, pdf_page: int) -> str:
 def citation_line(
     quote: str, chunk: Chunk, page: int, paragraph: int | None, pdf_page: int | None = None
 ) -> str:
-    """A paste-ready citation: "…" — Ofsted, Title, 7 to 18 November 2022, page 3, paragraph 9."""
+    """A paste-ready citation: "…" — Ofsted, Title, 7 to 18 November 2022, page 3, paragraph 9.
+
+    The report's public link follows when its source gave one.
+    """
     bits = [
         b for b in (chunk.inspectorate, chunk.title or chunk.source, inspection_date(chunk)) if b
     ]
     where = page_words(page, pdf_page or chunk.pdf_page_start) + (
         f", paragraph {paragraph}" if paragraph is not None else ""
     )
-    return f"“{' '.join(quote.split())}” — {', '.join(bits)}, {where}."
+    link = f" {chunk.url}" if chunk.url else ""
+    return f"“{' '.join(quote.split())}” — {', '.join(bits)}, {where}.{link}"
 
 
 def make_citation(n: int, chunk: Chunk, quote: str, offset: int | None = None) -> Citation:
@@ -90,6 +94,7 @@ def make_citation(n: int, chunk: Chunk, quote: str, offset: int | None = None) -
         quote=quote,
         passage=chunk.text,
         line=citation_line(quote, chunk, page, paragraph, pdf_page),
+        url=chunk.url,
     )
 
 

@@ -76,7 +76,7 @@ class Assistant:
     # -- catalogue ----------------------------------------------------------------------
     def reports(self, include_failed: bool = True) -> list[ReportRecord]:
         """Every indexed report and every failed file."""
-        return self.index.manifest.reports(include_failed=include_failed)
+        return self.index.reports(include_failed=include_failed)
 
     @property
     def resolver(self) -> QuestionResolver:
@@ -100,7 +100,7 @@ class Assistant:
             with self._lock:
                 resolver = QuestionResolver(self.reports(include_failed=False))
                 grounder = Grounder(resolver.reports, resolver.resolver, self._mentions)
-                catalogue = Catalogue(self.index.manifest, resolver.resolver)
+                catalogue = Catalogue(self.index.manifest, resolver.resolver, self.index.provenance)
                 cached = (gen, resolver, grounder, catalogue)
                 self._resolver = cached
                 self._learn_boilerplate(gen)

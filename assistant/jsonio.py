@@ -24,6 +24,7 @@ def passage_json(h: Hit) -> dict:
         "chunk_id": c.id,
         "report_id": c.report_id,
         "pdf_page": c.pdf_page_start,
+        "url": c.url,
     }
 
 
@@ -50,6 +51,7 @@ def answer_json(a: Answer, qid: str | None = None) -> dict:
                     "section": c.section,
                     "quote": c.quote,
                     "citation": c.line,
+                    "url": c.url,
                     "report_id": c.report_id,
                     "chunk_id": c.chunk_id,
                 }
@@ -80,6 +82,7 @@ def quote_json(q: Quote) -> dict:
         "rank": q.rank,
         "quote": c.quote,
         "citation": c.line,
+        "url": c.url,
         "source": c.source,
         "title": c.title,
         "subject": c.subject,

@@ -28,7 +28,8 @@ class Citation:
         section: Section heading, if any.
         quote: The verbatim words (checked against the stored text).
         passage: The whole stored passage the quote sits in.
-        line: A paste-ready citation line.
+        line: A paste-ready citation line (ending with the public link when there is one).
+        url: The public link of the report (where its source published it), or None.
     """
 
     n: int
@@ -46,6 +47,7 @@ class Citation:
     quote: str
     passage: str
     line: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # No hub, no analytics, no telemetry: set before any library that reads them is imported.
@@ -31,6 +31,29 @@ def enforce_offline() -> None:
 
 
 enforce_offline()
+
+
+class SourceConfig(BaseModel):
+    """One place new reports arrive from (an entry of ``Settings.sources``).
+
+    Attributes:
+        name: A short name, unique among the sources (also the folder its files go into).
+        kind: "feed" (Atom or RSS), "listing" (an HTML page linking to report files) or
+            "folder" (a watched folder, e.g. a network share).
+        location: The feed's or page's URL, or the folder's path.
+        interval_s: Seconds between two polls (a watched folder also reacts to its changes).
+        prune: Remove a report from the index when its source withdraws it (default: keep it,
+            marked withdrawn).
+        pattern: Which links of a listing page are report files (a regular expression over
+            the link's URL).
+    """
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    kind: Literal["feed", "listing", "folder"]
+    location: str
+    interval_s: float = Field(900.0, gt=0)
+    prune: bool = False
+    pattern: str = r"(?i)\.(pdf|docx|html?)(\?.*)?$"
 
 
 class Settings(BaseSettings):
@@ -128,6 +151,35 @@ class Settings(BaseSettings):
     mcp: bool = Field(
         False, description="Also serve the Model Context Protocol endpoint (ask, quote, reports)."
     )
+
+    # -- Sources and sync (issue: new reports arrive by themselves) ------------------------
+    # Flat for now; they belong to the ``sources`` group once Settings is nested.
+    sources: list[SourceConfig] = Field(
+        default_factory=list,
+        description="Where new reports arrive from (JSON list in the environment: "
+        '[{"name": "ofsted", "kind": "feed", "location": "https://…", "interval_s": 900}]).',
+    )
+    sync_timeout_s: float = Field(30.0, description="Limit of one socket operation of a download.")
+    sync_retries: int = Field(2, description="Retries of a request that failed or got a 5xx.")
+    sync_backoff_s: float = Field(
+        2.0, description="Wait before the first retry; doubled for each further one."
+    )
+    sync_min_interval_s: float = Field(
+        1.0, description="Politeness: least time between two requests to the same host."
+    )
+    sync_user_agent: str = Field(
+        "inspection-assistant/0.1 (report sync; +https://pypi.org/project/inspection-assistant/)",
+        description="The User-Agent of every request.",
+    )
+    sync_settle_s: float = Field(
+        2.0,
+        description="A watched folder's file counts only once its size and time have not "
+        "changed for this long (a copy in progress is left for later).",
+    )
+    sync_debounce_ms: int = Field(
+        500, description="A watched folder's changes within this many ms make one sync."
+    )
+    sync_on_serve: bool = Field(True, description="`serve` runs the sources' syncs on schedule.")
 
     @property
     def max_file_bytes(self) -> int:

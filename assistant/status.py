@@ -7,6 +7,7 @@ from pathlib import Path
 
 from assistant.factory import has_index, no_index_message, open_index
 from assistant.settings import Settings
+from assistant.sync.state import SourceState, all_states
 
 
 def human_size(n: float) -> str:
@@ -31,6 +32,7 @@ class IndexStatus:
         size_bytes: Size of the index on disk.
         embedding_model: The model the vectors were made with.
         error: Why there is no status (no index yet), or None.
+        synced: Each synced source's last sync (when, what it found, what failed and why).
     """
 
     index: Path
@@ -41,6 +43,7 @@ class IndexStatus:
     size_bytes: int = 0
     embedding_model: str | None = None
     error: str | None = None
+    synced: list[SourceState] = field(default_factory=list)
 
     @property
     def size(self) -> str:
@@ -69,6 +72,7 @@ class IndexStatus:
             "size_bytes": self.size_bytes,
             "size": self.size,
             "embedding_model": self.embedding_model,
+            "sync": [s.summary() for s in self.synced],
         }
 
 
@@ -85,4 +89,5 @@ def index_status(settings: Settings) -> IndexStatus:
         failed=list(st.failed),
         size_bytes=st.size_bytes,
         embedding_model=st.embedding_model or settings.embedding_model,
+        synced=all_states(settings.index_dir),
     )

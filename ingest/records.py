@@ -146,6 +146,8 @@ class Chunk:
         paras_at: (char offset, paragraph number) from each offset on.
         title, subject, inspectorate: Report metadata copied for filtering and display.
         inspection_start, inspection_end, published: Report dates.
+        url: The public link of its report, from the report's provenance (not stored with the
+            chunk: filled in when chunks are read, so a link learnt later reaches old chunks).
     """
 
     id: str
@@ -168,6 +170,7 @@ class Chunk:
     inspection_start: date | None = None
     inspection_end: date | None = None
     published: date | None = None
+    url: str | None = None
 
     def page_at(self, offset: int) -> tuple[int, int]:
         """Printed page and pdf page of the character at ``offset`` of ``text``."""

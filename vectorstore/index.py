@@ -19,7 +19,8 @@ from ingest.records import Chunk, ParsedReport
 from vectorstore.chroma import VectorStore, chunk_metadata, make_store
 from vectorstore.keyword import KeywordIndex
 from vectorstore.manifest import Manifest
-from vectorstore.records import Filters, Hit, SpanVectors
+from vectorstore.provenance import Provenance
+from vectorstore.records import Filters, Hit, ReportRecord, SpanVectors
 
 MANIFEST = "manifest.sqlite"
 
@@ -134,6 +135,7 @@ class Index:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.manifest = Manifest(self.path / MANIFEST)
+        self.provenance = Provenance(self.path / MANIFEST)
         self._store_args = (store, host, port, collection)
         self._store: VectorStore | None = None
         self._lock = threading.RLock()
@@ -183,8 +185,13 @@ class Index:
         return self.store.vectors(ids)
 
     def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
-        """Chunks by id."""
-        return self.manifest.chunks(list(ids))
+        """Chunks by id, each with its report's public link (when its source gave one)."""
+        found = self.manifest.chunks(list(ids))
+        return dict(zip(found, self.provenance.with_urls(list(found.values())), strict=True))
+
+    def reports(self, include_failed: bool = True) -> list[ReportRecord]:
+        """Every live report (one row per file) and every failed file, with provenance."""
+        return self.provenance.annotate(self.manifest.reports(include_failed=include_failed))
 
     def sentence_vectors(self, ids: Sequence[str]) -> dict[str, SpanVectors]:
         """Sentence vectors stored at ingest, by chunk id (absent for older indexes)."""

@@ -86,6 +86,9 @@ class ReportRecord:
         inspection_start, inspection_end, published: Dates.
         indexed_at: ISO timestamp.
         aliases: Other paths with the same content.
+        url: The public link it was published at (from its source), or None.
+        origin: The name of the source it came from (a feed, a watched folder), or None.
+        withdrawn: True when its source no longer lists it (kept, marked).
     """
 
     source: str
@@ -107,3 +110,6 @@ class ReportRecord:
     published: date | None = None
     indexed_at: str | None = None
     aliases: list[str] = field(default_factory=list)
+    url: str | None = None
+    origin: str | None = None
+    withdrawn: bool = False

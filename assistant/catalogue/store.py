@@ -29,6 +29,7 @@ from vectorstore.records import ReportRecord
 if TYPE_CHECKING:
     from ingest.subjects import SubjectResolver
     from vectorstore.manifest import Manifest
+    from vectorstore.provenance import Provenance
 
 _NOTE_PREFIX = "judgements."
 
@@ -117,11 +118,15 @@ class Catalogue:
     Args:
         manifest: The index's manifest.
         subjects: The resolver of the indexed subjects' names and aliases.
+        provenance: Where the reports came from (their public links), when known.
     """
 
-    def __init__(self, manifest: Manifest, subjects: SubjectResolver) -> None:
+    def __init__(
+        self, manifest: Manifest, subjects: SubjectResolver, provenance: Provenance | None = None
+    ) -> None:
         self._manifest = manifest
         self._subjects = subjects
+        self._provenance = provenance
 
     def live_reports(self) -> list[ReportRecord]:
         """One record per live report; its ``source`` is the path its chunks carry (as in
@@ -130,7 +135,10 @@ class Catalogue:
             self._manifest.query("SELECT report_id, source FROM reports WHERE status='live'")
         )
         by_id: dict[str, ReportRecord] = {}
-        for r in self._manifest.reports(include_failed=False):
+        records = self._manifest.reports(include_failed=False)
+        if self._provenance is not None:
+            records = self._provenance.annotate(records)
+        for r in records:
             if r.status != "indexed" or not r.report_id or r.report_id not in first:
                 continue
             have = by_id.get(r.report_id)
@@ -252,8 +260,9 @@ class Catalogue:
         return self.points(self.list_reports(subject=subject), area, graded_only)
 
     def report_chunks(self, report_id: str) -> list[Chunk]:
-        """The stored chunks of a report, in reading order."""
-        return self._manifest.report_chunks(report_id)
+        """The stored chunks of a report, in reading order (with its public link)."""
+        chunks = self._manifest.report_chunks(report_id)
+        return self._provenance.with_urls(chunks) if self._provenance is not None else chunks
 
     def _judgements(self, record: ReportRecord) -> list[Judgement]:
         return self._manifest.judgements(record.report_id) if record.report_id else []

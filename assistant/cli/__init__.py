@@ -1,6 +1,6 @@
 """The ``inspection-assistant`` command line.
 
-Commands: ingest, status, ask, quote, reports, eval, serve, users. Each parses its options,
+Commands: ingest, status, ask, quote, reports, eval, serve, sync, users. Each parses its options,
 calls the library and prints; ``--json`` output is the same JSON the library defines.
 """
 
@@ -16,7 +16,7 @@ enforce_offline()
 
 import typer  # noqa: E402
 
-from assistant.cli import ask, catalogue, ingest, serve, users  # noqa: E402
+from assistant.cli import ask, catalogue, ingest, serve, sync, users  # noqa: E402
 from assistant.cli import eval as eval_command  # noqa: E402
 from assistant.cli.common import configure_logging  # noqa: E402
 
@@ -37,6 +37,7 @@ app.command("quote")(ask.quote)
 app.command("reports")(catalogue.reports)
 app.command("eval")(eval_command.evaluate)
 app.command("serve")(serve.serve)
+app.command("sync")(sync.sync)
 app.add_typer(users.app, name="users")
 
 

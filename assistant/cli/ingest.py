@@ -90,5 +90,17 @@ def status(index: IndexOption = None, json_out: JsonOption = False) -> None:
             for path, reason in st.failed:
                 failed.add_row(Text(path), Text(reason))
             out.print(failed)
+        if st.synced:
+            synced = Table("source", "last sync", "next sync", "new", "changed", "failed")
+            for s in st.synced:
+                synced.add_row(
+                    Text(s.name),
+                    Text(s.last_sync or "never"),
+                    Text(s.next_sync or "-"),
+                    str(s.added),
+                    str(s.changed),
+                    Text("; ".join(f"{f.url}: {f.reason}" for f in s.failed) or "0"),
+                )
+            out.print(synced)
     if st.error:
         raise typer.Exit(EXIT_INDEX)

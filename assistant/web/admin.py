@@ -35,18 +35,23 @@ class IndexUpdater:
         self._lock = threading.Lock()
 
     def run(
-        self, prune: bool = False, progress: Callable[[Progress], None] | None = None
+        self,
+        prune: bool = False,
+        progress: Callable[[Progress], None] | None = None,
+        wait: bool = False,
     ) -> IngestSummary:
         """Index new and changed files of the reports folder (incremental, crash-safe).
 
         Args:
             prune: Also remove reports whose files are gone.
             progress: Called after each file.
+            wait: Wait for an update of this app that is running (a scheduled sync does;
+                people are told to try again instead).
 
         Raises:
             IndexBusyError: Another update is running.
         """
-        if not self._lock.acquire(blocking=False):
+        if not self._lock.acquire(blocking=wait):
             raise IndexBusyError("An index update is already running.")
         try:
             try:

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
@@ -39,8 +40,12 @@ from assistant.web.render import (
 )
 from assistant.web.reports_table import reports_table
 from assistant.web.schemas import MAX_TEXT_CHARS
+from assistant.web.sources_view import sync_sources_html
 from assistant.web.timeline import EMPTY_TIMELINE, timeline_html
 from vectorstore.records import Filters
+
+if TYPE_CHECKING:
+    from assistant.sync.schedule import SyncScheduler
 
 log = logging.getLogger("inspection_assistant.ui")
 
@@ -58,6 +63,7 @@ class Handlers:
         reports_dir: The reports folder (uploads go there; report files are served from it).
         access: Login and roles.
         updater: Runs index updates (one at a time); a new one when not given.
+        scheduler: Runs the sources' syncs in the background (None: no sources).
     """
 
     def __init__(
@@ -66,11 +72,13 @@ class Handlers:
         reports_dir: Path,
         access: Access | None = None,
         updater: IndexUpdater | None = None,
+        scheduler: SyncScheduler | None = None,
     ) -> None:
         self.assistant = assistant
         self.reports_dir = Path(reports_dir)
         self.access = access or Access()
         self.updater = updater or IndexUpdater(assistant, self.reports_dir)
+        self.scheduler = scheduler
 
     # -- shared -----------------------------------------------------------------------------
     def files(self) -> dict[str, str]:
@@ -308,6 +316,28 @@ class Handlers:
         self.access.require(request, "admin")
         summary = self.run_ingest(progress, prune=bool(prune))
         return (ingest_log_html(summary, [], []), *self.refresh_outputs())
+
+    def sources(self, request: gr.Request = None) -> str:
+        """Admin: the sources and their last syncs."""
+        self.access.require(request, "admin")
+        if self.scheduler is None:
+            return sync_sources_html([])
+        return sync_sources_html(self.scheduler.overview(), self.scheduler.last)
+
+    def sync_now(self, request: gr.Request):
+        """Admin: sync every source now, then show the sources."""
+        self.access.require(request, "admin")
+        if self.scheduler is None:
+            raise gr.Error("No sources are configured.")
+        from assistant.sync.engine import SyncBusyError
+
+        try:
+            self.scheduler.sync_now()
+        except SyncBusyError as exc:
+            raise gr.Error(str(exc)) from exc
+        except IndexBusyError as exc:
+            raise gr.Error(str(exc)) from exc
+        return (self.sources(request), *self.refresh_outputs())
 
     # -- page load --------------------------------------------------------------------------
     def banner(self, request: gr.Request | None) -> str:

@@ -196,6 +196,11 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
                         label="Also remove reports whose files are gone", value=False
                     )
                 admin_log = gr.HTML(elem_id="ia-admin-log")
+                gr.Markdown("Sources: feeds, listing pages and watched folders synced on schedule.")
+                with gr.Row():
+                    sync_btn = gr.Button("Sync now", elem_id="ia-sync-now")
+                    sources_refresh = gr.Button("Refresh", elem_id="ia-sources-refresh")
+                sources_out = gr.HTML(elem_id="ia-sources")
 
         filter_inputs = [subjects, inspectorates, report, date_from, date_to]
         refresh_outputs = [
@@ -285,7 +290,16 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
             api_visibility="private",
             **admin_limit,
         )
+        sync_btn.click(
+            h.sync_now,
+            None,
+            [sources_out, *refresh_outputs],
+            api_visibility="private",
+            **admin_limit,
+        )
+        sources_refresh.click(h.sources, None, sources_out, api_visibility="private")
         demo.load(h.on_load, None, [banner, admin, *refresh_outputs], api_visibility="private")
+        admin.select(h.sources, None, sources_out, api_visibility="private")
 
         gr.api(h.api_ask, api_name="ask", **limit)
         gr.api(h.api_quote, api_name="quote", **limit)

@@ -147,6 +147,16 @@ def open_link(
     )
 
 
+def public_link(url: str | None) -> str:
+    """A link to the report where it was published (http(s) only), or ""."""
+    if not url or not url.lower().startswith(("https://", "http://")):
+        return ""
+    return (
+        f'<a class="ia-open ia-public" href="{esc(url)}" target="_blank" '
+        'rel="noopener noreferrer">Open the published report</a>'
+    )
+
+
 def citation_card(c: Citation, anchor: str, files: dict[str, str], n_label: str) -> str:
     """One source: title, subject, date, page and paragraph, the passage, copy and open."""
     meta = " · ".join(
@@ -167,7 +177,7 @@ def citation_card(c: Citation, anchor: str, files: dict[str, str], n_label: str)
         f'<blockquote class="ia-passage">{_highlighted_passage(c)}</blockquote>'
         f'<div class="ia-actions"><button type="button" class="ia-copy" data-copy="{esc(c.line)}" '
         f'data-label="Copy quote with citation">Copy quote with citation</button>'
-        f"{open_link(files, c.report_id, c.pdf_page, c.page)}</div>"
+        f"{open_link(files, c.report_id, c.pdf_page, c.page)}{public_link(c.url)}</div>"
         f'<div class="ia-line">{esc(c.line)}</div>'
         f"</article>"
     )
@@ -196,6 +206,7 @@ def passage_card(h: Hit, anchor: str, files: dict[str, str]) -> str:
         f'<div class="ia-meta">{meta}</div>'
         f'<blockquote class="ia-passage"><p>{esc(snippet)}</p></blockquote>'
         f'<div class="ia-actions">{open_link(files, ch.report_id, ch.pdf_page_start, ch.page_start)}'
+        f"{public_link(ch.url)}"
         f"</div></article>"
     )
 

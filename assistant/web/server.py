@@ -50,7 +50,13 @@ def create_app(
     """
     access = Access(users, admin_without_auth)
     updater = IndexUpdater(assistant, reports_dir)
-    handlers = Handlers(assistant, reports_dir, access, updater)
+    scheduler = None
+    if assistant.settings.sources and assistant.settings.sync_on_serve:
+        from assistant.sync.schedule import SyncScheduler
+
+        synced = assistant.settings.model_copy(update={"reports_dir": Path(reports_dir)})
+        scheduler = SyncScheduler(synced, assistant.index, lambda: updater.run(wait=True))
+    handlers = Handlers(assistant, reports_dir, access, updater, scheduler)
     service = Service(assistant, answer_concurrency)
     blocks = build_blocks(handlers, answer_concurrency)
     endpoint = None
@@ -61,8 +67,14 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: fastapi.FastAPI) -> AsyncIterator[None]:
-        async with endpoint.session() if endpoint else contextlib.nullcontext():
-            yield
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            async with endpoint.session() if endpoint else contextlib.nullcontext():
+                yield
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
 
     app = fastapi.FastAPI(
         title=f"{TITLE} API",
@@ -74,6 +86,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.handlers = handlers
+    app.state.scheduler = scheduler
     # Routes before the page: Gradio's mount at "/" takes every path not matched yet.
     app.include_router(make_router(service, updater, access))
     if endpoint is not None:
