@@ -24,7 +24,10 @@ from vectorstore.records import Hit, SpanVectors
 _ASKS_FACT = re.compile(
     r"\b(?:who|whom|when|dates?|named?|called|lead\s+inspector|led|inspectors?\s+were)\b", re.I
 )
-_LABEL_VALUE = re.compile(r"^[A-Z][A-Za-z ]{2,30}:\s+\S")  # "Lead inspector: Jo Bloggs"
+# "Lead inspector: Jo Bloggs", and the older cover's "Reporting inspector Jo Bloggs HMI".
+_LABEL_VALUE = re.compile(
+    r"^(?:[A-Z][A-Za-z ]{2,30}:\s+\S|(?:Lead|Reporting|Team|Senior|Chief)\s+inspectors?\s+[A-Z])"
+)
 
 
 class QuoteNotVerbatimError(ValueError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer import Sentence
 from assistant.records import AbstainReason, Abstention
-from assistant.rerank import states_what_is_asked
+from assistant.rerank import states_person_asked, states_what_is_asked
 from vectorstore.records import Hit
 
 NO_ANSWER = "The indexed reports don't answer this question."
@@ -76,6 +76,12 @@ def decide(ev: Evidence, policy: Policy) -> Abstention | None:
     if weak:
         return Abstention(
             AbstainReason.WEAK_EVIDENCE, NO_ANSWER + " The closest passages are shown below."
+        )
+    if not states_person_asked(ev.question, [s.text for s in ev.chosen]):
+        return Abstention(
+            AbstainReason.PERSON_NOT_NAMED,
+            NO_ANSWER + " The closest passages don't name the person asked for; they are "
+            "shown below.",
         )
     if not states_what_is_asked(ev.question, [s.text for s in ev.chosen]):
         return Abstention(

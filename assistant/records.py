@@ -83,6 +83,7 @@ class AbstainReason(StrEnum):
     ENTITY_NOT_FOUND = "entity_not_found"
     WEAK_EVIDENCE = "weak_evidence"
     FIGURE_NOT_STATED = "figure_not_stated"
+    PERSON_NOT_NAMED = "person_not_named"
     NOT_IN_CATALOGUE = "not_in_catalogue"
 
 

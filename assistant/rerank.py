@@ -88,6 +88,7 @@ class Weights:
         sentence: Weight of the best sentence in the second, sentence-level reorder.
         figure_bonus: Sentence bonus for stating the figure or amount a question asks for.
         newest_sentence_bonus: Sentence bonus for coming from the subject's newest report.
+        person_bonus: Sentence bonus for naming a person in the role a "who is…" question asks.
     """
 
     dense: float = 1.0
@@ -98,6 +99,7 @@ class Weights:
     sentence: float = 0.5
     figure_bonus: float = 0.08
     newest_sentence_bonus: float = 0.15
+    person_bonus: float = 0.4
 
 
 def content_terms(text: str) -> set[str]:
@@ -177,27 +179,128 @@ def diversify(hits: list[Hit], k: int) -> list[Hit]:
 def sentence_bonus(
     question: str, newest: tuple[str, ...], weights: Weights | None = None
 ) -> Callable | None:
-    """Extra score for a sentence: stating a figure or an amount when the question asks for
-    one, and coming from the subject's newest report when no period was named."""
+    """Extra score for a sentence: stating a figure, an amount or a person in the role when the
+    question asks for one, and coming from the subject's newest report when no period was named."""
     w = weights or Weights()
     money = bool(ASKS_MONEY.search(question))
     number = bool(ASKS_NUMBER.search(question))
-    if not (money or number or newest):
+    person = bool(ASKS_PERSON.search(question))
+    if not (money or number or person or newest):
         return None
 
     def bonus(s) -> float:
         states = (money and MONEY.search(s.text)) or (number and NUMBER.search(s.text))
-        return (w.figure_bonus if states else 0.0) + (
-            w.newest_sentence_bonus if s.hit.chunk.report_id in newest else 0.0
+        named = person and states_person_asked(question, [s.text])
+        return (
+            (w.figure_bonus if states else 0.0)
+            + (w.person_bonus if named else 0.0)
+            + (w.newest_sentence_bonus if s.hit.chunk.report_id in newest else 0.0)
         )
 
     return bonus
 
 
+# "who was the leader of Bradford council", "who is the current chief inspector": a person in a
+# role. The role's last word, singular, must stand in a cited sentence beside a person's name.
+ASKS_PERSON = re.compile(
+    r"^\s*(?:and\s+)?who\s+(?:is|was|were|are)\s+(?:the\s+)?(?:current\s+|then\s+|new\s+)?"
+    r"(?P<role>[a-z][a-z'’ -]{1,40}?)(?=\s+(?:of|for|at|in|when|during|that|who|on)\b|\s*\?|\s*$)",
+    re.I,
+)
+_PERSON_NAME = re.compile(r"\b[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+\b")
+_NOT_NAMES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "her",
+        "his",
+        "majesty",
+        "majesty’s",
+        "majesty's",
+        "inspector",
+        "inspectors",
+        "chief",
+        "children",
+        "children’s",
+        "children's",
+        "services",
+        "service",
+        "council",
+        "borough",
+        "city",
+        "county",
+        "local",
+        "authority",
+        "board",
+        "trust",
+        "safeguarding",
+        "department",
+        "education",
+        "ofsted",
+        "office",
+        "standards",
+        "skills",
+        "social",
+        "care",
+        "lead",
+        "team",
+        "director",
+        "youth",
+        "support",
+        "panel",
+        "partnership",
+        "group",
+        "court",
+        "police",
+        "health",
+        "family",
+        "families",
+        "assistant",
+        "executive",
+        "leader",
+        "in",
+        "of",
+        "and",
+        "for",
+        "with",
+        "this",
+        "that",
+    ]
+)
+
+
+def _names_a_person(text: str) -> bool:
+    for m in _PERSON_NAME.finditer(text):
+        if not {w.lower() for w in m.group(0).split()} & _NOT_NAMES:
+            return True
+    return False
+
+
+def states_person_asked(question: str, texts: list[str]) -> bool:
+    """A question asking who holds a role is answered only by a sentence that names the role
+    (its head word, singular) with a person's name close by."""
+    m = ASKS_PERSON.search(question)
+    if m is None:
+        return True
+    head = m.group("role").split()[-1].lower().rstrip("s")
+    if head in {"lead", "the", "they", "it", "he", "she"} or len(head) < 3:
+        head = "inspector"  # "who were the inspectors", "who was the lead"
+    role = re.compile(rf"\b{re.escape(head)}s?\b", re.I)
+    for t in texts:
+        for r in role.finditer(t):
+            if _names_a_person(t[max(0, r.start() - 60) : r.end() + 60]):
+                return True
+    return False
+
+
 def states_what_is_asked(question: str, texts: list[str]) -> bool:
-    """A question asking for a figure is answered only by sentences that state one."""
+    """A question asking for a figure is answered only by sentences that state one, and one
+    asking who holds a role only by a sentence naming the role and a person."""
     text = " ".join(texts)
     if ASKS_MONEY.search(question) and not MONEY.search(text):
+        return False
+    if not states_person_asked(question, texts):
         return False
     return not (ASKS_NUMBER.search(question) and not NUMBER.search(text))
 

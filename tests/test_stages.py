@@ -336,3 +336,24 @@ def test_template_sentences_and_template_openings_are_boilerplate():
     assert "Inspectors looked at the arrangements in Kent for children in need of help." in found
     assert "Children in Kent wait 9 weeks for an assessment of their needs." in found
     assert "Inspectors found that children wait too long for an assessment." not in found
+
+
+def test_who_holds_a_role_is_answered_only_by_a_sentence_naming_role_and_person():
+    from assistant.rerank import states_what_is_asked
+
+    leaders = [
+        "Since that inspection, corporate and senior leaders have failed to improve services."
+    ]
+    lead = ["Lead inspector: Dana Whitcombe, His Majesty’s Inspector"]
+    named = ["The leader of the council, Councillor Priya Oduya, chairs the improvement board."]
+    q = "who was leader of Wakefield council when the 2022 inspection took place?"
+    assert not states_what_is_asked(q, leaders + lead)
+    assert states_what_is_asked(q, named)
+    assert not states_what_is_asked(
+        "who is the current chief inspector of ofsted?",
+        [
+            "Her Majesty’s Chief Inspector of Education, Children’s Services and Skills leads the work."
+        ],
+    )
+    assert states_what_is_asked("who was the lead inspector for Wakefield?", lead)
+    assert states_what_is_asked("and who were the inspectors?", lead)
