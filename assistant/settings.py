@@ -69,7 +69,11 @@ class Settings(BaseSettings):
     store: Literal["chroma", "chroma-server"] = "chroma"
     chroma_host: str = "127.0.0.1"
     chroma_port: int = 8000
-    collection: str = "chunks"
+    collection: str | None = Field(
+        None,
+        description="The Chroma collection of the index's vectors. Unset: the one recorded in "
+        "the index (a new index gets its own, so many can share one Chroma server).",
+    )
 
     # Embeddings
     embedder: Literal["sentence-transformers", "onnx"] = Field(

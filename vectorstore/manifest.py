@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.records import Chunk, Judgement
+from vectorstore.errors import CorruptIndexError
 from vectorstore.manifest_rows import SCHEMA, chunk_from_row, chunk_to_json, now, parse_date
 from vectorstore.manifest_writes import ManifestWrites
 from vectorstore.records import ReportRecord, SpanVectors
@@ -23,19 +24,55 @@ from vectorstore.records import ReportRecord, SpanVectors
 __all__ = ["Manifest", "chunk_from_row", "chunk_to_json", "now"]
 
 
+def damaged(path: Path, exc: sqlite3.DatabaseError) -> CorruptIndexError:
+    """The error for a manifest SQLite cannot read."""
+    return CorruptIndexError(
+        f"the manifest {path} is damaged ({exc}): restore the index folder from a backup, or "
+        "move it away and ingest the reports again into a new one"
+    )
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    # OperationalError also covers a busy database or a full disk, which are not damage.
+    text = str(exc).lower()
+    return not isinstance(exc, sqlite3.OperationalError) or "malformed" in text
+
+
 class Manifest(ManifestWrites):
-    """The SQLite manifest. Safe to share between threads; one writer at a time."""
+    """The SQLite manifest. Safe to share between threads; one writer at a time.
+
+    Raises:
+        CorruptIndexError: The file is not a readable SQLite database with the manifest's
+            tables (checked when it is opened).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            self.path, check_same_thread=False, timeout=30, isolation_level=None
-        )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(SCHEMA)
+        try:
+            self._conn = sqlite3.connect(
+                self.path, check_same_thread=False, timeout=30, isolation_level=None
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(SCHEMA)
+            for table in ("meta", "reports", "sources", "chunks"):
+                self._conn.execute(f"SELECT * FROM {table} LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            if _is_damage(exc):
+                raise damaged(self.path, exc) from exc
+            raise
+
+    def check(self) -> str | None:
+        """What SQLite's own check finds wrong with the whole file, or None (reads every page:
+        a second or so on a large index)."""
+        try:
+            rows = self.query("PRAGMA quick_check")
+        except CorruptIndexError as exc:
+            return str(exc)
+        found = [r[0] for r in rows if r[0] != "ok"]
+        return f"the manifest {self.path} is damaged: {'; '.join(found[:3])}" if found else None
 
     def close(self) -> None:
         """Close the connection."""
@@ -44,9 +81,18 @@ class Manifest(ManifestWrites):
 
     # -- reading -----------------------------------------------------------------------
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        """Run a read query and return all rows."""
+        """Run a read query and return all rows.
+
+        Raises:
+            CorruptIndexError: SQLite finds the file damaged.
+        """
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if _is_damage(exc):
+                    raise damaged(self.path, exc) from exc
+                raise
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         """A value from the meta table."""
@@ -76,6 +122,11 @@ class Manifest(ManifestWrites):
             "SELECT sha256, size, mtime, status, report_id FROM sources WHERE path=?", (path,)
         )
         return rows[0] if rows else None
+
+    def source_error(self, path: str) -> str | None:
+        """Why a source path failed, or None."""
+        rows = self.query("SELECT error FROM sources WHERE path=?", (path,))
+        return rows[0][0] if rows else None
 
     def report_status(self, report_id: str) -> str | None:
         """The status of a report id, or None when unknown."""

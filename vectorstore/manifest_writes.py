@@ -169,6 +169,18 @@ class ManifestWrites:
                 retired.append(rid)
         return retired
 
+    def bump_generation(self) -> None:
+        """Make readers load the index again (after its vectors were repaired)."""
+        with self._lock:
+            c = self._conn
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                self._bump()
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+
     def _bump(self) -> None:
         (g,) = self._conn.execute(
             "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key='generation'), 0)"
@@ -182,11 +194,26 @@ class ManifestWrites:
     def record_failure(
         self, path: str, sha: str | None, size: int, mtime: float, reason: str
     ) -> list[str]:
-        """Mark a path failed with its reason; a report it held is retired if nothing else holds it."""
+        """Mark a path failed with its reason; a report it held is retired if nothing else holds it.
+
+        The same failure again (same bytes, same reason) changes nothing readers see: only the
+        file's size and mtime are kept, and the generation stays.
+        """
         with self._lock:
             c = self._conn
             c.execute("BEGIN IMMEDIATE")
             try:
+                same = c.execute(
+                    "SELECT 1 FROM sources WHERE path=? AND status='failed' AND sha256 IS ? "
+                    "AND error=?",
+                    (path, sha, reason),
+                ).fetchone()
+                if same:
+                    c.execute(
+                        "UPDATE sources SET size=?, mtime=? WHERE path=?", (size, mtime, path)
+                    )
+                    c.execute("COMMIT")
+                    return []
                 before = {
                     r[0]
                     for r in c.execute(
