@@ -24,7 +24,7 @@ from ingest.errors import IngestError
 from ingest.parse import parse_bytes, relative_source
 from ingest.records import PARSER_VERSION, Chunk, ParsedReport, report_id_for
 from vectorstore.embedder import Embedder
-from vectorstore.errors import IndexWriteError, disk_full_cause
+from vectorstore.errors import IndexWriteError, disk_full_cause, low_space_cause
 from vectorstore.index import Index
 from vectorstore.locks import IndexLockedError, writer_lock
 from vectorstore.records import SpanVectors
@@ -172,7 +172,8 @@ class Ingestor:
         try:
             return self._run(paths, prune, progress, phases)
         except Exception as exc:
-            cause = disk_full_cause(exc)
+            below = int(self.settings.disk_full_below_mb * 1024 * 1024)
+            cause = disk_full_cause(exc) or low_space_cause(self.index.path, below)
             if cause is None:
                 raise
             raise IndexWriteError(

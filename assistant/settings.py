@@ -185,6 +185,13 @@ class Settings(BaseSettings):
     )
     sync_on_serve: bool = Field(True, description="`serve` runs the sources' syncs on schedule.")
 
+    # Store faults (to move into the store/ingest groups when settings are nested)
+    disk_full_below_mb: float = Field(
+        1.0,
+        description="A write to the index that fails while less than this many MB are free on "
+        "its file system is reported as a full disk.",
+    )
+
     @property
     def max_file_bytes(self) -> int:
         """The size limit of one input file in bytes."""

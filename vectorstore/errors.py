@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import sqlite3
+from pathlib import Path
 
 
 class StoreUnavailableError(RuntimeError):
@@ -48,3 +50,18 @@ def disk_full_cause(exc: BaseException) -> str | None:
             return "the disk is full (no space left on device)"
         e = e.__cause__ or e.__context__
     return None
+
+
+def low_space_cause(path: Path, below_bytes: int) -> str | None:
+    """The cause of a failed write when the file system holding ``path`` is (nearly) full.
+
+    Chroma reports a write that ran out of space only as a failed compaction: the free space
+    left says why.
+    """
+    try:
+        free = shutil.disk_usage(path).free
+    except OSError:
+        return None
+    if free >= below_bytes:
+        return None
+    return f"the disk is full ({free // 1024} KB left on the file system of {path})"
