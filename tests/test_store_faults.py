@@ -114,16 +114,16 @@ def test_two_indexes_on_one_chroma_server_keep_their_vectors(tmp_path, embedder,
     _, port = chroma_server
     sa, sb = _server_settings(tmp_path, "a", port), _server_settings(tmp_path, "b", port)
     a, b = _open(sa), _open(sb)
-    assert a.collection != b.collection  # each index has its own, recorded in its manifest
-    assert a.manifest.get_meta("collection") == a.collection
     Ingestor(a, embedder, sa).run([_report(tmp_path / "ra", "a.txt", "Alphaton", ALPHA)])
     Ingestor(b, embedder, sb).run([_report(tmp_path / "rb", "b.txt", "Betaville", BETA)])
     # The second index's runs (its recovery included) leave the first one's vectors alone.
     Ingestor(b, embedder, sb).run([tmp_path / "rb"])
-    a2 = _open(sa)
-    assert a2.collection == a.collection and a2.store_health().ok
-    assert _dense_sources(a2, embedder, "adoption team finding families") == ["a.txt"]
+    assert _dense_sources(_open(sa), embedder, "adoption team finding families") == ["a.txt"]
     assert _dense_sources(_open(sb), embedder, "foster carers approval panels") == ["b.txt"]
+    # Each index has its own collection, recorded in its manifest.
+    assert a.collection != b.collection
+    assert _open(sa).collection == a.manifest.get_meta("collection") == a.collection
+    assert _open(sa).store_health().ok and _open(sb).store_health().ok
 
 
 def test_a_collection_of_another_index_is_refused(tmp_path, embedder, chroma_server):

@@ -20,10 +20,9 @@ import numpy as np
 
 from ingest.records import Chunk, ParsedReport
 from vectorstore import repair
-from vectorstore.chroma import ChromaStore, chunk_metadata, make_store
-from vectorstore.errors import CollectionOwnedError, CorruptIndexError, StoreUnavailableError
-from vectorstore.keyword import KeywordIndex, damage
-from vectorstore.locks import IndexLockedError, writer_lock
+from vectorstore.builds import KeywordBuilds
+from vectorstore.chroma import ChromaStore, make_store
+from vectorstore.errors import CollectionOwnedError, StoreUnavailableError
 from vectorstore.manifest import Manifest
 from vectorstore.provenance import Provenance
 from vectorstore.records import Filters, Hit, Repair, ReportRecord, SpanVectors, StoreHealth
@@ -85,7 +84,7 @@ class Index:
         self._store: ChromaStore | None = None
         self._lock = threading.RLock()
         self._live: tuple[int, set[str]] | None = None
-        self._keyword: tuple[str, KeywordView] | None = None
+        self.keywords = KeywordBuilds(self.path, self.manifest)
         self._dense: tuple[str, DenseView] | None = None
         self._dense_loading: str | None = None
         self._dense_lock = threading.Lock()
@@ -142,44 +141,10 @@ class Index:
 
     def keyword_problem(self) -> str | None:
         """What is wrong with the current keyword index build on disk, or None."""
-        name = self.manifest.get_meta("bm25")
-        if not name:
-            return None
-        folder = self.path / "bm25" / name
-        if not folder.exists():
-            return f"the keyword index {folder} is missing"
-        problem = damage(folder)
-        return f"the keyword index {folder} is damaged: {problem}" if problem else None
+        return self.keywords.problem()
 
     def _keyword_view(self) -> KeywordView | None:
-        name = self.manifest.get_meta("bm25")
-        if not name:
-            return None
-        cached = self._keyword
-        if cached is None or cached[0] != name:
-            folder = self.path / "bm25" / name
-            try:
-                view = KeywordView.load(folder)
-            except (CorruptIndexError, FileNotFoundError) as exc:
-                log.warning("%s: rebuilding it from the manifest", exc)
-                view = self._rebuilt_keyword_view(name)
-            cached = (name, view)
-            self._keyword = cached
-        return cached[1]
-
-    def _rebuilt_keyword_view(self, name: str) -> KeywordView:
-        """The keyword view built again from the manifest; saved in place of the damaged build
-        unless an ingest is writing (it saves its own build when it finishes)."""
-        kw, columns = self._build_keyword()
-        try:
-            with writer_lock(self.path, wait=False):
-                if self.manifest.get_meta("bm25") == name:
-                    folder = self.path / "bm25" / name
-                    shutil.rmtree(folder, ignore_errors=True)
-                    kw.save(folder, {"columns.json": columns})
-        except (IndexLockedError, OSError) as exc:
-            log.warning("the rebuilt keyword index is kept in memory only: %s", exc)
-        return KeywordView(kw, columns)
+        return self.keywords.view()
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors by chunk id.
@@ -387,11 +352,12 @@ class Index:
         Returns:
             What was put right.
         """
-        if self.keyword_problem():
-            log.warning("%s: it is built again", self.keyword_problem())
+        problem = self.keyword_problem()
+        if problem:
+            log.warning("%s: it is built again", problem)
             name = self.manifest.get_meta("bm25")
             shutil.rmtree(self.path / "bm25" / str(name), ignore_errors=True)
-            self._keyword = None
+            self.keywords.forget()
         return repair.reconcile(self, embed)
 
     def add_report(
@@ -427,30 +393,6 @@ class Index:
             self.store.delete_reports(list(report_ids))
             self.manifest.purge(list(report_ids))
 
-    def _build_keyword(self) -> tuple[KeywordIndex, dict[str, list]]:
-        chunks = self.manifest.live_chunks()
-        kw = KeywordIndex.build([c.id for c in chunks], [c.embed_text for c in chunks])
-        metas = [chunk_metadata(c) for c in chunks]
-        columns = {
-            key: [m[key] for m in metas]
-            for key in ("subject", "inspectorate", "report_id", "date_start", "date_end")
-        }
-        return kw, columns
-
     def rebuild_keyword(self) -> None:
         """Build BM25 over the live chunks into a new folder, then switch readers to it."""
-        gen = self.manifest.generation()
-        name = f"g{gen}"
-        folder = self.path / "bm25" / name
-        if self.manifest.get_meta("bm25") == name and folder.exists():
-            return
-        if folder.exists():
-            shutil.rmtree(folder)
-        kw, columns = self._build_keyword()
-        kw.save(folder, {"columns.json": columns})
-        previous = self.manifest.get_meta("bm25")
-        self.manifest.set_meta("bm25", name)
-        # Keep the previous build a while: a reader may be loading it right now.
-        for old in (self.path / "bm25").iterdir():
-            if old.name not in (name, previous):
-                shutil.rmtree(old, ignore_errors=True)
+        self.keywords.rebuild()
