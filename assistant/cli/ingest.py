@@ -16,12 +16,12 @@ from assistant.cli.common import (
     fail,
     out,
     print_json,
+    refuse_if_served,
 )
 from assistant.cli.progress import ingest_progress
 from assistant.factory import make_ingestor, open_index, settings_for
 from assistant.status import index_status
 from vectorstore.errors import CollectionOwnedError, CorruptIndexError, IndexWriteError
-from vectorstore.locks import served_elsewhere
 
 EXIT_INDEX, EXIT_SOME_FAILED = 1, 2
 
@@ -41,15 +41,7 @@ def ingest(
     Exits 0 when every file is indexed, 2 when some failed, 1 when the index cannot be written.
     """
     settings = settings_for(index_dir=index)
-    if settings.store == "chroma" and served_elsewhere(settings.index_dir):
-        fail(
-            f"the index at {settings.index_dir} is being served by `inspection-assistant serve`; "
-            "its embedded vector store must have one process writing it, or the server would "
-            "answer from stale vectors and could overwrite the new ones. Add the reports from "
-            "the Admin tab of the running app (or stop it first), or keep the vectors in a "
-            "Chroma server (INSPECTION_ASSISTANT_STORE=chroma-server)",
-            EXIT_INDEX,
-        )
+    refuse_if_served(settings)
     try:
         opened = open_index(settings)
     except Exception as exc:
