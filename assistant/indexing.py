@@ -260,9 +260,12 @@ class Ingestor:
                     s.unchanged += 1
                     self._tick(progress, done, len(files), s, t0, rel)
                     continue
+                # A file whose bytes failed to parse fails the same way until it or a setting
+                # changes; one that could not be read (no sha recorded) is tried again.
                 if (
                     old
                     and old[3] == "failed"
+                    and old[0] is not None
                     and not retry_failed
                     and (old[1], old[2]) == (st.st_size, st.st_mtime)
                 ):
