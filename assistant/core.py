@@ -19,7 +19,7 @@ from assistant.question import QuestionResolver, Understood
 from assistant.quotes import quotes_from
 from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
 from assistant.rerank import content_terms, coverage, rerank_by_sentences, sentence_bonus
-from assistant.retrieve import Retriever
+from assistant.retrieve import Retrieved, Retriever
 from assistant.route import CATALOGUE_ROUTES, ExemplarRouter, Route, RouteKind, Router
 from assistant.settings import Settings
 from vectorstore.embedder import Embedder
@@ -153,9 +153,14 @@ class Assistant:
         understood: Understood | None = None,
     ) -> list[Hit]:
         """The best passages for a question (steered like ``ask``)."""
+        return self._retrieve(question, filters, k, understood).hits
+
+    def _retrieve(
+        self, question: str, filters=None, k=None, understood: Understood | None = None
+    ) -> Retrieved:
         u = understood or self.understand(question, None, filters)
         question = focus_query(question, u) if self.settings.focus_queries else question
-        return self.retriever.search(
+        return self.retriever.retrieve(
             question, u.filters, k or self.settings.top_k, self._subject_terms(u), u.newest
         )
 
@@ -218,9 +223,10 @@ class Assistant:
                 )
             structured.timings_ms = _timings(t0, t1, time.perf_counter())
             return structured
-        hits = [] if u.abstention else self.retrieve(question, understood=u)
+        found = Retrieved([]) if u.abstention else self._retrieve(question, understood=u)
         t1 = time.perf_counter()
-        answer = self._compose(question, u, hits, use_llm)
+        answer = self._compose(question, u, found.hits, use_llm)
+        answer.search_fallback = found.fallback
         answer.timings_ms = _timings(t0, t1, time.perf_counter())
         return answer
 
@@ -241,6 +247,7 @@ class Assistant:
         stream = stream_llm_answer(self.llm, extractive, self.settings)
         yield from stream
         final = stream.result()
+        final.search_fallback = extractive.search_fallback
         final.timings_ms = dict(extractive.timings_ms)
         final.timings_ms["answer"] = round(
             final.timings_ms.get("answer", 0) + (time.perf_counter() - t0) * 1000, 1

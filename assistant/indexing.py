@@ -7,12 +7,11 @@ readers keep answering throughout.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
+import shutil
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -23,10 +22,14 @@ from assistant.settings import Settings
 from ingest.chunking import chunk_report, sentence_spans
 from ingest.errors import IngestError
 from ingest.parse import parse_bytes, relative_source
-from ingest.records import Chunk, ParsedReport, report_id_for
+from ingest.records import PARSER_VERSION, Chunk, ParsedReport, report_id_for
 from vectorstore.embedder import Embedder
+from vectorstore.errors import IndexWriteError, disk_full_cause, low_space_cause
 from vectorstore.index import Index
+from vectorstore.locks import IndexLockedError, writer_lock
 from vectorstore.records import SpanVectors
+
+__all__ = ["IndexLockedError", "IndexWriteError", "Ingestor", "discover", "writer_lock"]
 
 log = logging.getLogger("inspection_assistant.ingest")
 
@@ -42,6 +45,7 @@ class IngestSummary:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    repaired: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
     pages: int = 0
     chunks: int = 0
@@ -54,6 +58,7 @@ class IngestSummary:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "removed": self.removed,
+            "repaired": self.repaired,
             "failed": self.failed,
             "pages": self.pages,
             "chunks": self.chunks,
@@ -100,26 +105,6 @@ class _Pending:
     chunks: list[Chunk]
     sources: list[tuple[str, str, int, float]]
     replaces: bool
-
-
-class IndexLockedError(RuntimeError):
-    """Another ingest is writing to this index."""
-
-
-@contextmanager
-def writer_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
-    """Hold the index's writer lock (released even if the process dies)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".writer.lock", "w") as fh:
-        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
-        try:
-            fcntl.flock(fh, flags)
-        except BlockingIOError as exc:
-            raise IndexLockedError("another ingest is running on this index") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def discover(paths: list[Path], skip: list[Path] | None = None) -> list[tuple[Path, Path]]:
@@ -179,12 +164,31 @@ class Ingestor:
 
         Returns:
             The run's summary.
+
+        Raises:
+            IndexWriteError: The disk filled up (or a file size limit was reached): the reports
+                made live before stay live, and the next run finishes the job.
         """
+        try:
+            return self._run(paths, prune, progress, phases)
+        except Exception as exc:
+            below = int(self.settings.disk_full_below_mb * 1024 * 1024)
+            cause = disk_full_cause(exc) or low_space_cause(self.index.path, below)
+            if cause is None:
+                raise
+            raise IndexWriteError(
+                f"the index at {self.index.path} cannot be written: {cause}. The reports "
+                "indexed before stay live and searchable; free some space and run ingest "
+                "again to finish"
+            ) from exc
+
+    def _run(self, paths, prune, progress, phases) -> IngestSummary:
         t0 = time.perf_counter()
         s = IngestSummary()
         phase = phases or (lambda _p: None)
         with writer_lock(self.index.path):
-            self.index.recover()
+            s.repaired = self.index.recover(self.embedder.embed_documents).reembedded
+            retry_failed = self.index.manifest.get_meta("failure_key") != self._failure_key()
             phase(Phase("scanning"))
             files = discover(paths, skip=[self.index.path])
             position, current = 0, ""  # the file being read, for the steps between files
@@ -254,6 +258,18 @@ class Ingestor:
                     and old[4] == report_id_for(old[0])
                 ):
                     s.unchanged += 1
+                    self._tick(progress, done, len(files), s, t0, rel)
+                    continue
+                # A file whose bytes failed to parse fails the same way until it or a setting
+                # changes; one that could not be read (no sha recorded) is tried again.
+                if (
+                    old
+                    and old[3] == "failed"
+                    and old[0] is not None
+                    and not retry_failed
+                    and (old[1], old[2]) == (st.st_size, st.st_mtime)
+                ):
+                    s.failed.append({"path": rel, "reason": m.source_error(rel) or "failed"})
                     self._tick(progress, done, len(files), s, t0, rel)
                     continue
                 try:
@@ -341,8 +357,19 @@ class Ingestor:
                     s.removed = len(indexed_gone)
             # A no-op when BM25 already matches the manifest's generation.
             self.index.rebuild_keyword()
+            m.set_meta("failure_key", self._failure_key())
         s.seconds = time.perf_counter() - t0
         return s
+
+    def _failure_key(self) -> str:
+        """What a file's failure may depend on besides its bytes: when it changes, files that
+        failed are read again even if they did not change."""
+        st = self.settings
+        tesseract = bool(shutil.which("tesseract"))
+        return (
+            f"{PARSER_VERSION}:{st.max_file_mb}:{st.ocr and tesseract}:{st.max_tokens}:"
+            f"{st.chunk_tokens}"
+        )
 
     def _fail(
         self, s: IngestSummary, rel: str, sha: str | None, size: int, mtime: float, reason: str

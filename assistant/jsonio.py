@@ -69,6 +69,11 @@ def answer_json(a: Answer, qid: str | None = None) -> dict:
             },
             "mode": a.mode,
             "notice": a.notice,
+            "search_fallback": (
+                {"reason": str(a.search_fallback.reason), "message": a.search_fallback.message}
+                if a.search_fallback
+                else None
+            ),
             "timings_ms": a.timings_ms,
         }
     )

@@ -102,6 +102,32 @@ class Abstention:
     missing: tuple[str, ...] = ()
 
 
+class SearchFallbackReason(StrEnum):
+    """Why a question was searched with less than the whole index."""
+
+    STORE_UNAVAILABLE = "store_unavailable"
+
+
+@dataclass(frozen=True)
+class SearchFallback:
+    """The question was searched by keywords only: the vector store could not answer.
+
+    Attributes:
+        reason: Why.
+        message: The sentence shown to the user.
+    """
+
+    reason: SearchFallbackReason
+    message: str
+
+
+KEYWORD_ONLY = SearchFallback(
+    SearchFallbackReason.STORE_UNAVAILABLE,
+    "The vector store is not available just now, so this answer comes from keyword search "
+    "alone and may miss passages that say the same in other words.",
+)
+
+
 @dataclass
 class Answer:
     """An answer with numbered citations, or an abstention with the closest matches.
@@ -118,6 +144,7 @@ class Answer:
         notice: A message for the user (e.g. an LLM fallback), if any.
         timings_ms: retrieve, answer and total in milliseconds.
         abstention: Why the question was declined (None when answered).
+        search_fallback: Set when the passages were found by keyword search alone.
     """
 
     question: str
@@ -131,6 +158,7 @@ class Answer:
     notice: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     abstention: Abstention | None = None
+    search_fallback: SearchFallback | None = None
 
     def citation_dicts(self) -> list[dict]:
         """Citations as plain dicts (for JSON)."""

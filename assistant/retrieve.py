@@ -5,14 +5,33 @@ The fused candidates are ordered by :mod:`assistant.rerank`.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 import numpy as np
 
+from assistant.records import KEYWORD_ONLY, SearchFallback
 from assistant.rerank import Weights, content_terms, rank_passages
 from vectorstore.embedder import Embedder
+from vectorstore.errors import StoreUnavailableError
 from vectorstore.index import Index
 from vectorstore.records import Filters, Hit
 
 RRF_K = 60
+log = logging.getLogger("inspection_assistant.retrieve")
+
+
+@dataclass
+class Retrieved:
+    """Passages found for a question.
+
+    Attributes:
+        hits: The passages, best first.
+        fallback: Set when the vector store could not answer and keywords alone found them.
+    """
+
+    hits: list[Hit]
+    fallback: SearchFallback | None = None
 
 
 class Retriever:
@@ -43,9 +62,19 @@ class Retriever:
             filters: Restrictions (subject, inspectorate, report, dates).
             qvec: The query's vector, when already embedded.
         """
+        return self._fuse(query, filters, qvec).hits
+
+    def _fuse(
+        self, query: str, filters: Filters | None = None, qvec: np.ndarray | None = None
+    ) -> Retrieved:
         if qvec is None:
             qvec = self.embedder.embed_query(query)
-        dense = self.index.search_dense(qvec, self.candidates, filters)
+        fallback = None
+        try:
+            dense = self.index.search_dense(qvec, self.candidates, filters)
+        except StoreUnavailableError as exc:
+            log.warning("keyword search only: %s", exc)
+            dense, fallback = [], KEYWORD_ONLY
         kw = self.index.search_keyword(query, self.candidates, filters)
         fused: dict[str, Hit] = {}
         for rank, h in enumerate(dense):
@@ -58,12 +87,16 @@ class Retriever:
             hit.fused += 1.0 / (RRF_K + rank + 1)
         hits = list(fused.values())
         missing = [h.chunk.id for h in hits if h.dense is None]
-        if missing:
-            vecs = self.index.vectors(missing)
+        if missing and fallback is None:
+            try:
+                vecs = self.index.vectors(missing)
+            except StoreUnavailableError as exc:
+                log.warning("keyword hits keep no dense score: %s", exc)
+                vecs = {}
             for h in hits:
                 if h.dense is None and h.chunk.id in vecs:
                     h.dense = float(np.dot(vecs[h.chunk.id], qvec))
-        return hits
+        return Retrieved(hits, fallback)
 
     def search(
         self,
@@ -83,8 +116,19 @@ class Retriever:
                 so they do not count as topical evidence.
             prefer: Report ids ranked a little higher (a subject's newest report).
         """
-        hits = self.fuse(query, filters)
-        if not hits:
-            return []
+        return self.retrieve(query, filters, k, exclude_subject_terms, prefer).hits
+
+    def retrieve(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        k: int = 8,
+        exclude_subject_terms: set[str] | None = None,
+        prefer: tuple[str, ...] = (),
+    ) -> Retrieved:
+        """Like :meth:`search`, saying also whether keywords alone found the passages."""
+        found = self._fuse(query, filters)
+        if not found.hits:
+            return found
         terms = content_terms(query) - (exclude_subject_terms or set())
-        return rank_passages(hits, terms, k, prefer, self.weights)
+        return Retrieved(rank_passages(found.hits, terms, k, prefer, self.weights), found.fallback)

@@ -127,12 +127,14 @@ def build_app(p: ServePlan) -> fastapi.FastAPI:
 
     Raises:
         NoIndexError: No index has been built at the settings' index folder.
+        CorruptIndexError: The index's manifest is damaged.
     """
     from assistant.web.server import create_app
+    from vectorstore.locks import hold_serving
 
     assistant = make_assistant(p.settings)
     assistant.warm_up()
-    return create_app(
+    app = create_app(
         assistant,
         p.settings.reports_dir,
         p.users,
@@ -140,6 +142,10 @@ def build_app(p: ServePlan) -> fastapi.FastAPI:
         answer_concurrency=p.concurrency,
         mcp=p.settings.mcp,
     )
+    # Held while the process lives: `ingest` from another process refuses to write an
+    # embedded store this app has open (the Admin tab writes through this process instead).
+    app.state.serving_lock = hold_serving(p.settings.index_dir)
+    return app
 
 
 def run(app: fastapi.FastAPI, p: ServePlan) -> None:

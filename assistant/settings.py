@@ -69,7 +69,11 @@ class Settings(BaseSettings):
     store: Literal["chroma", "chroma-server"] = "chroma"
     chroma_host: str = "127.0.0.1"
     chroma_port: int = 8000
-    collection: str = "chunks"
+    collection: str | None = Field(
+        None,
+        description="The Chroma collection of the index's vectors. Unset: the one recorded in "
+        "the index (a new index gets its own, so many can share one Chroma server).",
+    )
 
     # Embeddings
     embedder: Literal["sentence-transformers", "onnx"] = Field(
@@ -180,6 +184,13 @@ class Settings(BaseSettings):
         500, description="A watched folder's changes within this many ms make one sync."
     )
     sync_on_serve: bool = Field(True, description="`serve` runs the sources' syncs on schedule.")
+
+    # Store faults (to move into the store/ingest groups when settings are nested)
+    disk_full_below_mb: float = Field(
+        1.0,
+        description="A write to the index that fails while less than this many MB are free on "
+        "its file system is reported as a full disk.",
+    )
 
     @property
     def max_file_bytes(self) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from assistant.factory import has_index, no_index_message, open_index
 from assistant.settings import Settings
 from assistant.sync.state import SourceState, all_states
+from vectorstore.errors import CorruptIndexError
 
 
 def human_size(n: float) -> str:
@@ -31,7 +32,11 @@ class IndexStatus:
         failed: (path, reason) of every file that could not be indexed.
         size_bytes: Size of the index on disk.
         embedding_model: The model the vectors were made with.
-        error: Why there is no status (no index yet), or None.
+        error: Why there is no status (no index yet, or a damaged manifest), or None.
+        collection: The Chroma collection holding the index's vectors.
+        vectors: Vectors in that collection (None when it cannot be read).
+        problems: What is wrong (the store and the manifest disagree, a damaged keyword
+            index or manifest), each a sentence for an admin; empty when all is well.
         synced: Each synced source's last sync (when, what it found, what failed and why).
     """
 
@@ -44,6 +49,9 @@ class IndexStatus:
     embedding_model: str | None = None
     error: str | None = None
     synced: list[SourceState] = field(default_factory=list)
+    collection: str | None = None
+    vectors: int | None = None
+    problems: list[str] = field(default_factory=list)
 
     @property
     def size(self) -> str:
@@ -73,14 +81,27 @@ class IndexStatus:
             "size": self.size,
             "embedding_model": self.embedding_model,
             "sync": [s.summary() for s in self.synced],
+            "collection": self.collection,
+            "vectors": self.vectors,
+            "problems": self.problems,
         }
 
 
 def index_status(settings: Settings) -> IndexStatus:
-    """The status of the settings' index (with ``error`` set when none has been built)."""
+    """The status of the settings' index (with ``error`` set when none has been built or its
+    manifest cannot be read), and whether its parts agree."""
     if not has_index(settings):
         return IndexStatus(settings.index_dir, error=no_index_message(settings))
-    st = open_index(settings).stats()
+    try:
+        index = open_index(settings)
+        damage = index.manifest.check()
+        if damage:
+            raise CorruptIndexError(damage)
+        st = index.stats()
+    except (CorruptIndexError, ValueError) as exc:
+        return IndexStatus(settings.index_dir, error=str(exc))
+    health = index.store_health()
+    problems = [p for p in (health.problem, index.keyword_problem()) if p]
     return IndexStatus(
         index=settings.index_dir,
         reports=st.reports,
@@ -90,4 +111,7 @@ def index_status(settings: Settings) -> IndexStatus:
         size_bytes=st.size_bytes,
         embedding_model=st.embedding_model or settings.embedding_model,
         synced=all_states(settings.index_dir),
+        collection=health.collection,
+        vectors=health.vectors,
+        problems=problems,
     )

@@ -2,8 +2,9 @@
 
 The reference (``data/cli_reference.json``) was printed by the argparse CLI that came before the
 Typer one, on the same generated reports. Run with ``CLI_REFERENCE_WRITE=1`` to write it again.
-Timings, sizes, scores and temporary paths vary between runs and machines, so they are masked;
-everything else (keys, their order, separators, escaping, values) must match byte for byte.
+Timings, sizes, scores, temporary paths and each index's collection id vary between runs and
+machines, so they are masked; everything else (keys, their order, separators, escaping, values)
+must match byte for byte.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def normalise(text: str, tmp: Path) -> str:
     text = re.sub(r'"score": -?[0-9.e-]+', '"score": 0', text)
     text = re.sub(r'"size_bytes": \d+', '"size_bytes": 0', text)
     text = re.sub(r'"size": "[^"]*"', '"size": "-"', text)
+    text = re.sub(r'"collection": "ia-[0-9a-f]+"', '"collection": "ia-<id>"', text)
     return re.sub(
         r'"timings_ms": \{[^}]*\}',
         lambda m: re.sub(r": -?[0-9.e-]+", ": 0", m.group(0)),

@@ -326,6 +326,7 @@ def test_cli_json_exit_codes_and_status(tmp_path, cli_env):
         "updated",
         "unchanged",
         "removed",
+        "repaired",
         "failed",
         "pages",
         "chunks",

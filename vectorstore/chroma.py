@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from ingest.records import Chunk
+from vectorstore.errors import CollectionOwnedError
 from vectorstore.records import Filters
 
 
@@ -92,16 +93,50 @@ class VectorStore(Protocol):
 
 
 class ChromaStore:
-    """Chroma, embedded (PersistentClient) or remote (HttpClient); same code either way."""
+    """Chroma, embedded (PersistentClient) or remote (HttpClient); same code either way.
 
-    def __init__(self, client, collection: str = "chunks") -> None:
+    Args:
+        client: The Chroma client.
+        collection: The collection's name.
+        owner: The id of the index whose vectors the collection holds, kept in the
+            collection's metadata: a collection another index owns is refused, one without an
+            owner (made before owners were recorded) is claimed.
+
+    Raises:
+        CollectionOwnedError: The collection belongs to another index.
+    """
+
+    def __init__(self, client, collection: str = "chunks", owner: str | None = None) -> None:
         self.client = client
-        self.collection = client.get_or_create_collection(
-            collection,
+        self.name = collection
+        self.owner = owner
+        self._count: int | None = None
+        self.collection = self._open()
+
+    def _open(self):
+        metadata = {"index_id": self.owner} if self.owner else None
+        col = self.client.get_or_create_collection(
+            self.name,
             configuration={"hnsw": {"space": "cosine", "ef_search": 128}},
+            metadata=metadata,
             embedding_function=None,
         )
-        self._count: int | None = None
+        held_by = (col.metadata or {}).get("index_id")
+        if self.owner and held_by and held_by != self.owner:
+            raise CollectionOwnedError(
+                f"the Chroma collection {self.name!r} holds the vectors of another index "
+                f"(index id {held_by}; this index is {self.owner}): it is not opened, so "
+                "neither index's vectors are touched. Give this index its own collection "
+                "(INSPECTION_ASSISTANT_COLLECTION) or use the other index's folder."
+            )
+        if self.owner and not held_by:
+            col.modify(metadata={**(col.metadata or {}), "index_id": self.owner})
+        return col
+
+    def reopen(self) -> None:
+        """Open the collection again (made anew, empty, when it was deleted underneath)."""
+        self._count = None
+        self.collection = self._open()
 
     def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         self._count = None
@@ -156,6 +191,15 @@ class ChromaStore:
     def count(self) -> int:
         return self.collection.count()
 
+    def report_counts(self) -> dict[str, int]:
+        """Vectors per report id (one pass over the whole collection)."""
+        counts: dict[str, int] = {}
+        for got in self._pages(["metadatas"]):
+            for md in got["metadatas"] or []:
+                if md:
+                    counts[md["report_id"]] = counts.get(md["report_id"], 0) + 1
+        return counts
+
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
@@ -175,6 +219,13 @@ class ChromaStore:
         return ids, (np.concatenate(parts) if parts else np.zeros((0, 384), np.float32))
 
 
+def is_missing_collection(exc: BaseException) -> bool:
+    """True when a store error says the collection no longer exists."""
+    from chromadb.errors import NotFoundError
+
+    return isinstance(exc, NotFoundError)
+
+
 def make_store(
     kind: str,
     path: Path | None = None,
@@ -182,7 +233,8 @@ def make_store(
     host: str = "127.0.0.1",
     port: int = 8000,
     collection: str = "chunks",
-) -> VectorStore:
+    owner: str | None = None,
+) -> ChromaStore:
     """The vector store for a settings key.
 
     Args:
@@ -191,6 +243,10 @@ def make_store(
         host: Chroma server host.
         port: Chroma server port.
         collection: Collection name.
+        owner: The id of the index the collection belongs to (see :class:`ChromaStore`).
+
+    Raises:
+        CollectionOwnedError: The collection belongs to another index.
     """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -205,4 +261,4 @@ def make_store(
         client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
     else:
         raise ValueError(f"unknown store {kind!r}")
-    return ChromaStore(client, collection)
+    return ChromaStore(client, collection, owner)

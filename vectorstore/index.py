@@ -1,28 +1,36 @@
 """The index: vectors (Chroma), keywords (BM25) and the SQLite manifest behind one interface.
 
 Readers filter every hit by the set of *live* reports in the manifest, so a report being
-written, replaced or removed is seen whole or not at all, whatever is killed when.
+written, replaced or removed is seen whole or not at all, whatever is killed when. The
+views searches read are in :mod:`vectorstore.views`; checking and repairing the store against
+the manifest is in :mod:`vectorstore.repair`.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import shutil
 import threading
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ingest.records import Chunk, ParsedReport
-from vectorstore.chroma import VectorStore, chunk_metadata, make_store
-from vectorstore.keyword import KeywordIndex
+from vectorstore import repair
+from vectorstore.builds import KeywordBuilds
+from vectorstore.chroma import ChromaStore, make_store
+from vectorstore.errors import CollectionOwnedError, StoreUnavailableError
 from vectorstore.manifest import Manifest
 from vectorstore.provenance import Provenance
-from vectorstore.records import Filters, Hit, ReportRecord, SpanVectors
+from vectorstore.records import Filters, Hit, Repair, ReportRecord, SpanVectors, StoreHealth
+from vectorstore.views import DenseView, KeywordView
 
 MANIFEST = "manifest.sqlite"
+LEGACY_COLLECTION = "chunks"
+log = logging.getLogger("inspection_assistant.index")
 
 
 @dataclass
@@ -38,89 +46,24 @@ class IndexStats:
     vectors: int | None = None
 
 
-class _KeywordView:
-    """A loaded BM25 generation with per-chunk filter columns (as integer codes: fast masks)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.index = KeywordIndex.load(folder)
-        cols = json.loads((folder / "columns.json").read_text())
-        self.codes: dict[str, dict[str, int]] = {}
-        self.columns: dict[str, np.ndarray] = {}
-        for name in ("subject", "inspectorate", "report_id"):
-            values = cols[name]
-            table = {v: i for i, v in enumerate(dict.fromkeys(values))}
-            self.codes[name] = table
-            self.columns[name] = np.fromiter(
-                (table[v] for v in values), dtype=np.int32, count=len(values)
-            )
-        self.date_start = np.array(cols["date_start"], dtype=np.int64)
-        self.date_end = np.array(cols["date_end"], dtype=np.int64)
-
-    def _any_of(self, name: str, wanted) -> np.ndarray:
-        table = self.codes[name]
-        allowed = np.zeros(len(table) + 1, dtype=bool)
-        for v in wanted:
-            if v in table:
-                allowed[table[v]] = True
-        return allowed[self.columns[name]]
-
-    def mask(self, filters: Filters | None, live: set[str]) -> np.ndarray:
-        from vectorstore.chroma import date_ord
-
-        m = self._any_of("report_id", live)
-        if filters is None:
-            return m
-        if filters.subjects:
-            m &= self._any_of("subject", filters.subjects)
-        if filters.inspectorates:
-            m &= self._any_of("inspectorate", filters.inspectorates)
-        if filters.report_ids:
-            m &= self._any_of("report_id", filters.report_ids)
-        if filters.date_from:
-            m &= self.date_end >= date_ord(filters.date_from)
-        if filters.date_to:
-            m &= (self.date_start <= date_ord(filters.date_to)) & (self.date_start > 0)
-        return m
-
-
-class _DenseView:
-    """The live vectors of one BM25 generation as one matrix, rows in the keyword view's order
-    (so the same integer-coded columns filter both searches)."""
-
-    def __init__(self, view: _KeywordView, ids: list[str], vecs: np.ndarray) -> None:
-        self.view = view
-        self.ids = view.index.ids
-        pos = {cid: i for i, cid in enumerate(ids)}
-        rows = np.array([pos.get(cid, -1) for cid in self.ids], dtype=np.int64)
-        self.present = rows >= 0
-        dim = vecs.shape[1] if len(vecs) else 384
-        self.matrix = np.zeros((len(self.ids), dim), dtype=np.float32)
-        if self.present.any():
-            self.matrix[self.present] = vecs[rows[self.present]]
-
-    def search(
-        self, vector: np.ndarray, k: int, filters: Filters | None, live: set[str]
-    ) -> list[tuple[str, float]]:
-        mask = self.view.mask(filters, live) & self.present
-        n = int(mask.sum())
-        if n == 0 or k <= 0:
-            return []
-        scores = np.where(mask, self.matrix @ vector, -np.inf)
-        k = min(k, n)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in top]
-
-
 class Index:
     """One index folder: ``manifest.sqlite``, ``chroma/`` and ``bm25/<generation>/``.
+
+    Each index has an id and its own Chroma collection, both recorded in its manifest when it
+    is made (an index made before then keeps the ``chunks`` collection it has), so that many
+    indexes can share one Chroma server without touching each other's vectors.
 
     Args:
         path: The index folder.
         store: "chroma" (embedded) or "chroma-server".
         host: Chroma server host (server mode).
         port: Chroma server port (server mode).
-        collection: Chroma collection name.
+        collection: Chroma collection name; None: the one recorded in the index (a new index
+            gets a name of its own).
+
+    Raises:
+        CorruptIndexError: The manifest is damaged.
+        ValueError: ``collection`` is not the collection this index records.
     """
 
     def __init__(
@@ -130,31 +73,60 @@ class Index:
         store: str = "chroma",
         host: str = "127.0.0.1",
         port: int = 8000,
-        collection: str = "chunks",
+        collection: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.manifest = Manifest(self.path / MANIFEST)
         self.provenance = Provenance(self.path / MANIFEST)
-        self._store_args = (store, host, port, collection)
-        self._store: VectorStore | None = None
+        self.index_id, self.collection = self._identity(collection)
+        self._store_args = (store, host, port)
+        self._store: ChromaStore | None = None
         self._lock = threading.RLock()
         self._live: tuple[int, set[str]] | None = None
-        self._keyword: tuple[str, _KeywordView] | None = None
-        self._dense: tuple[str, _DenseView] | None = None
+        self.keywords = KeywordBuilds(self.path, self.manifest)
+        self._dense: tuple[str, DenseView] | None = None
         self._dense_loading: str | None = None
         self._dense_lock = threading.Lock()
+        self._store_checked: tuple[int, str | None] | None = None
+
+    def _identity(self, wanted: str | None) -> tuple[str, str]:
+        m = self.manifest
+        index_id = m.get_meta("index_id")
+        if not index_id:
+            index_id = uuid.uuid4().hex
+            m.set_meta("index_id", index_id)
+        name = m.get_meta("collection")
+        if name and wanted and wanted != name:
+            raise ValueError(
+                f"the index at {self.path} keeps its vectors in the collection {name!r}, "
+                f"not {wanted!r}: leave the collection setting unset"
+            )
+        if not name:
+            made_before = m.generation() > 0 or bool(m.query("SELECT 1 FROM reports LIMIT 1"))
+            name = wanted or (LEGACY_COLLECTION if made_before else f"ia-{index_id[:16]}")
+            m.set_meta("collection", name)
+        return index_id, name
 
     # -- plumbing -------------------------------------------------------------------------
     @property
-    def store(self) -> VectorStore:
-        """The vector store (opened on first use)."""
+    def store(self) -> ChromaStore:
+        """The vector store (opened on first use).
+
+        Raises:
+            CollectionOwnedError: The collection belongs to another index.
+        """
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    kind, host, port, collection = self._store_args
+                    kind, host, port = self._store_args
                     self._store = make_store(
-                        kind, self.path / "chroma", host=host, port=port, collection=collection
+                        kind,
+                        self.path / "chroma",
+                        host=host,
+                        port=port,
+                        collection=self.collection,
+                        owner=self.index_id,
                     )
         return self._store
 
@@ -167,22 +139,25 @@ class Index:
             self._live = cached
         return cached[1]
 
-    def _keyword_view(self) -> _KeywordView | None:
-        name = self.manifest.get_meta("bm25")
-        if not name:
-            return None
-        cached = self._keyword
-        if cached is None or cached[0] != name:
-            folder = self.path / "bm25" / name
-            if not folder.exists():
-                return None
-            cached = (name, _KeywordView(folder))
-            self._keyword = cached
-        return cached[1]
+    def keyword_problem(self) -> str | None:
+        """What is wrong with the current keyword index build on disk, or None."""
+        return self.keywords.problem()
+
+    def _keyword_view(self) -> KeywordView | None:
+        return self.keywords.view()
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """Stored vectors by chunk id."""
-        return self.store.vectors(ids)
+        """Stored vectors by chunk id.
+
+        Raises:
+            StoreUnavailableError: The store cannot be read.
+        """
+        try:
+            return self.store.vectors(ids)
+        except CollectionOwnedError:
+            raise
+        except Exception as exc:
+            raise StoreUnavailableError(f"the vector store cannot be read: {exc}") from exc
 
     def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         """Chunks by id, each with its report's public link (when its source gave one)."""
@@ -197,7 +172,7 @@ class Index:
         """Sentence vectors stored at ingest, by chunk id (absent for older indexes)."""
         return self.manifest.sentence_vectors(list(ids))
 
-    def _dense_view(self, wait: bool = False, name: str | None = None) -> _DenseView | None:
+    def _dense_view(self, wait: bool = False, name: str | None = None) -> DenseView | None:
         """Every live vector in memory, aligned with the BM25 generation's filter columns.
 
         Built from the store once per generation: in a background thread (searches use the
@@ -214,9 +189,15 @@ class Index:
             self._load_dense(name)
         elif self._dense_loading != name:
             self._dense_loading = name
-            threading.Thread(target=self._load_dense, args=(name,), daemon=True).start()
+            threading.Thread(target=self._load_quietly, args=(name,), daemon=True).start()
         cached = self._dense
         return cached[1] if cached is not None and cached[0] == name else None
+
+    def _load_quietly(self, name: str) -> None:
+        try:
+            self._load_dense(name)
+        except Exception as exc:  # searches fall back meanwhile; the next one tries again
+            log.warning("the vectors could not be loaded into memory: %s", exc)
 
     def _load_dense(self, name: str) -> None:
         with self._dense_lock:
@@ -227,15 +208,24 @@ class Index:
                 if view is None or self.manifest.get_meta("bm25") != name:
                     return
                 ids, vecs = self.store.all_vectors()
-                self._dense = (name, _DenseView(view, ids, vecs))
+                self._dense = (name, DenseView(view, ids, vecs))
             finally:
                 if self._dense is None or self._dense[0] != name:
                     self._dense_loading = None  # not loaded: the next search tries again
 
     def warm_up(self) -> None:
-        """Load what searches need (BM25 and the in-memory vectors) now."""
+        """Load what searches need (BM25 and the in-memory vectors) now.
+
+        A store that cannot be read is logged, not raised: questions then fall back to
+        keyword search.
+        """
         self._keyword_view()
-        self._dense_view(wait=True)
+        try:
+            self._dense_view(wait=True)
+        except CollectionOwnedError:
+            raise
+        except Exception as exc:
+            log.warning("the vector store cannot be read; keyword search only: %s", exc)
 
     # -- reading --------------------------------------------------------------------------
     def search_dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
@@ -243,6 +233,10 @@ class Index:
 
         Exact search over the in-memory vectors when they are loaded for the current
         generation; the store's own (approximate) search otherwise.
+
+        Raises:
+            StoreUnavailableError: The store cannot be searched, or it lacks vectors of live
+                reports (a dense search would silently miss them).
         """
         live = self.live_ids()
         if not live:
@@ -250,13 +244,26 @@ class Index:
         # The in-memory view holds what the last BM25 build saw: while an ingest run has made
         # newer reports live, the store answers, so they are found at once.
         name = self.manifest.get_meta("bm25")
-        current = name == f"g{self.manifest.generation()}"
+        gen = self.manifest.generation()
+        current = name == f"g{gen}"
         dense = self._dense_view(name=name) if current else None
         if dense is not None:
+            missing = dense.absent & live
+            if missing:
+                raise StoreUnavailableError(
+                    f"the vector store lacks the vectors of {len(missing)} live reports"
+                )
             found = dense.search(np.asarray(vector, dtype=np.float32), k, filters, live)
             chunks = self.chunks([cid for cid, _ in found])
             return [Hit(chunk=chunks[cid], dense=sim) for cid, sim in found if cid in chunks]
-        found = self.store.query(vector, k + 16, filters)
+        try:
+            self._check_store_once(gen)
+            found = self.store.query(vector, k + 16, filters)
+        except (StoreUnavailableError, CollectionOwnedError):
+            raise
+        except Exception as exc:
+            self._store_checked = None
+            raise StoreUnavailableError(f"the vector store cannot be searched: {exc}") from exc
         chunks = self.chunks([cid for cid, _ in found])
         hits = []
         for cid, sim in found:
@@ -264,6 +271,15 @@ class Index:
             if ch is not None and ch.report_id in live:
                 hits.append(Hit(chunk=ch, dense=sim))
         return hits[:k]
+
+    def _check_store_once(self, gen: int) -> None:
+        """Compare the store's count with the manifest once per generation."""
+        checked = self._store_checked
+        if checked is None or checked[0] != gen:
+            checked = (gen, self.store_health().problem)
+            self._store_checked = checked
+        if checked[1]:
+            raise StoreUnavailableError(checked[1])
 
     def search_keyword(self, query: str, k: int, filters: Filters | None = None) -> list[Hit]:
         """Best BM25 matches, live reports only, best first."""
@@ -305,6 +321,10 @@ class Index:
         size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
         return IndexStats(reports, sources, chunks, failed, size, m.get_meta("embedding_model"))
 
+    def store_health(self) -> StoreHealth:
+        """Whether the store holds a vector for every chunk of every live report."""
+        return repair.health(self)
+
     # -- writing (one writer at a time: see assistant.indexing) ----------------------------
     def check_model(self, model: str, dim: int) -> None:
         """Refuse to mix vectors of two models in one index."""
@@ -318,23 +338,27 @@ class Index:
             self.manifest.set_meta("embedding_model", model)
             self.manifest.set_meta("embedding_dim", str(dim))
 
-    def recover(self) -> int:
-        """Finish or undo what an interrupted run left: vectors of non-live reports go.
+    def recover(self, embed: Callable[[list[str]], np.ndarray] | None = None) -> Repair:
+        """Put right what an interrupted run, or a change to the store underneath, left.
+
+        Vectors of non-live reports go; when the store's count disagrees with the manifest,
+        vectors of reports the manifest does not know go and live reports missing vectors
+        are embedded again from their stored chunks (with ``embed``). A damaged keyword index
+        is removed, so that the run builds it again.
+
+        Args:
+            embed: Passage texts to vectors (the ingest's embedder).
 
         Returns:
-            The number of reports cleaned up.
+            What was put right.
         """
-        dead = self.manifest.dead_report_ids()
-        live = self.manifest.live_report_ids()
-        if self.manifest.get_meta("vectors_checked") != str(self.manifest.generation()):
-            # Vectors written before their report reached the manifest (killed in between).
-            orphans = self.store.report_ids() - live - set(dead)
-            dead = dead + sorted(orphans)
-        if dead:
-            self.store.delete_reports(dead)
-            self.manifest.purge(dead)
-        self.manifest.set_meta("vectors_checked", str(self.manifest.generation()))
-        return len(dead)
+        problem = self.keyword_problem()
+        if problem:
+            log.warning("%s: it is built again", problem)
+            name = self.manifest.get_meta("bm25")
+            shutil.rmtree(self.path / "bm25" / str(name), ignore_errors=True)
+            self.keywords.forget()
+        return repair.reconcile(self, embed)
 
     def add_report(
         self,
@@ -371,24 +395,4 @@ class Index:
 
     def rebuild_keyword(self) -> None:
         """Build BM25 over the live chunks into a new folder, then switch readers to it."""
-        chunks = self.manifest.live_chunks()
-        gen = self.manifest.generation()
-        name = f"g{gen}"
-        folder = self.path / "bm25" / name
-        if self.manifest.get_meta("bm25") == name and folder.exists():
-            return
-        if folder.exists():
-            shutil.rmtree(folder)
-        kw = KeywordIndex.build([c.id for c in chunks], [c.embed_text for c in chunks])
-        metas = [chunk_metadata(c) for c in chunks]
-        columns = {
-            key: [m[key] for m in metas]
-            for key in ("subject", "inspectorate", "report_id", "date_start", "date_end")
-        }
-        kw.save(folder, {"columns.json": columns})
-        previous = self.manifest.get_meta("bm25")
-        self.manifest.set_meta("bm25", name)
-        # Keep the previous build a while: a reader may be loading it right now.
-        for old in (self.path / "bm25").iterdir():
-            if old.name not in (name, previous):
-                shutil.rmtree(old, ignore_errors=True)
+        self.keywords.rebuild()

@@ -6,6 +6,7 @@ manifest, so a reader never loads a half-written index.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -13,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from vectorstore.errors import CorruptIndexError
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 STOPWORDS = frozenset(
@@ -170,6 +173,36 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(words)
 
 
+CHECKSUMS = "checksums.json"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def damage(folder: Path) -> str | None:
+    """What is wrong with a saved build (a missing or changed file), or None.
+
+    Builds saved before checksums were kept are only checked for their files' presence.
+    """
+    folder = Path(folder)
+    if not (folder / "ids.json").is_file():
+        return "ids.json is missing"
+    try:
+        sums = json.loads((folder / CHECKSUMS).read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return f"{CHECKSUMS} is unreadable"
+    for name, digest in sums.items():
+        f = folder / name
+        if not f.is_file():
+            return f"{name} is missing"
+        if _digest(f) != digest:
+            return f"{name} does not match its checksum"
+    return None
+
+
 class KeywordIndex:
     """A loaded BM25 index over chunk ids."""
 
@@ -200,15 +233,30 @@ class KeywordIndex:
         (tmp / "ids.json").write_text(json.dumps(self.ids))
         for name, value in (extra or {}).items():
             (tmp / name).write_text(json.dumps(value))
+        sums = {f.name: _digest(f) for f in sorted(tmp.iterdir()) if f.is_file()}
+        (tmp / CHECKSUMS).write_text(json.dumps(sums))
         tmp.rename(folder)
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
-        """Load an index written by :meth:`save`."""
+        """Load an index written by :meth:`save`, its files checked against their checksums.
+
+        Raises:
+            CorruptIndexError: A file is missing, damaged or unreadable.
+        """
         import bm25s
 
-        ids = json.loads((Path(folder) / "ids.json").read_text())
-        retriever = bm25s.BM25.load(str(folder)) if ids else None
+        folder = Path(folder)
+        problem = damage(folder)
+        if problem:
+            raise CorruptIndexError(f"the keyword index {folder} is damaged: {problem}")
+        try:
+            ids = json.loads((folder / "ids.json").read_text())
+            retriever = bm25s.BM25.load(str(folder)) if ids else None
+        except Exception as exc:  # bm25s and numpy raise many kinds on a damaged file
+            raise CorruptIndexError(
+                f"the keyword index {folder} is damaged ({type(exc).__name__}: {exc})"
+            ) from exc
         return cls(retriever, ids)
 
     def scores(self, query: str) -> np.ndarray:

@@ -113,3 +113,44 @@ class ReportRecord:
     url: str | None = None
     origin: str | None = None
     withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class StoreHealth:
+    """Whether the vector store holds the vectors the manifest says it should.
+
+    Attributes:
+        collection: The index's Chroma collection.
+        vectors: Vectors in the collection (None when the store could not be read).
+        expected: Chunks of live reports (each must have its vector).
+        held: Chunks of every report in the manifest, live, staged or retired (the most
+            vectors the store may hold while a run is writing).
+        problem: What is wrong, for an admin (None when store and manifest agree).
+    """
+
+    collection: str
+    vectors: int | None
+    expected: int
+    held: int
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when store and manifest agree."""
+        return self.problem is None
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What the start of an ingest run put right.
+
+    Attributes:
+        cleaned: Reports an interrupted run left (staged or retired) whose vectors were deleted.
+        reembedded: Live reports whose missing vectors were embedded again from their stored
+            chunks.
+        orphans: Reports with vectors in the store but unknown to the manifest, deleted.
+    """
+
+    cleaned: int = 0
+    reembedded: int = 0
+    orphans: int = 0

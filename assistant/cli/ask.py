@@ -9,6 +9,7 @@ import typer
 
 from assistant.cli.common import IndexOption, JsonOption, fail, print_json
 from assistant.factory import NoIndexError, make_assistant, settings_for
+from vectorstore.errors import CorruptIndexError
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -18,7 +19,7 @@ def assistant_for(index: Path | None) -> Assistant:
     """The assistant over the index folder (or the configured one); ends the command if none."""
     try:
         return make_assistant(settings_for(index_dir=index))
-    except NoIndexError as exc:
+    except (NoIndexError, CorruptIndexError, ValueError) as exc:
         fail(str(exc))
 
 

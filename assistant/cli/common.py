@@ -6,10 +6,13 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 EXIT_OK, EXIT_ERROR = 0, 1
 
@@ -65,3 +68,22 @@ def configure_logging(verbose: bool) -> None:
     logging.basicConfig(level=level, handlers=[handler])
     for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def refuse_if_served(settings: Settings) -> None:
+    """End the command when a running ``serve`` has the settings' embedded index open.
+
+    The embedded vector store must have one process writing it: a server that did not write
+    the new vectors answers from stale ones, and its next write could overwrite them.
+    """
+    from vectorstore.locks import served_elsewhere
+
+    if settings.store == "chroma" and served_elsewhere(settings.index_dir):
+        fail(
+            f"the index at {settings.index_dir} is being served by `inspection-assistant serve`; "
+            "its embedded vector store must have one process writing it, or the server would "
+            "answer from stale vectors and could overwrite the new ones. Add the reports from "
+            "the Admin tab of the running app (or stop it first), or keep the vectors in a "
+            "Chroma server (INSPECTION_ASSISTANT_STORE=chroma-server)",
+            EXIT_ERROR,
+        )

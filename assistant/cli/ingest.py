@@ -16,10 +16,12 @@ from assistant.cli.common import (
     fail,
     out,
     print_json,
+    refuse_if_served,
 )
 from assistant.cli.progress import ingest_progress
 from assistant.factory import make_ingestor, open_index, settings_for
 from assistant.status import index_status
+from vectorstore.errors import CollectionOwnedError, CorruptIndexError, IndexWriteError
 
 EXIT_INDEX, EXIT_SOME_FAILED = 1, 2
 
@@ -39,6 +41,7 @@ def ingest(
     Exits 0 when every file is indexed, 2 when some failed, 1 when the index cannot be written.
     """
     settings = settings_for(index_dir=index)
+    refuse_if_served(settings)
     try:
         opened = open_index(settings)
     except Exception as exc:
@@ -49,15 +52,18 @@ def ingest(
             summary = ingestor.run(paths, prune=prune, progress=shown.file_done, phases=shown.phase)
     except FileNotFoundError as exc:
         fail(str(exc), EXIT_INDEX)
+    except (IndexWriteError, CorruptIndexError, CollectionOwnedError) as exc:
+        fail(str(exc), EXIT_INDEX)
     except (OSError, ValueError) as exc:
         fail(f"the index cannot be written: {exc}", EXIT_INDEX)
     if json_out:
         print_json(summary.as_dict(), ascii_only=True)
     else:
+        repaired = f", repaired {summary.repaired}" if summary.repaired else ""
         print(
             f"added {summary.added}, updated {summary.updated}, unchanged {summary.unchanged}, "
-            f"removed {summary.removed}, failed {len(summary.failed)}; {summary.pages} pages, "
-            f"{summary.chunks} chunks in {summary.seconds:.1f} s"
+            f"removed {summary.removed}{repaired}, failed {len(summary.failed)}; "
+            f"{summary.pages} pages, {summary.chunks} chunks in {summary.seconds:.1f} s"
         )
         for f in summary.failed:
             print(f"  failed: {f['path']}: {f['reason']}")
@@ -82,9 +88,12 @@ def status(index: IndexOption = None, json_out: JsonOption = False) -> None:
             ("size on disk", st.size),
             ("embedding model", st.embedding_model or ""),
             ("failed", str(len(st.failed))),
+            ("collection", f"{st.collection} ({st.vectors} vectors)"),
         ):
             table.add_row(label, Text(value))
         out.print(table)
+        for problem in st.problems:
+            out.print(Text(f"problem: {problem}", style="bold red"))
         if st.failed:
             failed = Table("failed file", "reason")
             for path, reason in st.failed:

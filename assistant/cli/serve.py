@@ -10,6 +10,7 @@ import typer
 from assistant import serving
 from assistant.cli.common import IndexOption, fail, say
 from assistant.factory import has_index, no_index_message
+from vectorstore.errors import CollectionOwnedError, CorruptIndexError
 
 
 def serve(
@@ -71,6 +72,9 @@ def serve(
     if not has_index(settings):
         fail(no_index_message(settings))
     say("loading the model…")
-    app = serving.build_app(plan)
+    try:
+        app = serving.build_app(plan)
+    except (CorruptIndexError, CollectionOwnedError, ValueError) as exc:
+        fail(str(exc))
     say(plan.listening)
     serving.run(app, plan)

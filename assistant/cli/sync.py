@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import EXIT_OK, IndexOption, fail, print_json
+from assistant.cli.common import EXIT_OK, IndexOption, fail, print_json, refuse_if_served
 from assistant.factory import make_ingestor, open_index, settings_for
 
 EXIT_INDEX, EXIT_SOME_FAILED = 1, 2
@@ -43,6 +43,7 @@ def sync(
     configs += [one_off_feed(url) for url in feed or []]
     if not configs:
         fail("no sources: configure INSPECTION_ASSISTANT_SOURCES or pass --feed URL", EXIT_INDEX)
+    refuse_if_served(settings)
     try:
         opened = open_index(settings)
         ingestor = make_ingestor(settings, opened)

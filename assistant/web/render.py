@@ -90,6 +90,8 @@ def answer_message(a: Answer, turn: int) -> str:
             body += "<br><em>Closest matches (not answers):</em>" + "".join(near)
     if a.notice:
         body += f"<br><em>{esc_md(a.notice)}</em>"
+    if a.search_fallback:
+        body += f"<br><em>{esc_md(a.search_fallback.message)}</em>"
     return body
 
 

@@ -1,0 +1,106 @@
+"""The in-memory views searches read: one BM25 build with its filter columns, and the live
+vectors aligned with it (so the same integer-coded columns filter both searches)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from vectorstore.chroma import date_ord
+from vectorstore.errors import CorruptIndexError
+from vectorstore.keyword import KeywordIndex
+from vectorstore.records import Filters
+
+
+class KeywordView:
+    """A loaded BM25 generation with per-chunk filter columns (as integer codes: fast masks)."""
+
+    def __init__(self, index: KeywordIndex, cols: dict[str, list]) -> None:
+        self.index = index
+        self.codes: dict[str, dict[str, int]] = {}
+        self.columns: dict[str, np.ndarray] = {}
+        for name in ("subject", "inspectorate", "report_id"):
+            values = cols[name]
+            table = {v: i for i, v in enumerate(dict.fromkeys(values))}
+            self.codes[name] = table
+            self.columns[name] = np.fromiter(
+                (table[v] for v in values), dtype=np.int32, count=len(values)
+            )
+        self.date_start = np.array(cols["date_start"], dtype=np.int64)
+        self.date_end = np.array(cols["date_end"], dtype=np.int64)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordView:
+        """Load a build written by :meth:`vectorstore.index.Index.rebuild_keyword`.
+
+        Raises:
+            CorruptIndexError: A file of the build is damaged or missing.
+        """
+        index = KeywordIndex.load(folder)
+        try:
+            return cls(index, json.loads((folder / "columns.json").read_text()))
+        except (OSError, ValueError, KeyError) as exc:
+            raise CorruptIndexError(
+                f"the keyword index {folder} is damaged ({type(exc).__name__})"
+            ) from exc
+
+    def _any_of(self, name: str, wanted) -> np.ndarray:
+        table = self.codes[name]
+        allowed = np.zeros(len(table) + 1, dtype=bool)
+        for v in wanted:
+            if v in table:
+                allowed[table[v]] = True
+        return allowed[self.columns[name]]
+
+    def mask(self, filters: Filters | None, live: set[str]) -> np.ndarray:
+        """Rows of live reports that pass the filters."""
+        m = self._any_of("report_id", live)
+        if filters is None:
+            return m
+        if filters.subjects:
+            m &= self._any_of("subject", filters.subjects)
+        if filters.inspectorates:
+            m &= self._any_of("inspectorate", filters.inspectorates)
+        if filters.report_ids:
+            m &= self._any_of("report_id", filters.report_ids)
+        if filters.date_from:
+            m &= self.date_end >= date_ord(filters.date_from)
+        if filters.date_to:
+            m &= (self.date_start <= date_ord(filters.date_to)) & (self.date_start > 0)
+        return m
+
+
+class DenseView:
+    """The live vectors of one BM25 generation as one matrix, rows in the keyword view's order
+    (so the same integer-coded columns filter both searches)."""
+
+    def __init__(self, view: KeywordView, ids: list[str], vecs: np.ndarray) -> None:
+        self.view = view
+        self.ids = view.index.ids
+        pos = {cid: i for i, cid in enumerate(ids)}
+        rows = np.array([pos.get(cid, -1) for cid in self.ids], dtype=np.int64)
+        self.present = rows >= 0
+        # Live reports without their vectors (a collection emptied underneath): dense search
+        # over them would silently miss them, so searches fall back to keywords instead.
+        names = list(view.codes["report_id"])
+        self.absent = {names[c] for c in np.unique(view.columns["report_id"][~self.present])}
+        dim = vecs.shape[1] if len(vecs) else 384
+        self.matrix = np.zeros((len(self.ids), dim), dtype=np.float32)
+        if self.present.any():
+            self.matrix[self.present] = vecs[rows[self.present]]
+
+    def search(
+        self, vector: np.ndarray, k: int, filters: Filters | None, live: set[str]
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest live rows that pass the filters."""
+        mask = self.view.mask(filters, live) & self.present
+        n = int(mask.sum())
+        if n == 0 or k <= 0:
+            return []
+        scores = np.where(mask, self.matrix @ vector, -np.inf)
+        k = min(k, n)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in top]
