@@ -146,25 +146,24 @@ def test_a_burst_of_wrong_logins_leaves_other_requests_answered(assistant, tmp_p
     burst = 10
     # Limits high enough that every attempt of the burst has its password checked.
     limits = {"login_failures_per_user": 1000, "login_failures_per_client": 1000}
-    with served(assistant, users, **limits) as url:
-        with client(url) as reader:
-            assert login(reader, "reader", PASSWORDS["reader"]).status_code == 200
-            codes: list[int] = []
+    with served(assistant, users, **limits) as url, client(url) as reader:
+        assert login(reader, "reader", PASSWORDS["reader"]).status_code == 200
+        codes: list[int] = []
 
-            def guess(i: int) -> None:
-                with client(url, "127.0.0.2") as http:
-                    codes.append(login(http, "admin", f"guess-{i}").status_code)
+        def guess(i: int) -> None:
+            with client(url, "127.0.0.2") as http:
+                codes.append(login(http, "admin", f"guess-{i}").status_code)
 
-            threads = [threading.Thread(target=guess, args=(i,)) for i in range(burst)]
-            for t in threads:
-                t.start()
-            time.sleep(0.5)  # the burst is in the server's hands
-            start = time.monotonic()
-            status = reader.get("/api/status")
-            waited = time.monotonic() - start
-            unanswered = burst - len(codes)
-            for t in threads:
-                t.join(120)
+        threads = [threading.Thread(target=guess, args=(i,)) for i in range(burst)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)  # the burst is in the server's hands
+        start = time.monotonic()
+        status = reader.get("/api/status")
+        waited = time.monotonic() - start
+        unanswered = burst - len(codes)
+        for t in threads:
+            t.join(120)
     assert status.status_code == 200
     # Ten checks of 2^17-cost hashes take several seconds of CPU; the reader waited for none.
     assert unanswered > 0, "the burst was over before the reader asked: nothing was measured"
@@ -215,64 +214,67 @@ def test_old_hashes_keep_working_and_are_rehashed_at_login(assistant, tmp_path):
 
 def test_sessions_end_when_idle_or_too_old(assistant, tmp_path):
     users = write_users(tmp_path / "users.json")
-    with served(assistant, users, session_idle_s=1.5, session_max_s=4.0) as url:
-        with client(url) as idle, client(url) as busy:
-            assert login(idle, "reader", PASSWORDS["reader"]).status_code == 200
-            assert login(busy, "reader", PASSWORDS["reader"]).status_code == 200
-            since = time.monotonic()
-            assert idle.get("/api/status").status_code == 200
-            assert idle.get("/config").status_code == 200
-            # Used every 0.3 s, a session outlives the idle limit, up to its lifetime.
-            codes = []
-            while time.monotonic() - since < 3.0:
-                codes.append(busy.get("/api/status").status_code)
-                time.sleep(0.3)
-            assert set(codes) == {200}
-            # Unused for longer than the idle limit, the other one has ended.
-            assert idle.get("/api/status").status_code == 401
-            assert idle.get("/config").status_code == 401
-            while time.monotonic() - since < 4.5:
-                busy.get("/api/status")
-                time.sleep(0.3)
-            assert busy.get("/api/status").status_code == 401
-            assert busy.get("/config").status_code == 401
-            # Signing in again opens a new session.
-            assert login(busy, "reader", PASSWORDS["reader"]).status_code == 200
-            assert busy.get("/api/status").status_code == 200
+    with (
+        served(assistant, users, session_idle_s=1.5, session_max_s=4.0) as url,
+        client(url) as idle,
+        client(url) as busy,
+    ):
+        assert login(idle, "reader", PASSWORDS["reader"]).status_code == 200
+        assert login(busy, "reader", PASSWORDS["reader"]).status_code == 200
+        since = time.monotonic()
+        assert idle.get("/api/status").status_code == 200
+        assert idle.get("/config").status_code == 200
+        # Used every 0.3 s, a session outlives the idle limit, up to its lifetime.
+        codes = []
+        while time.monotonic() - since < 3.0:
+            codes.append(busy.get("/api/status").status_code)
+            time.sleep(0.3)
+        assert set(codes) == {200}
+        # Unused for longer than the idle limit, the other one has ended.
+        assert idle.get("/api/status").status_code == 401
+        assert idle.get("/config").status_code == 401
+        while time.monotonic() - since < 4.5:
+            busy.get("/api/status")
+            time.sleep(0.3)
+        assert busy.get("/api/status").status_code == 401
+        assert busy.get("/config").status_code == 401
+        # Signing in again opens a new session.
+        assert login(busy, "reader", PASSWORDS["reader"]).status_code == 200
+        assert busy.get("/api/status").status_code == 200
 
 
 def test_changing_or_removing_a_user_ends_their_sessions(assistant, tmp_path):
     users = write_users(tmp_path / "users.json")
     new_password = "reader-pass-456"
-    with served(assistant, users) as url:
-        with (
-            client(url) as reader,
-            client(url) as admin,
-            client(url, auth=("reader", PASSWORDS["reader"])) as reader_script,
-            client(url, auth=("admin", PASSWORDS["admin"])) as admin_script,
-        ):
-            assert login(reader, "reader", PASSWORDS["reader"]).status_code == 200
-            assert login(admin, "admin", PASSWORDS["admin"]).status_code == 200
-            for http in (reader, admin, reader_script, admin_script):
-                assert http.get("/api/status").status_code == 200
-            assert reader.get("/config").status_code == 200
+    with (
+        served(assistant, users) as url,
+        client(url) as reader,
+        client(url) as admin,
+        client(url, auth=("reader", PASSWORDS["reader"])) as reader_script,
+        client(url, auth=("admin", PASSWORDS["admin"])) as admin_script,
+    ):
+        assert login(reader, "reader", PASSWORDS["reader"]).status_code == 200
+        assert login(admin, "admin", PASSWORDS["admin"]).status_code == 200
+        for http in (reader, admin, reader_script, admin_script):
+            assert http.get("/api/status").status_code == 200
+        assert reader.get("/config").status_code == 200
 
-            changed = cli(
-                "users", "add", "reader", "--role", "reader", "--auth", str(users),
-                "--password", new_password, "--replace",
-            )  # fmt: skip
-            assert changed.returncode == 0, changed.stderr
-            assert reader.get("/api/status").status_code == 401
-            assert reader.get("/config").status_code == 401
-            assert reader_script.get("/api/status").status_code == 401
-            with client(url, auth=("reader", new_password)) as renewed:
-                assert renewed.get("/api/status").status_code == 200
-            assert admin.get("/api/status").status_code == 200  # other users keep theirs
+        changed = cli(
+            "users", "add", "reader", "--role", "reader", "--auth", str(users),
+            "--password", new_password, "--replace",
+        )  # fmt: skip
+        assert changed.returncode == 0, changed.stderr
+        assert reader.get("/api/status").status_code == 401
+        assert reader.get("/config").status_code == 401
+        assert reader_script.get("/api/status").status_code == 401
+        with client(url, auth=("reader", new_password)) as renewed:
+            assert renewed.get("/api/status").status_code == 200
+        assert admin.get("/api/status").status_code == 200  # other users keep theirs
 
-            removed = cli("users", "remove", "admin", "--auth", str(users))
-            assert removed.returncode == 0, removed.stderr
-            assert admin.get("/api/status").status_code == 401
-            assert admin_script.get("/api/status").status_code == 401
-            assert login(admin, "admin", PASSWORDS["admin"]).status_code == 400
+        removed = cli("users", "remove", "admin", "--auth", str(users))
+        assert removed.returncode == 0, removed.stderr
+        assert admin.get("/api/status").status_code == 401
+        assert admin_script.get("/api/status").status_code == 401
+        assert login(admin, "admin", PASSWORDS["admin"]).status_code == 400
     again = cli("users", "remove", "admin", "--auth", str(users))
     assert again.returncode == 1 and "no user admin" in again.stderr
