@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 import threading
@@ -22,6 +23,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Annotated
 
 import anyio
 import anyio.to_thread
@@ -30,12 +32,13 @@ from fastapi import Form
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import Request
 
-from assistant.auth import UserStore, Verified
+from assistant.auth import AuthError, UserStore, Verified
 from assistant.settings import Settings
 from assistant.web.sessions import SessionTable
 
 _MAX_KEYS = 20_000  # per kind: an attacker's made-up user names must not grow memory without end
 _MAX_CACHED = 1_000
+_log = logging.getLogger(__name__)
 
 
 def too_many_message(retry_after: int) -> str:
@@ -177,9 +180,13 @@ class Gatekeeper:
             TooManyAttemptsError: The client or the user name is at its limit.
         """
         attempt = self.limiter.begin(client, name)
-        verified = await anyio.to_thread.run_sync(
-            self.users.authenticate, name, password, limiter=self._checks
-        )
+        try:
+            verified = await anyio.to_thread.run_sync(
+                self.users.authenticate, name, password, limiter=self._checks
+            )
+        except AuthError as exc:
+            _log.error("login refused: %s", exc)  # the admin's log, not the client's answer
+            return None
         if verified is not None:
             self.limiter.succeeded(attempt)
         return verified
@@ -194,7 +201,7 @@ class Gatekeeper:
         now = time.monotonic()
         with self._cache_lock:
             hit = self._cache.get(key)
-        if hit is not None and hit.until > now and self.users.stamp(hit.user) == hit.stamp:
+        if hit is not None and hit.until > now and self._stamp(hit.user) == hit.stamp:
             return hit.user
         verified = await self.check(name, password, client)
         if verified is None:
@@ -205,6 +212,12 @@ class Gatekeeper:
             while len(self._cache) > _MAX_CACHED:
                 self._cache.popitem(last=False)
         return verified.name
+
+    def _stamp(self, user: str) -> str | None:
+        try:
+            return self.users.stamp(user)
+        except AuthError:
+            return None
 
 
 def client_address(request: Request) -> str:
@@ -225,8 +238,8 @@ def add_login_route(app: fastapi.FastAPI, gate: Gatekeeper) -> None:
 
     async def login(
         request: Request,
-        username: str = Form(""),  # noqa: B008
-        password: str = Form(""),  # noqa: B008
+        username: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
     ) -> Response:
         name = username.strip()
         try:
