@@ -146,7 +146,7 @@ def test_failed_logins_are_limited_per_user_name_and_per_client(assistant, tmp_p
 def test_a_burst_of_wrong_logins_leaves_other_requests_answered(assistant, tmp_path):
     # p=8: each check takes eight times as long as a current hash's, in the same memory.
     users = write_users(tmp_path / "users.json", p=8)
-    burst = 6
+    burst = 4
     # Limits high enough that every attempt of the burst has its password checked.
     limits = {"login_failures_per_user": 1000, "login_failures_per_client": 1000}
     with served(assistant, users, **limits) as url, client(url) as reader:
