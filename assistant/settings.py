@@ -192,6 +192,38 @@ class Settings(BaseSettings):
         "its file system is reported as a full disk.",
     )
 
+    # Logins of the web app (rate limits, password checks, sessions). Flat until the settings
+    # are grouped; they belong to the web group.
+    login_window_s: float = Field(
+        300.0, description="Window in which failed logins are counted, in seconds."
+    )
+    login_failures_per_client: int = Field(
+        30,
+        description="Failed logins from one client address in the window before further "
+        "attempts from it are refused (HTTP 429) until the window has passed.",
+    )
+    login_failures_per_user: int = Field(
+        10,
+        description="Failed logins for one user name in the window before further attempts "
+        "for it, from anywhere, are refused (HTTP 429).",
+    )
+    login_checks_at_once: int = Field(
+        2,
+        description="Password checks run at once, off the event loop (each scrypt check takes "
+        "128 MiB and a fraction of a second of one core); further logins wait their turn.",
+    )
+    login_basic_cache_s: float = Field(
+        300.0,
+        description="How long HTTP Basic credentials that matched are remembered (in memory, "
+        "keyed by a keyed hash), so scripts do not pay a password check per request.",
+    )
+    session_idle_s: float = Field(
+        12 * 3600.0, description="A login session ends after this long without a request."
+    )
+    session_max_s: float = Field(
+        24 * 3600.0, description="A login session ends this long after the login, however used."
+    )
+
     @property
     def max_file_bytes(self) -> int:
         """The size limit of one input file in bytes."""

@@ -1,4 +1,7 @@
-"""``users add`` and ``users list``: the users file of the web app."""
+"""``users add``, ``users remove`` and ``users list``: the users file of the web app.
+
+A running app notices the change at its next request: a changed or removed user's sessions end.
+"""
 
 from __future__ import annotations
 
@@ -61,7 +64,7 @@ def add(
     ] = False,
     replace: Annotated[bool, typer.Option("--replace", help="change an existing user")] = False,
 ) -> None:
-    """Add a user (or change one with --replace)."""
+    """Add a user (or change one with --replace, ending their sessions)."""
     from assistant.auth import AuthError, UserStore
 
     secret = read_password(password, password_stdin)
@@ -72,6 +75,23 @@ def add(
     except AuthError as exc:
         fail(str(exc))
     print(f"user {name} ({role}) saved in {auth}")
+
+
+@app.command("remove")
+def remove(
+    name: Annotated[str, typer.Argument(help="the user name")],
+    auth: AuthOption,
+) -> None:
+    """Remove a user (ending their sessions)."""
+    from assistant.auth import AuthError, UserStore
+
+    try:
+        removed = UserStore(auth).remove_user(name)
+    except AuthError as exc:
+        fail(str(exc))
+    if not removed:
+        fail(f"no user {name} in {auth}")
+    print(f"user {name} removed from {auth}")
 
 
 @app.command("list")

@@ -3,6 +3,10 @@ a REST API and, optionally, MCP tools.
 
 One job per module:
 
+* ``sessions``: the page's login sessions (Gradio's token table), ending when idle, too old,
+  or when their user is changed or removed.
+* ``login``: ``POST /login`` and the HTTP Basic check, rate-limited per client and user name,
+  the password checked off the event loop.
 * ``access``: roles from the users file; loopback hosts; the signed-in user of a request.
 * ``render``: the chat's HTML (answers, sources, quotes, banner, admin log), always escaped.
 * ``reports_table``, ``timeline``: the Reports and Timeline tabs (grade and judgement names

@@ -5,20 +5,23 @@ file there is no login: everyone is an admin when the app only answers on loopba
 when it is reachable from the network.
 
 A request over HTTP (the REST API, MCP, report files) is signed in by the page's login cookie
-(``POST /login`` sets it) or, for scripts, by HTTP Basic credentials of the same users file.
+(``POST /login`` sets it) or, for scripts, by HTTP Basic credentials of the same users file,
+held to the same rate limit and revocation (``assistant.web.login``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import gradio as gr
 from starlette.requests import Request
 
 from assistant.auth import UserStore
+from assistant.settings import Settings
+from assistant.web.login import Gatekeeper, client_address
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 BASIC_CHALLENGE = 'Basic realm="Inspection Assistant"'  # the WWW-Authenticate of a 401
@@ -36,10 +39,17 @@ class Access:
     Attributes:
         users: The users file (None: no login).
         admin_without_auth: Without login, whether everyone is an admin (True on loopback).
+        gate: Rate limit, password checks and sessions of the users file (made from the
+            default settings when not given).
     """
 
     users: UserStore | None = None
     admin_without_auth: bool = True
+    gate: Gatekeeper | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.users is not None and self.gate is None:
+            self.gate = Gatekeeper(self.users, Settings())
 
     def role_of(self, username: str | None) -> str | None:
         """The role of a user ("reader", "admin"), None when not signed in or unknown."""
@@ -82,16 +92,21 @@ def _basic_credentials(header: str | None) -> tuple[str, str] | None:
     return (name, password) if sep else None
 
 
-def request_user(request: Request, users: UserStore | None) -> str | None:
+async def request_user(request: Request, access: Access) -> str | None:
     """The user of an HTTP request: the page's login cookie, or HTTP Basic credentials that
-    match the users file; None when neither."""
+    match the users file; None when neither.
+
+    Raises:
+        TooManyAttemptsError: Basic credentials from a client or for a user name over the
+            login rate limit.
+    """
     user = signed_in_user(request)
     if user:
         return user
     creds = _basic_credentials(request.headers.get("authorization"))
-    if creds is not None and users is not None and users.verify(*creds):
-        return creds[0]
-    return None
+    if creds is None or access.gate is None:
+        return None
+    return await access.gate.basic(*creds, client_address(request))
 
 
 def loopback_request(request: Request) -> bool:

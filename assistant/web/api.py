@@ -19,6 +19,7 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from assistant.web.access import BASIC_CHALLENGE, Access, loopback_request, request_user
 from assistant.web.admin import IndexBusyError, IndexUpdater
+from assistant.web.login import TooManyAttemptsError
 from assistant.web.schemas import AskRequest, QuoteRequest, ReportsQuery, RescanRequest
 from assistant.web.service import Service
 
@@ -41,10 +42,11 @@ def caller(access: Access, role: str) -> Callable[..., str]:
 
     Raises (in the route):
         HTTPException: 401 when not signed in, 403 without the role or, without logins, for a
-            request that does not name this computer while the app is on loopback.
+            request that does not name this computer while the app is on loopback; 429 for
+            HTTP Basic credentials over the login rate limit.
     """
 
-    def check(
+    async def check(
         request: fastapi.Request,
         _credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)] = None,
     ) -> str:
@@ -53,7 +55,12 @@ def caller(access: Access, role: str) -> Callable[..., str]:
                 raise HTTPException(403, "This app only answers on this computer.")
             have = access.role_of(None)
         else:
-            have = access.role_of(request_user(request, access.users))
+            try:
+                have = access.role_of(await request_user(request, access))
+            except TooManyAttemptsError as exc:
+                raise HTTPException(
+                    429, str(exc), headers={"Retry-After": str(exc.retry_after)}
+                ) from exc
         if have is None:
             raise HTTPException(
                 401, "Please sign in.", headers={"WWW-Authenticate": BASIC_CHALLENGE}
@@ -75,7 +82,11 @@ def make_router(service: Service, updater: IndexUpdater, access: Access) -> fast
     """
     reader = [Depends(caller(access, "reader"))]
     admin = [Depends(caller(access, "admin"))]
-    unauthorized = {401: {"description": "Not signed in"}, 403: {"description": "Not allowed"}}
+    unauthorized = {
+        401: {"description": "Not signed in"},
+        403: {"description": "Not allowed"},
+        429: {"description": "Too many failed logins: try again after Retry-After seconds"},
+    }
     router = fastapi.APIRouter(prefix=PREFIX, responses=unauthorized)
 
     @router.post("/ask", dependencies=reader, tags=["answers"], summary="Answer a question")

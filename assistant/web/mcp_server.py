@@ -22,6 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from assistant.web.access import BASIC_CHALLENGE, Access, loopback_request, request_user
+from assistant.web.login import TooManyAttemptsError
 from assistant.web.schemas import (
     MAX_QUOTES,
     MAX_TEXT_CHARS,
@@ -140,8 +141,10 @@ class McpEndpoint:
             if access.admin_without_auth and not loopback_request(request):
                 return PlainTextResponse("This app only answers on this computer.", 403)
             return None
-        # Checking a password costs tens of milliseconds of CPU: not on the event loop.
-        user = await anyio.to_thread.run_sync(request_user, request, access.users)
+        try:
+            user = await request_user(request, access)
+        except TooManyAttemptsError as exc:
+            return exc.response()
         if access.role_of(user) is None:
             return PlainTextResponse("Please sign in.", 401, {"WWW-Authenticate": BASIC_CHALLENGE})
         return None

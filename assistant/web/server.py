@@ -25,6 +25,7 @@ from assistant.web.api_docs import docs_html
 from assistant.web.files import add_report_file_route
 from assistant.web.handlers import TITLE, Handlers
 from assistant.web.layout import STATIC, THEME, build_blocks
+from assistant.web.login import Gatekeeper, add_login_route
 from assistant.web.service import Service
 
 
@@ -48,7 +49,8 @@ def create_app(
         answer_concurrency: Questions answered at once (by the page; and by the API and MCP).
         mcp: Also serve the MCP tools ``ask``, ``quote`` and ``reports``.
     """
-    access = Access(users, admin_without_auth)
+    gate = Gatekeeper(users, assistant.settings) if users is not None else None
+    access = Access(users, admin_without_auth, gate)
     updater = IndexUpdater(assistant, reports_dir)
     scheduler = None
     if assistant.settings.sources and assistant.settings.sync_on_serve:
@@ -98,11 +100,15 @@ def create_app(
         return HTMLResponse(docs_html(app.openapi()))
 
     add_report_file_route(app, assistant, reports_dir, access)
+    if gate is not None:
+        add_login_route(app, gate)
     gr.mount_gradio_app(
         app,
         blocks,
         path="/",
-        auth=users.verify if users is not None else None,
+        # With logins, Gradio must ask for one; the app's own POST /login (rate-limited,
+        # checked off the event loop) answers before Gradio's route of that path is reached.
+        auth=_refuse if users is not None else None,
         auth_message="Sign in with the account your administrator gave you."
         if users is not None
         else None,
@@ -119,7 +125,13 @@ def create_app(
         js=(STATIC / "app.js").read_text(encoding="utf-8"),
     )
     app.state.gradio = next(r.app for r in app.routes if isinstance(r, Mount))
+    if gate is not None:
+        app.state.gradio.tokens = gate.sessions
     return app
+
+
+def _refuse(_username: str, _password: str) -> bool:
+    return False
 
 
 def base_url(host: str, port: int) -> str:
