@@ -34,6 +34,7 @@ _REPORT_NOUN = re.compile(r"\b(?:report|visit|inspection|re-inspection|letter)s?
 _EARLIEST = re.compile(r"\b(earliest|first|oldest)\b", re.I)
 _PREVIOUS = re.compile(r"\b(previous|prior|preceding|last time)\b", re.I)
 _LAST_TIME = re.compile(r"\blast time\b", re.I)
+_COMPARE = re.compile(r"\b(?:compar\w*|differ\w*|changed?|better|worse|than)\b", re.I)
 _NAMED_BODY = re.compile(
     r"\b((?:[A-Z][a-z]+\s){1,3}(?:City\s|County\s|Borough\s|District\s)?(?:Council|Police|Constabulary))\b"
 )
@@ -388,7 +389,12 @@ class QuestionResolver:
         if word.startswith("since"):
             return tuple(r.report_id for r in cands if r.report_id), None
         chosen = cands[-1] if before else cands[0]
-        return ((chosen.report_id,) if chosen.report_id else ()), None
+        picked = (chosen.report_id,) if chosen.report_id else ()
+        if _COMPARE.search(question):
+            # "how does that compare with the previous inspection?": both reports, the one the
+            # conversation is about first (it often says how much has changed since).
+            picked = tuple(r.report_id for r in anchor if r.report_id) + picked
+        return picked, None
 
     def _covers(self, subjects: tuple, start, end) -> bool:
         """Whether any report of the subjects overlaps the period."""

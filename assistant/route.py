@@ -308,6 +308,10 @@ class Router:
             return PASSAGES
         scores = self.exemplars.scores(masked(question, self.resolver))
         kind = max(cued, key=lambda k: scores[k])
+        if kind is RouteKind.GRADE and not has_subject and RouteKind.LIST in cued:
+            # "which councils got an outstanding result": a grade question about no place asks
+            # for the list of places with that grade.
+            kind = RouteKind.LIST
         margin = scores[kind] - scores[RouteKind.PASSAGES]
         # A grade word of the trade ("graded", "rated", "judgement") is itself strong evidence:
         # the examples then need only not be clearly farther than the passage examples.

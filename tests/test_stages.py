@@ -222,6 +222,8 @@ def test_next_previous_and_since_count_from_the_carried_report():
     assert since.context.report_ids == ("i2018", "i2022")
     before = res.understand("and what about the previous inspection?", [first])
     assert before.context.report_ids == ("i2016",)
+    compared = res.understand("How does that compare with the previous inspection?", [first])
+    assert compared.context.report_ids == ("v2018", "i2016")
     last = Answer("q", "a", False, context=Context(subjects=("Wakefield",), report_ids=("i2022",)))
     none = res.understand("and how did they do at the next one?", [last])
     assert (
@@ -357,3 +359,8 @@ def test_who_holds_a_role_is_answered_only_by_a_sentence_naming_role_and_person(
     )
     assert states_what_is_asked("who was the lead inspector for Wakefield?", lead)
     assert states_what_is_asked("and who were the inspectors?", lead)
+
+
+def test_a_grade_question_about_no_place_asks_for_the_list(router):
+    q = "which councils got an outstanding overall ofsted result in reports published june 2019?"
+    assert router.route(q).kind is RouteKind.LIST
