@@ -277,6 +277,19 @@ def _names_a_person(text: str) -> bool:
     return False
 
 
+# Other ways the reports write a role ("the DCS, Jo Bloggs", "Councillor Jo Bloggs, lead member").
+_ROLE_FORMS = {
+    "director": r"director|DCS",
+    "executive": r"executive|CEO",
+    "member": r"member|councillor|cllr|portfolio\s+holder",
+    "holder": r"portfolio\s+holder|lead\s+member|councillor|cllr",
+    "leader": r"leader",
+    "commissioner": r"commissioner",
+    "chair": r"chair|chairs|chairperson|chairman|chairwoman",
+    "inspector": r"inspector|HMI",
+}
+
+
 def states_person_asked(question: str, texts: list[str]) -> bool:
     """A question asking who holds a role is answered only by a sentence that names the role
     (its head word, singular) with a person's name close by."""
@@ -286,7 +299,7 @@ def states_person_asked(question: str, texts: list[str]) -> bool:
     head = m.group("role").split()[-1].lower().rstrip("s")
     if head in {"lead", "the", "they", "it", "he", "she"} or len(head) < 3:
         head = "inspector"  # "who were the inspectors", "who was the lead"
-    role = re.compile(rf"\b{re.escape(head)}s?\b", re.I)
+    role = re.compile(rf"\b(?:{_ROLE_FORMS.get(head, re.escape(head))})s?\b", re.I)
     for t in texts:
         for r in role.finditer(t):
             if _names_a_person(t[max(0, r.start() - 60) : r.end() + 60]):
