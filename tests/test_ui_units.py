@@ -70,6 +70,8 @@ The fostering panel in Kent reviews every approval carefully {HOSTILE_SCRIPT} an
 Foster carers in Kent receive training on {HOSTILE_IMG} supporting children who have experienced trauma.
 
 Kent's adoption service matches children with families quickly [click](javascript:window.__pwned=1) and supports them after placement.
+
+Kent's leaflet for care leavers is at www.kent-leavers.example and the team at help@kent-leavers.example or https://kent-leavers.example/help answers their questions.
 """
 
 NORFOLK_PARAGRAPHS = [

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import fastapi
 import gradio as gr
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount
 
@@ -91,6 +93,12 @@ def create_app(
     )
     app.state.handlers = handlers
     app.state.scheduler = scheduler
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: fastapi.Request, exc: RequestValidationError) -> JSONResponse:
+        # What was wrong, without sending the input back (a question of 200 KB, say).
+        errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected(request: fastapi.Request, exc: Exception) -> JSONResponse:
