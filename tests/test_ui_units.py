@@ -554,12 +554,23 @@ def test_sources_html_escapes_report_text_and_highlights():
 
 
 def test_access_roles():
+    from types import SimpleNamespace
+
     import gradio as gr
 
     from assistant.web.access import Access
 
-    assert Access(None, True).role(None) == "admin"
-    assert Access(None, False).role(None) == "reader"
+    def request(client: str, host: str) -> SimpleNamespace:
+        return SimpleNamespace(client=SimpleNamespace(host=client), headers={"host": host})
+
+    # Without logins, an admin only from this computer to this computer.
+    assert Access(None, True).role(request("127.0.0.1", "127.0.0.1:7860")) == "admin"
+    assert Access(None, True).role(request("::1", "localhost")) == "admin"
+    assert Access(None, True).role(request("127.0.0.1", "reports.example")) == "reader"
+    assert Access(None, True).role(request("127.0.0.1", "127.example.com")) == "reader"
+    assert Access(None, True).role(request("10.0.0.7", "127.0.0.1")) == "reader"
+    assert Access(None, True).role(None) == "reader"
+    assert Access(None, False).role(request("127.0.0.1", "127.0.0.1")) == "reader"
     with pytest.raises(gr.Error):
         Access(None, False).require(None, "admin")
 
