@@ -438,11 +438,12 @@ def test_the_chat_keeps_only_the_last_turns(browser, short_memory_url):
         users = chat.locator("[data-testid='user']").all_inner_texts()
         assert len(users) == 2 and "Suffolk" in users[0] and "Kent" in users[1]
         assert "Only the last 2 questions" in chat.inner_text()
-        turns = p.page.locator("#ia-sources section.ia-turn")
-        assert turns.count() == 2 and "Suffolk" in turns.first.inner_text()
+        turns = p.page.locator("#ia-sources .ia-turn")  # the newest first
+        assert turns.count() == 2
+        assert "Kent" in turns.first.text_content() and "Suffolk" in turns.last.text_content()
         first = chat.locator("[data-testid='bot'] a.ia-cite").first.get_attribute("data-target")
         assert first.startswith("ia-src-1-")
         assert p.page.locator(f"#{first}").count() == 1
-        assert "Suffolk" in p.page.locator(f"#{first}").inner_text()
+        assert "Suffolk" in p.page.locator(f"#{first}").text_content()
     finally:
         p.close()
