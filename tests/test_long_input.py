@@ -142,7 +142,7 @@ def test_the_cue_checks_still_read_questions():
     assert asks_improve("What should Norfolk do to improve?")
     assert not asks_improve("Improve what, should we ask?")
     assert names_inspection("What did the last inspection say?")
-    assert not names_inspection("What did the visit after the inspection find?")
+    assert not names_inspection("Was the inspection before the monitoring visit?")
     assert names_inspection("the re-inspection visit")
     assert (
         strip_dangling("visits to care leavers in the spring of")
