@@ -9,6 +9,7 @@
   the app's own (the ``Host`` it was sent to) or one of the allowed origins. Scripts that send
   no ``Origin`` (curl, the Python clients) are not browsers acting for someone else.
 * **Uploads.** Gradio's generic upload route takes files only from admins.
+* **Failures.** An exception no route handled is answered with a 500 and a reference id.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.web.access import LOOPBACK, Access, host_of, is_loopback, local_request, request_user
+from assistant.web.errors import public_error
 from assistant.web.login import TooManyAttemptsError
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -100,11 +102,30 @@ class RequestGuard:
         request = Request(scope)
         refusal = await self._refusal(request)
         if refusal is None:
-            await self.app(scope, receive, send)
+            await self._shielded(scope, receive, send)
         elif scope["type"] == "http":
             await refusal(scope, receive, send)
         else:
             await send({"type": "websocket.close", "code": 1008})
+
+    async def _shielded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the app; an unexpected failure before the response started becomes a 500 with
+        a reference id (the details are logged), not a stack trace or a dropped connection."""
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started or scope["type"] != "http":
+                raise
+            detail = public_error(exc, scope.get("path", ""))
+            await JSONResponse({"detail": detail}, status_code=500)(scope, receive, send)
 
     async def _refusal(self, request: Request) -> PlainTextResponse | None:
         host_header = request.headers.get("host", "")

@@ -24,7 +24,6 @@ from assistant.web.access import Access
 from assistant.web.admin import IndexUpdater
 from assistant.web.api import DESCRIPTION, PREFIX, make_router
 from assistant.web.api_docs import docs_html
-from assistant.web.errors import public_error
 from assistant.web.files import add_report_file_route
 from assistant.web.guard import RequestGuard, guard_policy
 from assistant.web.handlers import TITLE, Handlers
@@ -99,10 +98,6 @@ def create_app(
         # What was wrong, without sending the input back (a question of 200 KB, say).
         errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
         return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: fastapi.Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": public_error(exc, request.url.path)}, status_code=500)
 
     # Routes before the page: Gradio's mount at "/" takes every path not matched yet.
     app.include_router(make_router(service, updater, access))
