@@ -33,7 +33,32 @@ _FRAME = re.compile(
     r"|ofsted['’]?s?)\b",
     re.I,
 )
-_DANGLING = re.compile(r"(?:\s+(?:at the end of|by|in|of|from|at|for|during))+\s*$", re.I)
+# Words a topic cannot end on ("care leavers by" → "care leavers"), longest first.
+_DANGLING = ("at the end of", "during", "from", "for", "by", "in", "of", "at")
+
+
+def strip_dangling(text: str) -> str:
+    """The text without the prepositions it ends on ("visits in the spring of" keeps "the
+    spring"; "care leavers by at" becomes "care leavers").
+
+    Walks back from the end one word at a time, never rescanning: an anchored pattern with a
+    repeated group would retry from every word of a long run of prepositions (quadratic).
+    """
+    end = len(text.rstrip())
+    while True:
+        for word in _DANGLING:
+            start = end - len(word)
+            if start > 0 and text[start - 1].isspace() and text[start:end].lower() == word:
+                end = _rstrip_at(text, start - 1)
+                break
+        else:
+            return text[:end]
+
+
+def _rstrip_at(text: str, end: int) -> int:
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def focus_query(question: str, u: Understood) -> str:
@@ -61,6 +86,6 @@ def focus_query(question: str, u: Understood) -> str:
     i = 0
     while i < len(words) and _ASKING.fullmatch(words[i].strip("?,.:;'’\"").lower() or "x"):
         i += 1
-    topic = _DANGLING.sub("", " ".join(words[i:]).strip(" ,.;:?")).strip(" ,.;:")
+    topic = strip_dangling(" ".join(words[i:]).strip(" ,.;:?")).strip(" ,.;:")
     content = [w for w in topic.split() if not _ASKING.fullmatch(w.strip("?,.:;'’\"").lower())]
     return topic if len(content) >= 2 else question

@@ -39,7 +39,7 @@ _ELSEWHERE: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\bEstyn\b|\bCare\s+Inspectorate\b|\bEducation\s+Scotland\b",
          "reports of inspectorates outside England", "other", 1),
         (r"\b(?:school|academy|college|nursery)['’]s\s+(?:ofsted\s+)?(?:inspection|grade|rating|report)"
-         r"|\b(?:[A-Z][a-z]+\s+)+(?:School|Academy|College|Nursery)\b",
+         r"|\b(?:[A-Z][a-z]+\s+){1,6}(?:School|Academy|College|Nursery)\b",
          "inspection reports of individual schools", "school", 0),
     )
 )  # fmt: skip
@@ -48,8 +48,10 @@ _NAME = re.compile(
     r"\b(?:[A-Z][a-z’']+|[A-Z]{2,}|St\.?)(?:\s+(?:of|the|and|upon|on|de|[A-Z][a-z’']+|[A-Z]{2,}))*"
     r"\s+(?:[A-Z][a-z’']+|[A-Z]{2,})\b"
 )
+# Runs of capitalised words are bounded ({0,5}): unbounded, a long run with no "House" at its
+# end is retried from every word of it (quadratic in the length of the question).
 _INSTITUTION = re.compile(
-    r"\b[A-Z][a-z’']+(?:\s+[A-Z][a-z’']+)*\s+(?:House|Lodge|Court|Hall|Home|Centre|Center|"
+    r"\b[A-Z][a-z’']+(?:\s+[A-Z][a-z’']+){0,5}\s+(?:House|Lodge|Court|Hall|Home|Centre|Center|"
     r"School|Academy|College|Hospital|Trust|Clinic|Unit|Village)\b"
 )
 # Words that start a question or name the trade: a capitalised run of only these is no name.

@@ -27,9 +27,9 @@ _RELATIVE = re.compile(
     r"before\s+that|the\s+one\s+before)\b",
     re.I,
 )
-_INSPECTION_WORD = re.compile(
-    r"\binspection\b(?!.*\bvisit\b)|\b(?:re-?inspection|ILACS|SIF)\b", re.I
-)
+_INSPECTION_KIND = re.compile(r"\b(?:re-?inspection|ILACS|SIF)\b", re.I)
+_INSPECTION = re.compile(r"\binspection\b", re.I)
+_VISIT = re.compile(r"\bvisit\b", re.I)
 _REPORT_NOUN = re.compile(r"\b(?:report|visit|inspection|re-inspection|letter)s?\b", re.I)
 _EARLIEST = re.compile(r"\b(earliest|first|oldest)\b", re.I)
 _PREVIOUS = re.compile(r"\b(previous|prior|preceding|last time)\b", re.I)
@@ -44,6 +44,20 @@ _FOLLOW_UP = re.compile(
     r"this authority|that council|this council|that force|this force|those|these)\b",
     re.I,
 )
+
+
+def names_inspection(question: str) -> bool:
+    """True when a question asks for an inspection rather than a visit: "re-inspection", ILACS,
+    SIF, or an "inspection" that no "visit" follows ("the visit after the inspection" does not).
+
+    One pass over the question per word (a lookahead to the end after each "inspection" would
+    take quadratic time on a long question).
+    """
+    if _INSPECTION_KIND.search(question):
+        return True
+    last_inspection = max((m.end() for m in _INSPECTION.finditer(question)), default=-1)
+    last_visit = max((m.start() for m in _VISIT.finditer(question)), default=-1)
+    return last_inspection > last_visit
 
 
 @dataclass(frozen=True)
@@ -215,7 +229,7 @@ class QuestionResolver:
             (),
             previous=previous,
             kinds=tuple(kinds_named(question)),
-            prefer=INSPECTION if _INSPECTION_WORD.search(question) else None,
+            prefer=INSPECTION if names_inspection(question) else None,
         )
         region = region_named(question) if not subjects and not filters.subjects else None
         if region is not None:

@@ -32,7 +32,6 @@ from assistant.route_words import (
     GRADE_WORD,
     HISTORY,
     HOW,
-    IMPROVE,
     IMPROVE_CUE,
     JUDGED,
     JUDGEMENT_NOUN,
@@ -46,6 +45,7 @@ from assistant.route_words import (
     QUOTE_ASK,
     WHY,
     all_subjects,
+    asks_improve,
     police_asked,
     residual,
     subject_spans,
@@ -127,7 +127,7 @@ def rule_route(question: str, resolver: SubjectResolver) -> Route | None:
         grade_term = True
     if re.search(r"\boverall\s+effectiveness\b", q, re.I):
         grade_term = True
-    improve = bool(IMPROVE.search(q))
+    improve = asks_improve(q)
     if not grade_term and not improve:
         return None
     if grade_term and NOT_GRADES.search(q):

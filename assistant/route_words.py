@@ -39,11 +39,29 @@ HISTORY = re.compile(
 HOW = re.compile(r"^\s*(?:how\b|has\b|have\b|did\b|what\s+(?:is|was)\s+the\s+trend)", re.I)
 IMPROVE = re.compile(
     r"\b(?:needs?|needed)\s+to\s+(?:be\s+)?improv(?:e|ed)\b|\bareas?\s+(?:for|of|to|needing)\s+"
-    r"(?:improvement|improve)\b|\bwhat\s+(?:should|must)\b.*\bimprove\b|\brecommendations?\b|"
+    r"(?:improvement|improve)\b|\brecommendations?\b|"
     r"\bimprovement\s+(?:points|areas|priorities|actions)\b|\bwhat\s+to\s+improve\b|"
     r"\bpriority\s+(?:and\s+immediate\s+)?actions?\b",
     re.I,
 )
+_WHAT_SHOULD = re.compile(r"\bwhat\s+(?:should|must)\b", re.I)
+_IMPROVE_VERB = re.compile(r"\bimprove\b", re.I)
+
+
+def asks_improve(question: str) -> bool:
+    """True when a question asks what needs to improve: ``IMPROVE``, or "what should … improve".
+
+    The two parts of "what should … improve" are found apart: one pattern with ``.*`` between
+    them would retry from every "what should" to the end, quadratic on a long question.
+    """
+    if IMPROVE.search(question):
+        return True
+    first = _WHAT_SHOULD.search(question)
+    if first is None:
+        return False
+    return _IMPROVE_VERB.search(question, first.end()) is not None
+
+
 LIST_NOUN = re.compile(
     r"\b(?:councils|local\s+authorities|authorities|LAs|areas|boroughs|counties|unitaries|"
     r"forces|constabularies|places|reports|inspections)\b|"

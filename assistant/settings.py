@@ -224,6 +224,27 @@ class Settings(BaseSettings):
         24 * 3600.0, description="A login session ends this long after the login, however used."
     )
 
+    # Web request guards. Flat for now: these move into the ``web`` group when Settings is
+    # split into groups.
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the web app answers for besides the loopback names and the "
+        "host it listens on (a public name behind a reverse proxy); '*' answers any.",
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Other sites (scheme://host[:port]) whose pages may send requests that "
+        "change something (questions, uploads) to the app with a user's login.",
+    )
+    chat_history_turns: int = Field(
+        20, ge=1, description="Questions and answers a chat keeps (older ones are dropped)."
+    )
+    upload_cache_max_age_s: int = Field(
+        3600,
+        ge=60,
+        description="Temporary uploads older than this are deleted (checked as often).",
+    )
+
     @property
     def max_file_bytes(self) -> int:
         """The size limit of one input file in bytes."""

@@ -393,3 +393,56 @@ def test_hostile_report_does_not_execute(app_page):
     control = p.context.new_page()
     control.set_content(f"<body>{HOSTILE_IMG}</body>")
     control.wait_for_function("() => window.__pwned === 1")
+
+
+def test_addresses_in_answers_are_not_links(app_page):
+    p = app_page
+    p.open()
+    p.ask("Where is Kent's leaflet for care leavers?")
+    answer = p.last_answer()
+    assert "www.kent-leavers.example" in answer and "help@kent-leavers.example" in answer
+    assert "https://kent-leavers.example/help" in answer
+    hrefs = p.page.eval_on_selector_all(
+        "#ia-chat [data-testid='bot'] a", "els => els.map(e => e.getAttribute('href') || '')"
+    )
+    assert hrefs and all(h.startswith("#ia-") for h in hrefs), hrefs  # only the [n] markers
+
+
+@pytest.fixture()
+def short_memory_url(ui_env):
+    """The app keeping two turns of a chat."""
+    import copy
+
+    from assistant.web.server import create_app, start
+
+    other = copy.copy(ui_env.assistant)
+    other.settings = ui_env.assistant.settings.model_copy(update={"chat_history_turns": 2})
+    running = start(create_app(other, ui_env.reports_dir), "127.0.0.1", shared.free_port())
+    yield running.url
+    running.stop()
+
+
+def test_the_chat_keeps_only_the_last_turns(browser, short_memory_url):
+    p = Page(browser, short_memory_url)
+    try:
+        p.open()
+        for q in (
+            "How are care leavers supported in Norfolk?",
+            "How well are care leavers supported in Suffolk?",
+            "What does the fostering panel in Kent do?",
+        ):
+            p.ask(q)
+        chat = p.page.locator("#ia-chat")
+        users = chat.locator("[data-testid='user']").all_inner_texts()
+        assert len(users) == 2 and "Suffolk" in users[0] and "Kent" in users[1]
+        assert "Only the last 2 questions" in chat.inner_text()
+        turns = p.page.locator("#ia-sources .ia-turn")  # the newest first
+        assert turns.count() == 2
+        assert "Kent" in turns.first.text_content() and "Suffolk" in turns.last.text_content()
+        href = chat.locator("[data-testid='bot'] a.ia-cite").first.get_attribute("href") or ""
+        first = href.rpartition("#")[2]
+        assert first.startswith("ia-src-1-"), href
+        assert p.page.locator(f"#{first}").count() == 1
+        assert "Suffolk" in p.page.locator(f"#{first}").text_content()
+    finally:
+        p.close()

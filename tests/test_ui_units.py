@@ -70,6 +70,8 @@ The fostering panel in Kent reviews every approval carefully {HOSTILE_SCRIPT} an
 Foster carers in Kent receive training on {HOSTILE_IMG} supporting children who have experienced trauma.
 
 Kent's adoption service matches children with families quickly [click](javascript:window.__pwned=1) and supports them after placement.
+
+Kent's leaflet for care leavers is at www.kent-leavers.example and the team at help@kent-leavers.example or https://kent-leavers.example/help answers their questions.
 """
 
 NORFOLK_PARAGRAPHS = [
@@ -552,12 +554,23 @@ def test_sources_html_escapes_report_text_and_highlights():
 
 
 def test_access_roles():
+    from types import SimpleNamespace
+
     import gradio as gr
 
     from assistant.web.access import Access
 
-    assert Access(None, True).role(None) == "admin"
-    assert Access(None, False).role(None) == "reader"
+    def request(client: str, host: str) -> SimpleNamespace:
+        return SimpleNamespace(client=SimpleNamespace(host=client), headers={"host": host})
+
+    # Without logins, an admin only from this computer to this computer.
+    assert Access(None, True).role(request("127.0.0.1", "127.0.0.1:7860")) == "admin"
+    assert Access(None, True).role(request("::1", "localhost")) == "admin"
+    assert Access(None, True).role(request("127.0.0.1", "reports.example")) == "reader"
+    assert Access(None, True).role(request("127.0.0.1", "127.example.com")) == "reader"
+    assert Access(None, True).role(request("10.0.0.7", "127.0.0.1")) == "reader"
+    assert Access(None, True).role(None) == "reader"
+    assert Access(None, False).role(request("127.0.0.1", "127.0.0.1")) == "reader"
     with pytest.raises(gr.Error):
         Access(None, False).require(None, "admin")
 

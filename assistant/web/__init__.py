@@ -8,6 +8,7 @@ One job per module:
 * ``login``: ``POST /login`` and the HTTP Basic check, rate-limited per client and user name,
   the password checked off the event loop.
 * ``access``: roles from the users file; loopback hosts; the signed-in user of a request.
+* ``errors``: what users see of an unexpected failure (a reference id; details in the log).
 * ``render``: the chat's HTML (answers, sources, quotes, banner, admin log), always escaped.
 * ``reports_table``, ``timeline``: the Reports and Timeline tabs (grade and judgement names
   from ``assistant.vocabulary``).
@@ -21,6 +22,8 @@ One job per module:
   shapes.
 * ``api``: the REST routes under ``/api``; ``api_docs``: the ``/api/docs`` page.
 * ``mcp_server``: the MCP tools at ``/mcp`` (with the ``mcp`` setting).
+* ``guard``: requests refused before any route: unknown hosts, posts from other sites,
+  uploads from non-admins.
 * ``server``: the FastAPI app that mounts it all, and serving it.
 
 A module imports only modules listed above it (``server`` uses them all).

@@ -1,8 +1,9 @@
 """Who may do what: roles from the users file, and which hosts count as this computer only.
 
 Readers chat, fetch quotes and list reports; admins also upload and re-index. Without a users
-file there is no login: everyone is an admin when the app only answers on loopback, a reader
-when it is reachable from the network.
+file there is no login: a request from this computer (a loopback client that also names a
+loopback host) is an admin's when the app only answers on loopback; every other request is a
+reader's.
 
 A request over HTTP (the REST API, MCP, report files) is signed in by the page's login cookie
 (``POST /login`` sets it) or, for scripts, by HTTP Basic credentials of the same users file,
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -28,8 +30,38 @@ BASIC_CHALLENGE = 'Basic realm="Inspection Assistant"'  # the WWW-Authenticate o
 
 
 def is_loopback(host: str) -> bool:
-    """True for a host name or address that only this computer can reach."""
-    return host in LOOPBACK or host.startswith("127.")
+    """True for a host name or address that only this computer can reach: ``localhost`` or a
+    loopback address (``127.0.0.5``, ``::1``); a name such as ``127.example.com`` is not."""
+    host = host.strip().strip("[]").lower().rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def host_of(host_header: str) -> str:
+    """The host name of a ``Host`` header, lower case, without port or brackets."""
+    return (urlsplit(f"//{host_header.strip()}").hostname or "").rstrip(".")
+
+
+def local_request(request: object) -> bool:
+    """True for a request from this computer to this computer: a loopback client address and
+    a loopback ``Host`` (a request relayed by a proxy on this computer names another host).
+
+    Args:
+        request: A Starlette or Gradio request.
+    """
+    client = getattr(request, "client", None)
+    headers = getattr(request, "headers", None) or {}
+    return bool(
+        client is not None
+        and is_loopback(str(getattr(client, "host", "") or ""))
+        and is_loopback(host_of(headers.get("host", "")))
+    )
 
 
 @dataclass
@@ -51,15 +83,23 @@ class Access:
         if self.users is not None and self.gate is None:
             self.gate = Gatekeeper(self.users, Settings())
 
-    def role_of(self, username: str | None) -> str | None:
-        """The role of a user ("reader", "admin"), None when not signed in or unknown."""
+    def role_of(self, username: str | None, local: bool = True) -> str | None:
+        """The role of a user ("reader", "admin"), None when not signed in or unknown.
+
+        Args:
+            username: The signed-in user (None without logins).
+            local: Without logins, whether the request came from this computer to this
+                computer (only then is it an admin's).
+        """
         if self.users is None:
-            return "admin" if self.admin_without_auth else "reader"
+            return "admin" if self.admin_without_auth and local else "reader"
         return self.users.role(username)
 
     def role(self, request: gr.Request | None) -> str | None:
         """The role of the request's user ("reader", "admin"), None when not signed in."""
-        return self.role_of(getattr(request, "username", None) if request else None)
+        if request is None:
+            return self.role_of(None, local=False)
+        return self.role_of(getattr(request, "username", None), local_request(request))
 
     def require(self, request: gr.Request | None, role: str) -> None:
         """Raise a visible error unless the user has the role (admins may do everything)."""
@@ -115,5 +155,4 @@ def loopback_request(request: Request) -> bool:
     Without logins, an app on loopback only answers such requests: a web page elsewhere cannot
     reach it through a name that resolves to this computer (DNS rebinding).
     """
-    host = urlsplit(f"//{request.headers.get('host', '')}").hostname or ""
-    return is_loopback(host)
+    return is_loopback(host_of(request.headers.get("host", "")))

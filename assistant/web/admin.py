@@ -7,6 +7,7 @@ answered from the live reports.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +80,15 @@ class SavedUploads:
 
     saved: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+
+
+def discard_uploads(paths: list[Path]) -> None:
+    """Delete temporary uploads (and the folders Gradio made for them, once empty) after they
+    were saved into the reports folder or refused: nothing of them stays in the cache."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # Gradio puts each upload in a folder of its own
 
 
 def save_uploads(paths: list[Path], reports_dir: Path, max_bytes: int) -> SavedUploads:

@@ -17,7 +17,13 @@ import fastapi
 from fastapi import Depends, HTTPException, Query
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
-from assistant.web.access import BASIC_CHALLENGE, Access, loopback_request, request_user
+from assistant.web.access import (
+    BASIC_CHALLENGE,
+    Access,
+    local_request,
+    loopback_request,
+    request_user,
+)
 from assistant.web.admin import IndexBusyError, IndexUpdater
 from assistant.web.login import TooManyAttemptsError
 from assistant.web.schemas import AskRequest, QuoteRequest, ReportsQuery, RescanRequest
@@ -53,7 +59,7 @@ def caller(access: Access, role: str) -> Callable[..., str]:
         if access.users is None:
             if access.admin_without_auth and not loopback_request(request):
                 raise HTTPException(403, "This app only answers on this computer.")
-            have = access.role_of(None)
+            have = access.role_of(None, local_request(request))
         else:
             try:
                 have = access.role_of(await request_user(request, access))

@@ -9,7 +9,6 @@ No question answering, ranking or ingest logic lives here: the handlers call ``A
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,8 @@ from assistant.indexing import IngestSummary
 from assistant.jsonio import answer_json, quote_json
 from assistant.records import Answer
 from assistant.web.access import Access
-from assistant.web.admin import IndexBusyError, IndexUpdater, save_uploads
+from assistant.web.admin import IndexBusyError, IndexUpdater, discard_uploads, save_uploads
+from assistant.web.errors import public_error, shielded
 from assistant.web.files import servable_kinds
 from assistant.web.filters import filter_choices, make_filters
 from assistant.web.render import (
@@ -32,6 +32,7 @@ from assistant.web.render import (
     answer_message,
     banner_html,
     context_html,
+    earlier_chat,
     esc_md,
     ingest_log_html,
     login_note,
@@ -46,8 +47,6 @@ from vectorstore.records import Filters
 
 if TYPE_CHECKING:
     from assistant.sync.schedule import SyncScheduler
-
-log = logging.getLogger("inspection_assistant.ui")
 
 TITLE = "Inspection Assistant"
 REVEAL_WORDS = 4  # words added per step when showing a finished answer progressively
@@ -100,6 +99,7 @@ class Handlers:
             gr.update(choices=choices.subjects),
         )
 
+    @shielded
     def timeline(self, subject: str | None, request: gr.Request = None) -> str:
         """The Timeline tab for one subject."""
         self.access.require(request, "reader")
@@ -111,6 +111,7 @@ class Handlers:
         return timeline_html(subject, points, self.files())
 
     # -- API endpoints (same JSON as the CLI) ------------------------------------------------
+    @shielded
     def api_ask(
         self,
         question: str,
@@ -131,6 +132,7 @@ class Handlers:
         filters = make_filters(subjects, inspectorates, report, date_from, date_to)
         return answer_json(self.assistant.ask(question, filters=filters))
 
+    @shielded
     def api_quote(
         self,
         topic: str,
@@ -207,23 +209,26 @@ class Handlers:
         except gr.Error:
             raise
         except Exception as exc:
-            log.exception("answering failed")
-            chat[-1] = {
-                "role": "assistant",
-                "content": "<em>Sorry: this question could not be answered.</em>",
-            }
+            message = public_error(exc, "ask")
+            chat[-1] = {"role": "assistant", "content": f"<em>{esc_md(message)}</em>"}
             yield gr.update(), chat, None, False, gr.update()
-            raise gr.Error(f"The question could not be answered ({type(exc).__name__}).") from exc
+            raise gr.Error(message) from None
 
     def reveal(self, chat, turns, pending: Answer | None, streamed: bool):
         """Show the finished answer (word by word unless it was streamed) and its sources."""
         if pending is None:
             yield chat, turns, gr.update(), gr.update(), gr.update()
             return
+        keep = self.assistant.settings.chat_history_turns
         turns = [*(turns or []), pending]
+        chat = list(chat)
+        if len(turns) > keep:
+            # Older turns are dropped; the rest are renumbered, so the chat is drawn again
+            # from them (its [n] links must point at the sources panel's new numbering).
+            turns = turns[-keep:]
+            chat = [*earlier_chat(turns[:-1], keep), *chat[-2:]]
         turn = len(turns)
         numbers = {c.n for c in pending.citations}
-        chat = list(chat)
         if not streamed and not pending.abstained:
             words = pending.text.split(" ")
             for end in range(REVEAL_WORDS, len(words), REVEAL_WORDS):
@@ -240,6 +245,7 @@ class Handlers:
             gr.update(visible=pending.context.carried),
         )
 
+    @shielded
     def remove_context(
         self, chat, turns, subjects, inspectorates, report, date_from, date_to, request: gr.Request
     ):
@@ -273,6 +279,7 @@ class Handlers:
         return [], [], EMPTY_SOURCES, context_html(None), gr.update(visible=False), ""
 
     # -- quotes -----------------------------------------------------------------------------
+    @shielded
     def quotes(self, topic, subject, report, k, request: gr.Request):
         """The Quotes tab: ranked quote cards for a topic."""
         self.access.require(request, "reader")
@@ -298,19 +305,24 @@ class Handlers:
         except IndexBusyError as exc:
             raise gr.Error(str(exc)) from exc
 
+    @shielded
     def upload(self, files, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         """Admin: save the uploaded reports into the reports folder and index them."""
         self.access.require(request, "admin")
         if not files:
             raise gr.Error("Choose one or more report files first.")
         paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in files]
-        result = save_uploads(paths, self.reports_dir, self.assistant.settings.max_file_bytes)
+        try:
+            result = save_uploads(paths, self.reports_dir, self.assistant.settings.max_file_bytes)
+        finally:
+            discard_uploads(paths)
         summary = self.run_ingest(progress) if result.saved else None
         return (
             ingest_log_html(summary, result.saved, result.rejected),
             *self.refresh_outputs(),
         )
 
+    @shielded
     def rescan(self, prune, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         """Admin: index what changed in the reports folder."""
         self.access.require(request, "admin")

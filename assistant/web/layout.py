@@ -46,7 +46,11 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
         h: The handlers.
         answer_concurrency: How many questions run at once (the rest wait in Gradio's queue).
     """
-    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
+    # Temporary uploads (Gradio's cache) older than this are deleted, checked as often.
+    cache_age = h.assistant.settings.upload_cache_max_age_s
+    with gr.Blocks(
+        title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(cache_age, cache_age)
+    ) as demo:
         banner = gr.HTML(elem_id="ia-banner")
         turns = gr.State([])
         pending = gr.State(None)

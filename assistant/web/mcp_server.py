@@ -10,11 +10,13 @@ that endpoint lists its tools to anyone, fails every call once the app has login
 Python ``repr`` text instead of JSON.
 """
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from mcp.server.fastmcp import FastMCP
+from mcp.server.fastmcp.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import Field
 from starlette.requests import Request
@@ -22,6 +24,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from assistant.web.access import BASIC_CHALLENGE, Access, loopback_request, request_user
+from assistant.web.errors import public_error
 from assistant.web.login import TooManyAttemptsError
 from assistant.web.schemas import (
     MAX_QUOTES,
@@ -46,6 +49,21 @@ _Subject = Annotated[
 _Report = Annotated[str | None, Field(description="Only this report (a report_id).")]
 _From = Annotated[date | None, Field(description="Inspections ending on or after (YYYY-MM-DD).")]
 _To = Annotated[date | None, Field(description="Inspections starting on or before (YYYY-MM-DD).")]
+
+
+T = TypeVar("T")
+A = TypeVar("A")
+
+
+async def _call(fn: Callable[[A], T], arg: A, where: str) -> T:
+    """Run a service call off the event loop; an unexpected failure is reported to the client
+    as a generic error with a reference id (the details go to the log)."""
+    try:
+        return await anyio.to_thread.run_sync(fn, arg)
+    except ValueError:
+        raise  # a bad request (an unknown grade): its message is for the user
+    except Exception as exc:
+        raise ToolError(public_error(exc, f"mcp {where}")) from None
 
 
 def make_tools(service: Service) -> FastMCP:
@@ -84,7 +102,7 @@ def make_tools(service: Service) -> FastMCP:
             date_to=date_to,
             history=history or [],
         )
-        return await anyio.to_thread.run_sync(service.ask, req)
+        return await _call(service.ask, req, "ask")
 
     @server.tool()
     async def quote(
@@ -98,7 +116,7 @@ def make_tools(service: Service) -> FastMCP:
         """Ranked verbatim quotes from the reports with paste-ready citation lines; the
         `quote --json` object."""
         req = QuoteRequest(topic=topic, subject=subject, report=report, k=k)
-        return await anyio.to_thread.run_sync(service.quote, req)
+        return await _call(service.quote, req, "quote")
 
     @server.tool()
     async def reports(
@@ -113,7 +131,7 @@ def make_tools(service: Service) -> FastMCP:
         query = ReportsQuery(
             subject=subject, grade=grade, judgement=judgement, date_from=date_from, date_to=date_to
         )
-        return await anyio.to_thread.run_sync(service.reports, query)
+        return await _call(service.reports, query, "reports")
 
     server.streamable_http_app()  # creates the session manager that ``McpEndpoint`` serves
     return server

@@ -19,13 +19,17 @@ if TYPE_CHECKING:
     from assistant.indexing import IngestSummary
 
 # Characters that could start Markdown or HTML; entities show them literally.
-_MD_ESCAPES = {c: f"&#{ord(c)};" for c in "\\`*_[]<>&~|$"}
+# "@" too: an e-mail address in report or model text must not become a mailto link.
+_MD_ESCAPES = {c: f"&#{ord(c)};" for c in "\\`*_[]<>&~|$@"}
+# What Markdown's autolinks start with besides "://" (GFM links "www." names on their own).
+_WWW = re.compile(r"(?i)\b(www)\.")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 def esc_md(text: str) -> str:
-    """Text for a Markdown-rendered component, shown literally (no Markdown, HTML or links)."""
+    """Text for a Markdown-rendered component, shown literally (no Markdown, HTML or links:
+    web addresses and e-mail addresses stay plain text)."""
     lines = []
     for line in (text or "").split("\n"):
         line = "".join(_MD_ESCAPES.get(ch, ch) for ch in line)
@@ -33,7 +37,7 @@ def esc_md(text: str) -> str:
         line = _LINE_START.sub(
             lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)), line
         )
-        lines.append(line.replace("://", "&#58;//"))
+        lines.append(_WWW.sub(r"\1&#46;", line.replace("://", "&#58;//")))
     return "<br>".join(lines)
 
 
@@ -93,6 +97,17 @@ def answer_message(a: Answer, turn: int) -> str:
     if a.search_fallback:
         body += f"<br><em>{esc_md(a.search_fallback.message)}</em>"
     return body
+
+
+def earlier_chat(turns: list[Answer], keep: int) -> list[dict[str, str]]:
+    """The chat messages of earlier turns, numbered from 1, after a note that older questions
+    were dropped (the chat keeps ``keep`` turns)."""
+    note = f"<em>Only the last {keep} questions of this chat are kept.</em>"
+    messages = [{"role": "assistant", "content": note}]
+    for i, a in enumerate(turns, 1):
+        messages.append({"role": "user", "content": esc_md(a.question)})
+        messages.append({"role": "assistant", "content": answer_message(a, i)})
+    return messages
 
 
 def _highlighted_passage(c: Citation) -> str:

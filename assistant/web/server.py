@@ -13,7 +13,9 @@ from pathlib import Path
 
 import fastapi
 import gradio as gr
-from fastapi.responses import HTMLResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount
 
 from assistant.auth import UserStore
@@ -23,6 +25,7 @@ from assistant.web.admin import IndexUpdater
 from assistant.web.api import DESCRIPTION, PREFIX, make_router
 from assistant.web.api_docs import docs_html
 from assistant.web.files import add_report_file_route
+from assistant.web.guard import RequestGuard, guard_policy
 from assistant.web.handlers import TITLE, Handlers
 from assistant.web.layout import STATIC, THEME, build_blocks
 from assistant.web.login import Gatekeeper, add_login_route
@@ -89,6 +92,13 @@ def create_app(
     )
     app.state.handlers = handlers
     app.state.scheduler = scheduler
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: fastapi.Request, exc: RequestValidationError) -> JSONResponse:
+        # What was wrong, without sending the input back (a question of 200 KB, say).
+        errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
     # Routes before the page: Gradio's mount at "/" takes every path not matched yet.
     app.include_router(make_router(service, updater, access))
     if endpoint is not None:
@@ -114,7 +124,7 @@ def create_app(
         else None,
         footer_links=["api"],
         run_history=False,
-        show_error=True,
+        show_error=False,  # unexpected errors: a reference id, details only in the log
         max_file_size=assistant.settings.max_file_bytes,
         enable_monitoring=False,
         ssr_mode=False,
@@ -127,6 +137,9 @@ def create_app(
     app.state.gradio = next(r.app for r in app.routes if isinstance(r, Mount))
     if gate is not None:
         app.state.gradio.tokens = gate.sessions
+    s = assistant.settings
+    policy = guard_policy(s.allowed_hosts, s.allowed_origins, s.host)
+    app.add_middleware(RequestGuard, policy=policy, access=access)
     return app
 
 
