@@ -87,4 +87,5 @@ class Retriever:
         if not hits:
             return []
         terms = content_terms(query) - (exclude_subject_terms or set())
-        return rank_passages(hits, terms, k, prefer, self.weights)
+        in_period = bool(filters and (filters.date_from or filters.date_to))
+        return rank_passages(hits, terms, k, prefer, self.weights, in_period)

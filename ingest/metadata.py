@@ -69,6 +69,8 @@ _PARTNERSHIP = re.compile(
     r"\s+(?:[Ll]ocal\s+[Aa]rea\s+[Pp]artnership|Youth\s+(?:Justice|Offending)\s+(?:Service|Team|Partnership)|"
     r"(?:Safeguarding\s+)?(?:Children\s+)?Safeguarding\s+Partnership)"
 )
+# The cover's first lines say what a report is; further down it may mention other kinds.
+_TITLE_LINES = 8
 _KIND_WORD = re.compile(r"\b(?:inspection|visit|assessment|review|report|PEEL|SEND)\b", re.I)
 _EVERY_SUBJECT = SubjectResolver(set(LOCAL_AUTHORITIES) | set(POLICE_FORCES))
 _HMIC = re.compile(r"HM Inspectorate of Constabulary|HMICFRS|\bHMIC\b")
@@ -173,7 +175,8 @@ def extract_metadata(
         md.title = re.sub(r"\s+", " ", md.title).strip()
 
     # Kind and authors: from the title, the framework wording, the cover and running headers.
-    found = detect_kind("\n".join([*running, _cover_text(first, cover)]), md.title, md.report_type)
+    title_lines = "\n".join(_cover_text(first, cover).splitlines()[:_TITLE_LINES])
+    found = detect_kind("\n".join([*running, title_lines]), md.title, md.report_type)
     md.kind = found.kind
     md.inspectorates = list(found.inspectorates)
     md.notes["kind"] = found.reason
@@ -287,23 +290,38 @@ def _cover_text(first: list[Paragraph], cover: list[tuple[str, float, bool]] | N
 
 def _partnership_or_force(title: str, head: str, inspectorate: str | None) -> str | None:
     """The council a partnership or youth justice service is named after, or a police force
-    ("Bedford Borough Local Area Partnership" is Bedford; "Sampleshire Constabulary" a force)."""
-    for text in (title, head[:3000]):
-        m = _PARTNERSHIP.search(text)
-        if m:
-            words = re.sub(
-                r"^(?:.*\b(?:of|for|to|in|by)\s+)?(?:the\s+)?", "", m.group(1), flags=re.I
-            )
-            name = canonical_subject(words)
-            if name:
-                return name
-    for text in (title, head[:3000] if inspectorate in ("HMIC", "HMICFRS") else ""):
-        forces = _FORCE.findall(text)
-        if forces:
-            name = canonical_subject(re.sub(r"^(?:An?|The|Of|In)\s+", "", forces[0]))
-            if name:
-                return name
-    return None
+    ("Bedford Borough Local Area Partnership" is Bedford; "Sampleshire Constabulary" a force).
+    The title is read first; the first pages only when the title names no place."""
+    name = _partnership(title) or _force(title)
+    if name:
+        return name
+    known = _EVERY_SUBJECT.find_in(title)
+    if known:
+        return known[0]
+    return _partnership(head[:3000]) or (
+        _force(head[:3000]) if inspectorate in ("HMIC", "HMICFRS") else None
+    )
+
+
+def _partnership(text: str) -> str | None:
+    m = _PARTNERSHIP.search(text)
+    if not m:
+        return None
+    words = re.sub(r"^(?:.*\b(?:of|for|to|in|by)\s+)?(?:the\s+)?", "", m.group(1), flags=re.I)
+    words = re.sub(r"^[A-Z][a-z]+,\s+", "", words)  # "Overall, Wigan ...": a sentence's opening
+    parts = words.split()
+    for i in range(len(parts)):
+        known = _EVERY_SUBJECT.resolve(" ".join(parts[i:]))
+        if known:
+            return known
+    return canonical_subject(words)
+
+
+def _force(text: str) -> str | None:
+    forces = _FORCE.findall(text)
+    if not forces:
+        return None
+    return canonical_subject(re.sub(r"^(?:An?|The|Of|In)\s+", "", forces[0]))
 
 
 def _iso(text: str):

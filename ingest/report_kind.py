@@ -47,9 +47,9 @@ _KNOWN_INSPECTORATES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Ofsted", r"\bOfsted\b|Office for Standards in Education"),
         ("CQC", r"\bCQC\b|Care Quality Commission"),
         ("HMICFRS", r"\bHMICFRS\b|Inspectorate of Constabulary and Fire\s*(?:&|and)\s*Rescue"),
-        ("HMIC", rf"\bHMIC\b|(?:HM|(?:Her|His) Majesty{_APOS}s)\s+Inspectorate\s+of\s+Constabulary(?!\s+and\s+Fire)"),
-        ("HMI Probation", rf"\bHMI\s*Probation\b|(?:HM|(?:Her|His) Majesty{_APOS}s)\s+Inspectorate\s+of\s+Probation"),
-        ("HMI Prisons", rf"\bHMI\s*Prisons\b|(?:HM|(?:Her|His) Majesty{_APOS}s)\s+Inspectorate\s+of\s+Prisons"),
+        ("HMIC", rf"\bHMIC\b|(?:HM|(?:Her|His)\s+Majesty{_APOS}s)\s+Inspectorate\s+of\s+Constabulary(?!\s+and\s+Fire)"),
+        ("HMI Probation", rf"\bHMI\s*Probation\b|(?:HM|(?:Her|His)\s+Majesty{_APOS}s)\s+Inspectorate\s+of\s+Probation"),
+        ("HMI Prisons", rf"\bHMI\s*Prisons\b|(?:HM|(?:Her|His)\s+Majesty{_APOS}s)\s+Inspectorate\s+of\s+Prisons"),
         ("Estyn", r"\bEstyn\b"),
         ("Care Inspectorate Wales", r"\bCare Inspectorate Wales\b"),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import Block, PdfSpec, wrap
+from kind_docs import PEEL
 from layout_samples import LayoutSample, sample_pages
 
 from ingest.layouts import hmic
@@ -82,6 +83,17 @@ SAMPLES = [
         "peel-hmicfrs-adequate",
         _peel("HMICFRS", ("Adequate", "Good"), _POINTS),
         grades={"effectiveness": None, "efficiency": "good"},
+    ),
+    LayoutSample(
+        "peel-2023-areas",
+        PEEL,
+        grades={
+            "rated_preventing_crime": "good",
+            "rated_investigating_crime": None,
+            "rated_responding_to_the_public": "requires_improvement",
+            "rated_building_and_developing_its_workforce": "outstanding",
+        },
+        improvements=["The force should make sure it answers emergency calls within ten seconds."],
     ),
     LayoutSample(
         "child-protection",

@@ -112,6 +112,7 @@ def chunk_to_json(c: Chunk) -> str:
             "inspection_start": _d(c.inspection_start),
             "inspection_end": _d(c.inspection_end),
             "published": _d(c.published),
+            "kind": c.kind,
         },
         ensure_ascii=False,
     )
@@ -141,6 +142,7 @@ def chunk_from_row(chunk_id: str, text: str, data_json: str) -> Chunk:
         inspection_start=_pd(d["inspection_start"]),
         inspection_end=_pd(d["inspection_end"]),
         published=_pd(d["published"]),
+        kind=d.get("kind"),
     )
 
 
@@ -256,7 +258,7 @@ class Manifest:
             "SELECT s.path, s.sha256, s.size, s.status, s.error, s.report_id, s.updated_at, "
             "r.chunks, r.pages, r.title, r.subject, r.inspectorate, r.framework, r.report_type, "
             "r.lead_inspector, r.inspection_start, r.inspection_end, r.published, r.indexed_at, "
-            "r.source, r.status "
+            "r.source, r.status, r.metadata_json "
             "FROM sources s LEFT JOIN reports r ON r.report_id=s.report_id ORDER BY s.path"
         )
         out = []
@@ -286,11 +288,13 @@ class Manifest:
             indexed_at,
             _first,
             rstatus,
+            md_json,
         ) in rows:
             if status == "indexed" and rstatus != "live":
                 continue
             if status == "failed" and not include_failed:
                 continue
+            stored = json.loads(md_json) if md_json else {}
             out.append(
                 ReportRecord(
                     source=path,
@@ -307,6 +311,8 @@ class Manifest:
                     framework=framework,
                     report_type=rtype,
                     lead_inspector=lead,
+                    kind=stored.get("kind"),
+                    inspectorates=list(stored.get("inspectorates") or ([insp] if insp else [])),
                     inspection_start=_pd(start),
                     inspection_end=_pd(end),
                     published=_pd(pub),
@@ -374,6 +380,8 @@ class Manifest:
                         json.dumps(
                             {
                                 "notes": md.notes,
+                                "kind": md.kind,
+                                "inspectorates": md.inspectorates,
                                 "warnings": report.warnings,
                                 "page_labels": report.page_labels,
                             }

@@ -50,7 +50,10 @@ def extract(pages: Sequence[Page]) -> Catalogue:
     """
     content = content_pages(pages)
     cat = Catalogue(framework=KEY, notes={"framework": _REASON})
-    cat.judgements = to_judgements(read_ratings(content) + read_outcomes(content), cat.notes)
+    ratings = read_ratings(content)
+    # An overall rating is the verdict; an outcome sentence only stands in for a missing one.
+    outcomes = [] if any(c.key == "overall" for c in ratings) else read_outcomes(content)
+    cat.judgements = to_judgements(ratings + outcomes, cat.notes)
     if not cat.judgements:
         cat.notes["overall"] = f"no graded judgement: {_REASON} that states no grade or outcome"
     return with_improvements(cat, pages)

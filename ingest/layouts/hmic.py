@@ -27,7 +27,7 @@ LABELS = [
 _TABLE = Table(LABELS, numbered=False)
 
 _NAME = re.compile(
-    rf"HM\s+Inspectorate\s+of\s+Constabulary|Her\s+Majesty{APOS}s\s+Inspectorate\s+of\s+Constabulary|"
+    rf"HM\s+Inspectorate\s+of\s+Constabulary|(?:Her|His)\s+Majesty{APOS}s\s+Inspectorate\s+of\s+Constabulary|"
     r"\bHMICFRS\b|\bHMIC\b"
 )
 _OFSTED = re.compile(r"\bOfsted\b")

@@ -19,6 +19,8 @@ from ingest.report_kind import KIND_WORDS, inspectorates_named
 
 KEY = "joint"
 
+_TITLE_LINES = 6
+
 _OWN_KINDS = frozenset(
     {"joint targeted area inspection", "area SEND inspection", "joint inspection"}
 )
@@ -27,7 +29,8 @@ _OWN_KINDS = frozenset(
 def _kind(pages: Sequence[Page]) -> tuple[str | None, str, bool]:
     """The joint kind the first page names (named: True), else "joint inspection" when the
     first pages name several inspectorates (named: False); (None, "", False) otherwise."""
-    front = head_text(pages, 1)
+    # The title lines only: a graded inspection's first page may mention "the JTAI" in passing.
+    front = " ".join(pages[0].lines[:_TITLE_LINES]) if pages else ""
     for rx, kind in KIND_WORDS:
         m = rx.search(front)
         if m and kind in _OWN_KINDS:

@@ -27,8 +27,8 @@ _OUTCOME_SENTENCES = re.compile(
 )
 # A heading (a whole line) whose next sentence is the verdict.
 _OUTCOME_HEADING = re.compile(
-    r"^(?:(?:the\s+)?(?:inspection|overall|our|summary)\s+)?(?:outcome|verdict|conclusion|"
-    r"judgement|findings?\s+in\s+brief)s?\s*:?$",
+    r"^(?:(?:(?:the\s+)?(?:inspection|overall|our|summary)\s+)?(?:outcome|verdict|conclusion)s?|"
+    r"overall\s+judgement|findings?\s+in\s+brief)\s*:?$",
     re.I,
 )
 # "Outcome: The service ..." on one line.
@@ -74,9 +74,8 @@ def sentence_at(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
-def _outcome(page: Page, start: int, end: int, rank: int) -> Candidate:
-    quote = page.flat[start:end].strip()
-    return Candidate("overall", "Outcome", quote, page.number, quote, rank)
+def _outcome(page: Page, quote: str, rank: int) -> Candidate:
+    return Candidate("overall", "Outcome", quote.strip(), page.number, quote.strip(), rank)
 
 
 def read_outcomes(pages: Sequence[Page], first: int = 4) -> list[Candidate]:
@@ -90,20 +89,21 @@ def read_outcomes(pages: Sequence[Page], first: int = 4) -> list[Candidate]:
         At most one candidate (key ``overall``, judgement "Outcome", grade the sentence).
     """
     for page in pages[:first]:
-        m = _OUTCOME_SENTENCES.search(page.flat)
-        if m:
-            return [_outcome(page, *sentence_at(page.flat, m.start()), 0)]
+        for line in page.lines:
+            m = _OUTCOME_SENTENCES.search(line)
+            if m:
+                start, end = sentence_at(line, m.start())
+                return [_outcome(page, line[start:end], 0)]
     for page in pages[:first]:
         lines = page.lines
         for i, line in enumerate(lines):
             inline = _OUTCOME_INLINE.match(line)
             if inline or (_OUTCOME_HEADING.match(line) and i + 1 < len(lines)):
                 text = line[inline.end() :] if inline else lines[i + 1]
-                pos = page.flat.find(text)
-                if pos < 0 or not re.match(r"[A-Z“\"]", text):
+                if not re.match(r"[A-Z“\"]", text):
                     continue
-                start, end = sentence_at(page.flat, pos)
-                return [_outcome(page, pos, end, 1)]
+                _, end = sentence_at(text, 0)
+                return [_outcome(page, text[:end], 1)]
     return []
 
 
