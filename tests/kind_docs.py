@@ -9,7 +9,8 @@ the verdict in the report's own scheme, improvement lists), written here from sc
 * a joint targeted area inspection letter (four inspectorates; no grade, priority actions);
 * a PEEL assessment of a police force (graded question areas; only a publication date);
 * a youth justice inspection of HM Inspectorate of Probation (an overall rating);
-* a report of an inspectorate no layout knows (an "assurance review" with its conclusion).
+* a report of an inspectorate no layout knows (an "assurance review" with its conclusion);
+* ``UNDATED``, a plain-text thematic report that prints no date at all.
 
 ``KIND_DOCS`` maps a short name to the spec and what must be read from it.
 """
@@ -298,6 +299,16 @@ NEVER_SEEN = PdfSpec(
         ],
     ],
 )
+
+# A report whose dates are printed nowhere: a period must still find it.
+UNDATED = """Thematic inspection of support for young carers in Wigan
+
+Inspectors from the Northland Inspectorate of Care Standards visited Wigan to look at how young carers are identified and supported.
+
+Young carers told inspectors that their school counsellor was the first person who asked about their caring role.
+
+Too few young carers had an assessment of their own needs, and some waited many months for one.
+"""
 
 KIND_DOCS: dict[str, KindDoc] = {
     d.name: d

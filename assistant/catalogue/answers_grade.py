@@ -131,7 +131,14 @@ def answer_grade(catalogue: Catalogue, question: str, u: Understood, route: Rout
             if said:
                 sentences.append(said)
                 continue
-        if route.all_judgements:
+        # A report graded by area only (a PEEL assessment) answers an unspecified grade question
+        # with every area's grade.
+        by_area_only = (
+            not route.areas
+            and any(rep.judgements for rep in reports)
+            and not any(rep.judgement(OVERALL) for rep in reports)
+        )
+        if route.all_judgements or by_area_only:
             graded = [rep for rep in reports if rep.judgements]
             if not graded:
                 missing.append(none_stated(subject, reports, period, None))
