@@ -212,3 +212,38 @@ def test_reports_by_kind_in_the_catalogue_and_its_json(kinds_assistant):
     assert {j["judgement"]: j["grade"] for j in peel["judgements"]}["Investigating crime"] == (
         "adequate"
     )
+
+
+def test_the_api_filters_by_kind(kinds_assistant):
+    from assistant.web.schemas import AskRequest, ReportsQuery
+    from assistant.web.service import Service
+
+    service = Service(kinds_assistant)
+    listed = service.reports(ReportsQuery(kind="JTAI"))
+    assert [r["source"] for r in listed] == ["jtai-cheshire-east-2024.pdf"]
+    answer = service.ask(AskRequest(question="What did inspectors find?", kind="PEEL"))
+    assert answer["citations"] and {c["source"] for c in answer["citations"]} == {
+        "peel-dorset-2024.pdf"
+    }
+
+
+@pytest.mark.slow
+def test_the_cli_filters_by_kind(kinds_assistant, cli_env):
+    import json
+    import subprocess
+    import sys
+
+    index = str(kinds_assistant.settings.index_dir)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "reports", "--kind", "the SEND inspection",
+         "--index", index, "--json"],
+        capture_output=True, text=True, env=cli_env, timeout=300, check=True,
+    )  # fmt: skip
+    rows = json.loads(out.stdout)
+    assert {r["kind"] for r in rows} == {"area SEND inspection"} and len(rows) == 2
+    bad = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "what was found?", "--kind", "prison",
+         "--index", index],
+        capture_output=True, text=True, env=cli_env, timeout=300,
+    )  # fmt: skip
+    assert bad.returncode != 0 and "no indexed report is of kind 'prison'" in bad.stderr
