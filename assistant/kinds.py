@@ -71,6 +71,12 @@ def covers(named: str, kind: str) -> bool:
     return kind == named or kind in _COVERS.get(named, ())
 
 
+def covered(named: Iterable[str], held: Iterable[str]) -> tuple[str, ...]:
+    """The recorded kinds (of ``held``) that the kinds a question names cover."""
+    named = tuple(named)
+    return tuple(k for k in held if any(covers(n, k) for n in named))
+
+
 def is_of_kind(record: ReportRecord, named: Iterable[str]) -> bool:
     """Tell whether a report is of any of the kinds a question names."""
     kind = kind_of(record)
@@ -114,5 +120,4 @@ def recorded_kinds(words: str, held: Iterable[str]) -> tuple[str, ...]:
     held = list(held)
     named = kinds_named(words, held) or [" ".join(words.split())]
     lowered = {k.lower(): k for k in held}
-    named = [lowered.get(n.lower(), n) for n in named]
-    return tuple(k for k in held if any(covers(n, k) for n in named))
+    return covered((lowered.get(n.lower(), n) for n in named), held)

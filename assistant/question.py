@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.kinds import INSPECTION, covers, is_of_kind, kind_of, kinds_named
+from assistant.kinds import INSPECTION, covered, is_of_kind, kind_of, kinds_named
 from assistant.periods import UNDATED_LEAD, describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
@@ -74,11 +74,6 @@ def _overlaps(r: ReportRecord, start: date | None, end: date | None) -> bool:
         dates.append(r.published - UNDATED_LEAD)  # inspected in the weeks before publication
     lo, hi = min(dates), max(dates)
     return (start is None or hi >= start) and (end is None or lo <= end)
-
-
-def _recorded(named: tuple[str, ...], held: list[str]) -> tuple[str, ...]:
-    """The recorded kinds the kinds a question names cover ("joint inspection": JTAIs too)."""
-    return tuple(k for k in held if any(covers(n, k) for n in named))
 
 
 def _when(r: ReportRecord) -> date:
@@ -339,7 +334,7 @@ class QuestionResolver:
             date_from=filters.date_from or (None if pick else start),
             date_to=filters.date_to or (None if pick else end),
             # A kind named with no place limits the search to reports of that kind.
-            kinds=filters.kinds or (() if (subjects or pick) else _recorded(kinds, self.kinds)),
+            kinds=filters.kinds or (() if (subjects or pick) else covered(kinds, self.kinds)),
         )
         return Understood(question, ctx, merged, abstention, newest)
 

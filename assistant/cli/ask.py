@@ -62,7 +62,7 @@ def ask(
         if not json_out:
             fail("--questions-file needs --json")
         a.warm_up()
-        for line in answer_file(a, questions_file):
+        for line in answer_file(a, questions_file, filters):
             print_json(line)
         return
     ans = a.ask(question, filters=filters)
