@@ -308,13 +308,13 @@ def _partnership(text: str) -> str | None:
     if not m:
         return None
     words = re.sub(r"^(?:.*\b(?:of|for|to|in|by)\s+)?(?:the\s+)?", "", m.group(1), flags=re.I)
-    words = re.sub(r"^[A-Z][a-z]+,\s+", "", words)  # "Overall, Wigan ...": a sentence's opening
     parts = words.split()
     for i in range(len(parts)):
         known = _EVERY_SUBJECT.resolve(" ".join(parts[i:]))
         if known:
             return known
-    return canonical_subject(words)
+    # "Overall, Wexley Youth Justice Service ...": the sentence's opening is no part of a name.
+    return canonical_subject(re.sub(r"^[A-Z][a-z]+,\s+", "", words))
 
 
 def _force(text: str) -> str | None:

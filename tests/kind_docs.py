@@ -258,6 +258,8 @@ PROBATION = PdfSpec(
             ),
         ],
         [
+            Block("h", ["Ratings by standard"]),
+            *_paras("1.1 Governance and leadership: Good", "1.2 Staff: Outstanding"),
             Block("h", ["Recommendations"]),
             *_bullets(
                 "The youth justice service should improve the quality of its risk of harm "
@@ -342,7 +344,9 @@ KIND_DOCS: dict[str, KindDoc] = {
         KindDoc(
             "yjs-wigan-2023", PROBATION, "youth justice inspection", "Wigan", ("HMI Probation",),
             date(2023, 9, 4), date(2023, 9, 8), date(2023, 11, 30),
-            grades={"overall": "good"}, improvements=1,
+            grades={"overall": "good", "rated_governance_and_leadership": "good",
+                    "rated_staff": "outstanding"},
+            improvements=1,
         ),
         KindDoc(
             "assurance-wexley-2025", NEVER_SEEN, "assurance review", "Wexley",

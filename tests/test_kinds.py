@@ -247,3 +247,24 @@ def test_the_cli_filters_by_kind(kinds_assistant, cli_env):
         capture_output=True, text=True, env=cli_env, timeout=300,
     )  # fmt: skip
     assert bad.returncode != 0 and "no indexed report is of kind 'prison'" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("title", "subject"),
+    [
+        ("Area SEND inspection of Dorset local area partnership", "Dorset"),
+        (
+            "Area SEND inspection of Bournemouth, Christchurch and Poole Local Area Partnership",
+            "Bournemouth, Christchurch and Poole",
+        ),
+        ("Inspection of Leeds Youth Justice Service", "Leeds"),
+        ("PEEL 2021/22: An inspection of Sampleshire Constabulary", "Sampleshire Constabulary"),
+        ("Joint inspection of child protection arrangements in Hartlepool", "Hartlepool"),
+    ],
+)
+def test_partnerships_services_and_forces_are_read_as_their_subject(title, subject):
+    from ingest.metadata import extract_metadata
+    from ingest.records import Paragraph
+
+    paras = [Paragraph(title, 1, 1, 1, 1, is_heading=True), Paragraph("Ofsted", 1, 1, 1, 1)]
+    assert extract_metadata(paras, file_type="pdf").subject == subject

@@ -11,7 +11,15 @@ from ingest.layouts.text import read_pages
 LAYOUT_KEY = "generic"
 
 SAMPLES = [
-    LayoutSample("probation-rating", PROBATION, grades={"overall": "good"}),
+    LayoutSample(
+        "probation-rating",
+        PROBATION,
+        grades={
+            "overall": "good",
+            "rated_governance_and_leadership": "good",
+            "rated_staff": "outstanding",
+        },
+    ),
     LayoutSample(
         "never-seen", NEVER_SEEN, grades={"overall": None}, notes={"framework": "no known"}
     ),

@@ -96,6 +96,29 @@ SAMPLES = [
         improvements=["The force should make sure it answers emergency calls within ten seconds."],
     ),
     LayoutSample(
+        "peel-2023-table",
+        PdfSpec(
+            header="PEEL 2023–2025: An inspection of Sampleshire Constabulary",
+            footer="HMICFRS",
+            first_printed=1,
+            cover=[
+                ("PEEL 2023–2025", 22, True),
+                ("An inspection of Sampleshire Constabulary", 16, False),
+                ("HMICFRS", 11, False),
+            ],
+            pages=[
+                [
+                    Block("h", ["Our judgements"]),
+                    Block("p", ["Preventing crime: Good"]),
+                    Block("p", ["Investigating crime"]),
+                    Block("p", ["Inadequate"]),
+                    Block("p", wrap(_BODY)),
+                ]
+            ],
+        ),
+        grades={"rated_preventing_crime": "good", "rated_investigating_crime": "inadequate"},
+    ),
+    LayoutSample(
         "child-protection",
         CHILD_PROTECTION,
         grades={},

@@ -54,6 +54,14 @@ _AT_RATING = re.compile(
 )
 
 
+# A rated area on a line of its own: "Investigating crime: Adequate", "1.2 Partnerships Good",
+# or the area's line followed by a line holding only its rating.
+_AREA = r"(?:\d(?:\.\d)?\.?\s+)?(?P<j>[A-Z][a-z]+(?:\s+[a-z]+|\s+[A-Z][a-z]+){0,7})"
+_LINE_RATING = re.compile(rf"^(?P<q>{_AREA}\s*:?\s+(?P<g>{_RATING}))\.?$")
+_RATING_ONLY = re.compile(rf"^(?P<g>{_RATING})$")
+_AREA_ONLY = re.compile(rf"^{_AREA}$")
+
+
 def sentence_at(text: str, pos: int) -> tuple[int, int]:
     """The span of the sentence of ``text`` that holds position ``pos``.
 
@@ -126,6 +134,20 @@ def read_ratings(pages: Sequence[Page]) -> list[Candidate]:
         for m in _OVERALL_RATING.finditer(page.flat):
             j = re.sub(r"\s+", " ", m.group("j")).strip()
             out.append(Candidate("overall", j, m.group("g"), page.number, m.group("q"), 0))
+        lines = page.lines
+        for i, line in enumerate(lines):
+            m = _LINE_RATING.match(line)
+            pair = None
+            if m is None and i + 1 < len(lines) and _RATING_ONLY.match(lines[i + 1]):
+                pair = _AREA_ONLY.match(line)
+            if m is not None or pair is not None:
+                area = (m or pair).group("j")
+                grade = m.group("g") if m else lines[i + 1]
+                quote = m.group("q") if m else f"{line} {lines[i + 1]}"
+                if not re.match(r"(?i)overall\b", area):
+                    out.append(
+                        Candidate(f"rated_{_slug(area)}", area, grade, page.number, quote, 2)
+                    )
         for m in _AT_RATING.finditer(page.flat):
             area = re.sub(r"\s+", " ", m.group("j")).strip()
             grade = m.group("g1") or m.group("g2")
