@@ -11,9 +11,10 @@ from assistant.jsonio import answer_json
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
+    from vectorstore.records import Filters
 
 
-def answer_file(assistant: Assistant, path: Path) -> Iterator[dict]:
+def answer_file(assistant: Assistant, path: Path, filters: Filters | None = None) -> Iterator[dict]:
     """The ``ask --json`` object of each question in a JSON Lines file, in the file's order.
 
     Blank lines are skipped. A line that is not an object with ``id`` and ``question`` gives
@@ -22,6 +23,7 @@ def answer_file(assistant: Assistant, path: Path) -> Iterator[dict]:
     Args:
         assistant: The assistant that answers.
         path: The questions file.
+        filters: Filters every question is asked with (``ask --kind``), if any.
 
     Yields:
         One JSON object a question (or a bad line), as soon as it is answered.
@@ -36,4 +38,4 @@ def answer_file(assistant: Assistant, path: Path) -> Iterator[dict]:
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 yield {"id": None, "line": lineno, "error": f"bad input line: {exc}"}
                 continue
-            yield answer_json(assistant.ask(question), qid)
+            yield answer_json(assistant.ask(question, filters=filters), qid)

@@ -18,7 +18,7 @@ from assistant.ground import Grounder
 from assistant.question import QuestionResolver, Understood
 from assistant.quotes import quotes_from
 from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
-from assistant.rerank import content_terms, coverage, rerank_by_sentences, sentence_bonus
+from assistant.rerank import Weights, content_terms, coverage, rerank_by_sentences, sentence_bonus
 from assistant.retrieve import Retrieved, Retriever
 from assistant.route import CATALOGUE_ROUTES, ExemplarRouter, Route, RouteKind, Router
 from assistant.settings import Settings
@@ -52,7 +52,12 @@ class Assistant:
         s = self.settings
         self.index = index or open_index(s)
         self.embedder = embedder or make_embedder_for(s)
-        self.retriever = Retriever(self.index, self.embedder, candidates=s.candidates)
+        self.retriever = Retriever(
+            self.index,
+            self.embedder,
+            candidates=s.candidates,
+            weights=Weights(undated=s.undated_rank_penalty),
+        )
         self.composer = Composer(
             self.embedder,
             s.answer_sentences,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from assistant.kinds import kind_of, kinds_named
+from assistant.kinds import covers, kind_of, kinds_named
 from assistant.records import AbstainReason, Abstention
 from assistant.route import mask_places
 from ingest.dates import MONTHS
@@ -221,7 +221,10 @@ class Grounder:
         self.resolver = resolver
         self.mentions = mentions
         self.kinds = Counter(kind_of(r) for r in reports)
-        self.inspectorates = {r.inspectorate for r in reports if r.inspectorate}
+        # Every author of every report: a joint inspection's CQC counts as held.
+        self.inspectorates = {
+            i for r in reports for i in (r.inspectorates or [r.inspectorate]) if i
+        }
 
     def holds(self) -> str:
         """What the index holds, in words ("412 inspections, 325 focused visits …")."""
@@ -231,8 +234,8 @@ class Grounder:
 
     def check(self, question: str) -> Abstention | None:
         """An abstention when the question names what no indexed report holds, else None."""
-        for kind in kinds_named(question):
-            if kind not in self.kinds:
+        for kind in kinds_named(question, self.kinds):
+            if not any(covers(kind, held) for held in self.kinds):
                 return Abstention(
                     AbstainReason.KIND_NOT_HELD,
                     f"The index holds no {kind} reports; {self.holds()}.",

@@ -1,14 +1,19 @@
 """Kinds of report, as users name them and as the index records them.
 
-A report's kind comes from its ``report_type`` (read from the document at ingest): "focused
-visit", "monitoring visit", "press release", or "inspection" for the graded inspections of
-every framework. Users name kinds in many ways ("the focussed visit", "the SEND inspection",
-"PEEL"); ``kinds_named`` finds them in a question.
+A report's kind is read from its document at ingest (``ReportRecord.kind``: "inspection" for the
+graded inspections of every framework, "focused visit", "area SEND inspection", "PEEL
+assessment", or the kind its title names, "thematic inspection" say); an index built before
+kinds were recorded gives it from the ``report_type``. Users name kinds in many ways ("the
+focussed visit", "the SEND inspection", "the JTAI", "PEEL"); ``kinds_named`` finds them in a
+question, and also any kind the index holds by its own name ("the quality review"). A user's
+kind may cover several recorded kinds: "the joint inspection" is any inspection of several
+inspectorates, a JTAI or an area SEND inspection included.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from vectorstore.records import ReportRecord
 
@@ -24,15 +29,34 @@ _USER_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:the|its|their|HMIC['’]?s?|HMICFRS['’]?s?|police)\s+press\s+releases?\b",
          "press release"),
         (r"\bjoint\s+targeted\s+area\s+inspections?\b|\bJTAIs?\b", "joint targeted area inspection"),
-        (r"\b(?:local\s+)?area\s+SEND\b|\bSEND\s+inspections?\b|\bSEND\s+(?:area\s+)?reports?\b",
+        (r"\b(?:local\s+)?area\s+SEND\b|\bSEND\s+(?:area\s+)?(?:inspections?|reports?|visits?)\b|"
+         r"\b(?:special\s+educational\s+needs|SEND)\s+(?:and\s+disabilit(?:y|ies)\s+)?"
+         r"(?:local\s+area\s+)?inspections?\b",
          "area SEND inspection"),
         (r"\bPEEL\b", "PEEL assessment"),
+        (r"\byouth\s+(?:justice|offending)\s+(?:services?\s+)?inspections?\b", "youth justice inspection"),
+        (r"\bprobation\s+inspections?\b|\bHMI\s*Probation\s+(?:inspection|report)s?\b",
+         "probation inspection"),
+        (r"\bjoint\s+inspections?\b", "joint inspection"),
     )
 )  # fmt: skip
 
+# A user's kind -> every recorded kind it covers (itself always included).
+_COVERS: dict[str, frozenset[str]] = {
+    "joint inspection": frozenset(
+        {"joint inspection", "joint targeted area inspection", "area SEND inspection"}
+    ),
+    "PEEL assessment": frozenset({"PEEL assessment", "PEEL inspection"}),
+}
+
+# Recorded kinds too plain to be named by their own words in a question.
+_PLAIN = frozenset({INSPECTION, "report", "review", "visit", "letter", "statement", "assessment"})
+
 
 def kind_of(record: ReportRecord) -> str:
-    """The kind of an indexed report, from the type its document states."""
+    """The kind of an indexed report: the one read from its document, else from its type."""
+    if record.kind:
+        return record.kind
     t = (record.report_type or "").lower()
     for rx, kind in _USER_KINDS:
         if rx.search(t):
@@ -42,7 +66,58 @@ def kind_of(record: ReportRecord) -> str:
     return INSPECTION if t else "report"
 
 
-def kinds_named(question: str) -> list[str]:
-    """The kinds of report a question names, in order, each once."""
+def covers(named: str, kind: str) -> bool:
+    """Tell whether a kind a user names covers a recorded kind ("joint inspection" a JTAI)."""
+    return kind == named or kind in _COVERS.get(named, ())
+
+
+def covered(named: Iterable[str], held: Iterable[str]) -> tuple[str, ...]:
+    """The recorded kinds (of ``held``) that the kinds a question names cover."""
+    named = tuple(named)
+    return tuple(k for k in held if any(covers(n, k) for n in named))
+
+
+def is_of_kind(record: ReportRecord, named: Iterable[str]) -> bool:
+    """Tell whether a report is of any of the kinds a question names."""
+    kind = kind_of(record)
+    return any(covers(n, kind) for n in named)
+
+
+def kinds_named(question: str, held: Iterable[str] = ()) -> list[str]:
+    """The kinds of report a question names, in order, each once.
+
+    Args:
+        question: The question.
+        held: Kinds the index holds: any of them the question names by its own words counts
+            too ("the quality review", "the thematic inspection").
+
+    Returns:
+        The kinds, in the order the question names them.
+    """
     found = [(m.start(), kind) for rx, kind in _USER_KINDS for m in rx.finditer(question)]
+    taken = [(m.start(), m.end()) for rx, _ in _USER_KINDS for m in rx.finditer(question)]
+    for kind in held:
+        if kind in _PLAIN or len(kind.split()) < 2:
+            continue
+        rx = re.compile(r"\b" + r"\s+".join(map(re.escape, kind.split())) + r"s?\b", re.I)
+        for m in rx.finditer(question):
+            if not any(a <= m.start() < b for a, b in taken):
+                found.append((m.start(), kind))
     return list(dict.fromkeys(kind for _, kind in sorted(found)))
+
+
+def recorded_kinds(words: str, held: Iterable[str]) -> tuple[str, ...]:
+    """The recorded kinds a user's kind filter means ("JTAI", "the SEND inspection", "joint
+    inspection", or a recorded kind's own name), among those the index holds.
+
+    Args:
+        words: The kind as the user gave it.
+        held: The kinds the index holds.
+
+    Returns:
+        The recorded kinds (empty when the index holds none of that kind).
+    """
+    held = list(held)
+    named = kinds_named(words, held) or [" ".join(words.split())]
+    lowered = {k.lower(): k for k in held}
+    return covered((lowered.get(n.lower(), n) for n in named), held)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.kinds import INSPECTION, kind_of, kinds_named
+from assistant.kinds import INSPECTION, covered, is_of_kind, kind_of, kinds_named
 from assistant.periods import UNDATED_LEAD, describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
@@ -118,6 +118,7 @@ class QuestionResolver:
                 by_id[r.report_id] = r
         self.reports = list(by_id.values())
         self.subjects = sorted({r.subject for r in self.reports if r.subject})
+        self.kinds = sorted({kind_of(r) for r in self.reports})
         self.resolver = SubjectResolver(self.subjects)
         self._everyone = SubjectResolver(
             set(LOCAL_AUTHORITIES) | set(POLICE_FORCES) | set(self.subjects)
@@ -228,7 +229,7 @@ class QuestionResolver:
             carried,
             (),
             previous=previous,
-            kinds=tuple(kinds_named(question)),
+            kinds=tuple(kinds_named(question, self.kinds)),
             prefer=INSPECTION if names_inspection(question) else None,
         )
         region = region_named(question) if not subjects and not filters.subjects else None
@@ -271,6 +272,8 @@ class QuestionResolver:
         pick: tuple[str, ...] = tuple(report_ids)
         if subjects and not pick:
             mine = [r for r in self.reports if r.subject in subjects]
+            if filters.kinds:
+                mine = [r for r in mine if is_of_kind(r, filters.kinds)]
             if start or end:
                 in_period = [r for r in mine if _overlaps(r, start, end)]
                 if not in_period and mine:
@@ -283,7 +286,7 @@ class QuestionResolver:
                     )
                 mine = in_period
             if kinds and mine:
-                of_kind = [r for r in mine if kind_of(r) in kinds]
+                of_kind = [r for r in mine if is_of_kind(r, kinds)]
                 if not of_kind:
                     span = describe_period(start, end)
                     every = [r for r in self.reports if r.subject in subjects]
@@ -345,6 +348,8 @@ class QuestionResolver:
             report_ids=filters.report_ids or pick,
             date_from=filters.date_from or (None if pick else start),
             date_to=filters.date_to or (None if pick else end),
+            # A kind named with no place limits the search to reports of that kind.
+            kinds=filters.kinds or (() if (subjects or pick) else covered(kinds, self.kinds)),
         )
         return Understood(question, ctx, merged, abstention, newest)
 

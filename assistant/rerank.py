@@ -89,6 +89,8 @@ class Weights:
         figure_bonus: Sentence bonus for stating the figure or amount a question asks for.
         newest_sentence_bonus: Sentence bonus for coming from the subject's newest report.
         person_bonus: Sentence bonus for naming a person in the role a "who is…" question asks.
+        undated: Taken from a passage of a report whose dates were not read, when the search
+            is limited to a period (such passages pass the period, with less confidence).
     """
 
     dense: float = 1.0
@@ -100,6 +102,7 @@ class Weights:
     figure_bonus: float = 0.08
     newest_sentence_bonus: float = 0.15
     person_bonus: float = 0.4
+    undated: float = 0.1
 
 
 def content_terms(text: str) -> set[str]:
@@ -123,6 +126,7 @@ def rank_passages(
     k: int,
     prefer: tuple[str, ...] = (),
     weights: Weights | None = None,
+    in_period: bool = False,
 ) -> list[Hit]:
     """Score fused hits, order them, drop near-repeats and keep the k best (ranks set).
 
@@ -132,6 +136,7 @@ def rank_passages(
         k: How many to keep.
         prefer: Report ids ranked a little higher (a subject's newest report).
         weights: The score weights.
+        in_period: The search was limited to a period: undated passages rank a little lower.
     """
     w = weights or Weights()
     top_kw = max((h.keyword or 0.0) for h in hits) if hits else 1.0
@@ -144,9 +149,15 @@ def rank_passages(
             + w.coverage * cov
             + w.rrf * h.fused
             + (w.newest if h.chunk.report_id in prefer else 0.0)
+            - (w.undated if in_period and _undated(h) else 0.0)
         )
     hits = sorted(hits, key=lambda h: h.rerank or 0.0, reverse=True)
     return renumber(diversify(hits, k))
+
+
+def _undated(hit: Hit) -> bool:
+    c = hit.chunk
+    return not (c.inspection_start or c.inspection_end or c.published)
 
 
 def renumber(hits: list[Hit]) -> list[Hit]:

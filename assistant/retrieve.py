@@ -131,4 +131,7 @@ class Retriever:
         if not found.hits:
             return found
         terms = content_terms(query) - (exclude_subject_terms or set())
-        return Retrieved(rank_passages(found.hits, terms, k, prefer, self.weights), found.fallback)
+        in_period = bool(filters and (filters.date_from or filters.date_to))
+        return Retrieved(
+            rank_passages(found.hits, terms, k, prefer, self.weights, in_period), found.fallback
+        )

@@ -245,6 +245,13 @@ class Settings(BaseSettings):
         description="Temporary uploads older than this are deleted (checked as often).",
     )
 
+    # Kinds of report and undated reports (flat until the settings are grouped; then retrieval).
+    undated_rank_penalty: float = Field(
+        0.1,
+        description="Score taken from a passage whose report's dates were not read when a "
+        "question is limited to a period: it still passes the period, ranked a little lower.",
+    )
+
     @property
     def max_file_bytes(self) -> int:
         """The size limit of one input file in bytes."""

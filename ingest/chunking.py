@@ -84,8 +84,17 @@ class _Unit:
     continues: bool  # joins the previous unit of the same paragraph with a space
 
 
+# Kinds whose passages the prefix names: the ones questions tell apart by kind ("the SEND
+# inspection"); the graded inspections, visits and releases keep the prefix they always had.
+_PLAIN_KINDS = frozenset(
+    {"inspection", "focused visit", "monitoring visit", "press release", "report"}
+)
+
+
 def _embed_prefix(report: ParsedReport, section: str | None) -> str:
-    bits = [b for b in (report.metadata.subject, section) if b]
+    kind = report.metadata.kind
+    named = kind if kind and kind not in _PLAIN_KINDS else None
+    bits = [b for b in (report.metadata.subject, named, section) if b]
     return (" — ".join(bits) + ": ") if bits else ""
 
 
@@ -218,4 +227,5 @@ def _make_chunk(report: ParsedReport, units: list[_Unit], prefix: str, ordinal: 
         inspection_start=md.inspection_start,
         inspection_end=md.inspection_end,
         published=md.published,
+        kind=md.kind,
     )

@@ -41,6 +41,8 @@ _RANGE_PATTERNS = [
 ]
 _SINGLE = re.compile(rf"{_D}\s+{_M},?\s+{_Y}", re.I)
 _MONTHS_RANGE = re.compile(rf"\b{_M}(?:\s+{_Y})?{_SEP}{_M}\s+{_Y}", re.I)
+# "Monday 4 March to Friday 8 March 2024": the day names say nothing the dates do not.
+_WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b,?\s*", re.I)
 
 
 def _mk(y: str, m: str, d: str | int) -> date | None:
@@ -52,12 +54,29 @@ def _mk(y: str, m: str, d: str | int) -> date | None:
 
 def parse_date(text: str) -> date | None:
     """The first full date ("16 August 2013") in the text, or None."""
-    m = _SINGLE.search(text)
+    m = _SINGLE.search(_WEEKDAY.sub("", text))
     return _mk(m.group(3), m.group(2), m.group(1)) if m else None
 
 
 def parse_range(text: str) -> tuple[date | None, date | None]:
     """The first date range in the text; a single date gives (d, d); nothing gives (None, None)."""
+    start, end = parse_span(text)
+    if start is not None:
+        return start, end
+    d = parse_date(text)
+    return (d, d) if d else (None, None)
+
+
+def parse_span(text: str) -> tuple[date | None, date | None]:
+    """The first date range in the text ("4 to 8 March 2024"); a single date is no range.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The range's first and last days, or (None, None).
+    """
+    text = _WEEKDAY.sub("", text)
     for i, pat in enumerate(_RANGE_PATTERNS):
         m = pat.search(text)
         if not m:
@@ -72,8 +91,7 @@ def parse_range(text: str) -> tuple[date | None, date | None]:
                 start = _mk(str(int(g[4]) - 1), g[1], g[0])
             return start, end
         return _mk(g[3], g[2], g[0]), _mk(g[3], g[2], g[1])
-    d = parse_date(text)
-    return (d, d) if d else (None, None)
+    return None, None
 
 
 def parse_month_range(text: str) -> tuple[date | None, date | None]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
-from ingest.dates import parse_date, parse_month_range, parse_range
+from ingest.dates import parse_date, parse_month_range, parse_range, parse_span
 from ingest.records import Paragraph, ReportMetadata
-from ingest.subjects import canonical_subject
+from ingest.report_kind import detect_kind
+from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver, canonical_subject
 
 _INSPECTION_DATES = re.compile(r"inspection dates?\s*:?\s*(.{6,60})", re.I)
 _PUBLISHED = re.compile(r"(?:report\s+)?published\s*:?\s*(.{6,40})", re.I)
@@ -50,6 +51,28 @@ _COUNCIL = re.compile(
     r"(?:Council|Corporation))\s*$"
 )
 _FORCE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,3}(?:Police|Constabulary))\b")
+# Labels other inspectorates print their dates under ("Dates of inspection: ...").
+_DATES_LABEL = re.compile(
+    r"(?:dates?\s+of\s+(?:the\s+)?(?:inspection|visit|fieldwork|on-?site\s+(?:work|inspection))|"
+    r"inspection\s+(?:took\s+place|was\s+carried\s+out|fieldwork)|fieldwork(?:\s+dates?)?|"
+    r"(?:visit|on-?site)\s+dates?|inspected\s+(?:on|between|from)|inspection\s+period)"
+    r"\s*:?\s*(.{6,90})",
+    re.I,
+)
+_PUBLISHED_LABEL = re.compile(
+    r"(?:publication\s+date|dates?\s+of\s+publication|date\s+published|published\s+on)\s*:?\s*(.{6,40})",
+    re.I,
+)
+# A partnership, a youth justice service or a safeguarding partnership named after its council.
+_PARTNERSHIP = re.compile(
+    r"((?:[A-Z][\w'’&,.-]*|and|of|upon|on|with)(?:\s+(?:[A-Z][\w'’&,.-]*|and|of|upon|on|with)){0,6}?)"
+    r"\s+(?:[Ll]ocal\s+[Aa]rea\s+[Pp]artnership|Youth\s+(?:Justice|Offending)\s+(?:Service|Team|Partnership)|"
+    r"(?:Safeguarding\s+)?(?:Children\s+)?Safeguarding\s+Partnership)"
+)
+# The cover's first lines say what a report is; further down it may mention other kinds.
+_TITLE_LINES = 8
+_KIND_WORD = re.compile(r"\b(?:inspection|visit|assessment|review|report|PEEL|SEND)\b", re.I)
+_EVERY_SUBJECT = SubjectResolver(set(LOCAL_AUTHORITIES) | set(POLICE_FORCES))
 _HMIC = re.compile(r"HM Inspectorate of Constabulary|HMICFRS|\bHMIC\b")
 _OFSTED = re.compile(r"\bOfsted\b|ofsted\.gov\.uk|Office for Standards in Education")
 
@@ -151,10 +174,23 @@ def extract_metadata(
     if md.title:
         md.title = re.sub(r"\s+", " ", md.title).strip()
 
+    # Kind and authors: from the title, the framework wording, the cover and running headers.
+    title_lines = "\n".join(_cover_text(first, cover).splitlines()[:_TITLE_LINES])
+    found = detect_kind("\n".join([*running, title_lines]), md.title, md.report_type)
+    md.kind = found.kind
+    md.inspectorates = list(found.inspectorates)
+    md.notes["kind"] = found.reason
+    if md.inspectorates and (md.inspectorate not in md.inspectorates or len(md.inspectorates) > 1):
+        md.inspectorate = md.inspectorates[0]  # the first-named author leads
+    if md.report_type is None and found.kind != "report":
+        md.report_type = found.kind[0].upper() + found.kind[1:]
+
     # Subject: the authority or force the report is about.
     m = _VISIT_TITLE.search(head) or _ILACS_TITLE.search(head)
     if m:
         md.subject = canonical_subject(m.group(1))
+    if not md.subject:
+        md.subject = _partnership_or_force(md.title or "", head, md.inspectorate)
     if not md.subject and cover:
         # Older layouts print the authority's name as the cover's biggest line.
         big = max((sz for t, sz, _ in cover if not re.fullmatch(r"[\d\s|]+", t)), default=0)
@@ -170,7 +206,9 @@ def extract_metadata(
                 runs.append(t)
             previous_big = is_big
         for t in runs:
-            if not re.match(r"(re-?inspection|inspection|review|report|ofsted|\d)", t, re.I):
+            if not re.match(
+                r"(re-?inspection|inspection|review|report|ofsted|\d)", t, re.I
+            ) and not (_KIND_WORD.search(t)):
                 md.subject = canonical_subject(t)
                 if md.subject:
                     break
@@ -185,6 +223,11 @@ def extract_metadata(
         if forces:
             md.subject = canonical_subject(forces[0])
     if not md.subject:
+        named = _EVERY_SUBJECT.find_in(md.title or "") or _EVERY_SUBJECT.find_in(head[:3000])
+        if named:
+            md.subject = named[0]
+            md.notes["subject"] = "a local authority or force the first pages name"
+    if not md.subject:
         md.notes["subject"] = "no local authority or police force named on the cover"
 
     # Dates
@@ -193,6 +236,10 @@ def extract_metadata(
         md.inspection_start, md.inspection_end = parse_range(m.group(1))
     if md.inspection_start is None:
         m = _VISIT_ON.search(re.sub(r"\s+", " ", head))
+        if m:
+            md.inspection_start, md.inspection_end = parse_range(m.group(1))
+    if md.inspection_start is None:
+        m = _DATES_LABEL.search(re.sub(r"\s+", " ", head))
         if m:
             md.inspection_start, md.inspection_end = parse_range(m.group(1))
     if md.inspection_start is None:
@@ -205,10 +252,17 @@ def extract_metadata(
         m = re.search(r"carried out in ([^.]{3,60})", head)
         if m:
             md.inspection_start, md.inspection_end = parse_month_range(m.group(1))
+    if md.inspection_start is None and md.kind not in ("press release", None):
+        # A date range on the cover is the inspection's (a cover has no other span of days).
+        md.inspection_start, md.inspection_end = parse_span(_cover_text(first, cover))
+        if md.inspection_start is not None:
+            md.notes["inspection_dates"] = "the date range on the cover"
     if md.inspection_start is None:
         md.notes["inspection_dates"] = "the report does not state its inspection dates"
-    m = _PUBLISHED.search(head)
+    m = _PUBLISHED.search(head) or _PUBLISHED_LABEL.search(head)
     if m:
+        md.published = parse_date(m.group(1))
+    if md.published is None and (m := _PUBLISHED_LABEL.search(head)):
         md.published = parse_date(m.group(1))
     if md.published is None:
         for key in ("article:published_time", "date", "dc.date"):
@@ -225,6 +279,49 @@ def extract_metadata(
     else:
         md.notes["lead_inspector"] = "no lead inspector named"
     return md
+
+
+def _cover_text(first: list[Paragraph], cover: list[tuple[str, float, bool]] | None) -> str:
+    """The words of the first page: the cover lines of a PDF, else the first page's paragraphs."""
+    if cover:
+        return "\n".join(t for t, _, _ in cover)
+    return "\n".join(p.text for p in first if p.pdf_page_start <= 1)
+
+
+def _partnership_or_force(title: str, head: str, inspectorate: str | None) -> str | None:
+    """The council a partnership or youth justice service is named after, or a police force
+    ("Bedford Borough Local Area Partnership" is Bedford; "Sampleshire Constabulary" a force).
+    The title is read first; the first pages only when the title names no place."""
+    name = _partnership(title) or _force(title)
+    if name:
+        return name
+    known = _EVERY_SUBJECT.find_in(title)
+    if known:
+        return known[0]
+    return _partnership(head[:3000]) or (
+        _force(head[:3000]) if inspectorate in ("HMIC", "HMICFRS") else None
+    )
+
+
+def _partnership(text: str) -> str | None:
+    m = _PARTNERSHIP.search(text)
+    if not m:
+        return None
+    words = re.sub(r"^(?:.*\b(?:of|for|to|in|by)\s+)?(?:the\s+)?", "", m.group(1), flags=re.I)
+    parts = words.split()
+    for i in range(len(parts)):
+        known = _EVERY_SUBJECT.resolve(" ".join(parts[i:]))
+        if known:
+            return known
+    # "Overall, Wexley Youth Justice Service ...": the sentence's opening is no part of a name.
+    return canonical_subject(re.sub(r"^[A-Z][a-z]+,\s+", "", words))
+
+
+def _force(text: str) -> str | None:
+    forces = _FORCE.findall(text)
+    if not forces:
+        return None
+    return canonical_subject(re.sub(r"^(?:An?|The|Of|In)\s+", "", forces[0]))
 
 
 def _iso(text: str):

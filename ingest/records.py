@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 """Bump when parsing or chunking changes output: reports are then re-read on the next ingest."""
 
 
@@ -69,11 +69,19 @@ class Judgement:
 
 @dataclass
 class ReportMetadata:
-    """What a report says about itself. Unknown values are None, never guessed."""
+    """What a report says about itself. Unknown values are None, never guessed.
+
+    ``kind`` is what sort of report it is, in lower case ("inspection", "focused visit", "area
+    SEND inspection", "PEEL assessment", or a kind its title names); ``inspectorates`` every
+    inspectorate named as an author (a joint inspection names several), ``inspectorate`` the
+    lead one.
+    """
 
     title: str | None = None
     inspectorate: str | None = None  # "Ofsted", "HMICFRS", "HMIC", "other"
     report_type: str | None = None
+    kind: str | None = None
+    inspectorates: list[str] = field(default_factory=list)
     framework: str | None = None
     subject: str | None = None
     inspection_start: date | None = None
@@ -144,7 +152,7 @@ class Chunk:
         pages_at: (char offset, printed page, pdf page) from each offset on: where a quote at
             an offset stands.
         paras_at: (char offset, paragraph number) from each offset on.
-        title, subject, inspectorate: Report metadata copied for filtering and display.
+        title, subject, inspectorate, kind: Report metadata copied for filtering and display.
         inspection_start, inspection_end, published: Report dates.
         url: The public link of its report, from the report's provenance (not stored with the
             chunk: filled in when chunks are read, so a link learnt later reaches old chunks).
@@ -171,6 +179,7 @@ class Chunk:
     inspection_end: date | None = None
     published: date | None = None
     url: str | None = None
+    kind: str | None = None
 
     def page_at(self, offset: int) -> tuple[int, int]:
         """Printed page and pdf page of the character at ``offset`` of ``text``."""

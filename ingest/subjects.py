@@ -1,5 +1,7 @@
 """One resolver of subject names: local authorities and police forces, with their aliases.
 
+The names themselves (and the words around a name) are in ``ingest.subject_names``.
+
 Metadata extraction (the name a report prints on its front page) and question understanding (the
 name a user types) both go through this module, so that "Norfolk County Council", "norfolk" and
 "Norfolk's" all come out as "Norfolk", and "the Met" as "Metropolitan Police Service".
@@ -22,174 +24,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# --------------------------------------------------------------------------------------------
-# The table
-# --------------------------------------------------------------------------------------------
-
-LOCAL_AUTHORITIES: tuple[str, ...] = (
-    # London
-    "Barking and Dagenham", "Barnet", "Bexley", "Brent", "Bromley", "Camden", "City of London",
-    "Croydon", "Ealing", "Enfield", "Greenwich", "Hackney", "Hammersmith and Fulham", "Haringey",
-    "Harrow", "Havering", "Hillingdon", "Hounslow", "Islington", "Kensington and Chelsea",
-    "Kingston upon Thames", "Lambeth", "Lewisham", "Merton", "Newham", "Redbridge",
-    "Richmond upon Thames", "Southwark", "Sutton", "Tower Hamlets", "Waltham Forest", "Wandsworth",
-    "Westminster",
-    # Metropolitan boroughs
-    "Barnsley", "Birmingham", "Bolton", "Bradford", "Bury", "Calderdale", "Coventry", "Doncaster",
-    "Dudley", "Gateshead", "Kirklees", "Knowsley", "Leeds", "Liverpool", "Manchester",
-    "Newcastle upon Tyne", "North Tyneside", "Oldham", "Rochdale", "Rotherham", "St Helens",
-    "Salford", "Sandwell", "Sefton", "Sheffield", "Solihull", "South Tyneside", "Stockport",
-    "Sunderland", "Tameside", "Trafford", "Wakefield", "Walsall", "Wigan", "Wirral",
-    "Wolverhampton",
-    # Counties
-    "Cambridgeshire", "Cumbria", "Derbyshire", "Devon", "East Sussex", "Essex", "Gloucestershire",
-    "Hampshire", "Hertfordshire", "Kent", "Lancashire", "Leicestershire", "Lincolnshire",
-    "Norfolk", "Northamptonshire", "Nottinghamshire", "Oxfordshire", "Staffordshire", "Suffolk",
-    "Surrey", "Warwickshire", "West Sussex", "Worcestershire",
-    # Unitary authorities (and some predecessors)
-    "Bath and North East Somerset", "Bedford", "Blackburn with Darwen", "Blackpool", "Bournemouth",
-    "Bournemouth, Christchurch and Poole", "Bracknell Forest", "Brighton and Hove", "Bristol",
-    "Buckinghamshire", "Central Bedfordshire", "Cheshire East", "Cheshire West and Chester",
-    "Cornwall", "Cumberland", "Darlington", "Derby", "Dorset", "Durham", "East Riding of Yorkshire",
-    "Halton", "Hartlepool", "Herefordshire", "Isle of Wight", "Isles of Scilly",
-    "Kingston upon Hull", "Leicester", "Luton", "Medway", "Middlesbrough", "Milton Keynes",
-    "North East Lincolnshire", "North Lincolnshire", "North Northamptonshire", "North Somerset",
-    "North Yorkshire", "Northumberland", "Nottingham", "Peterborough", "Plymouth", "Poole",
-    "Portsmouth", "Reading", "Redcar and Cleveland", "Rutland", "Shropshire", "Slough", "Somerset",
-    "South Gloucestershire", "Southampton", "Southend-on-Sea", "Stockton-on-Tees",
-    "Stoke-on-Trent", "Swindon", "Telford and Wrekin", "Thurrock", "Torbay", "Warrington",
-    "West Berkshire", "West Northamptonshire", "Westmorland and Furness", "Wiltshire",
-    "Windsor and Maidenhead", "Wokingham", "York",
-)  # fmt: skip
-
-POLICE_FORCES: tuple[str, ...] = (
-    "Avon and Somerset Police", "Bedfordshire Police", "British Transport Police",
-    "Cambridgeshire Constabulary", "Cheshire Constabulary", "City of London Police",
-    "Cleveland Police", "Cumbria Constabulary", "Derbyshire Constabulary",
-    "Devon and Cornwall Police", "Dorset Police", "Durham Constabulary", "Dyfed-Powys Police",
-    "Essex Police", "Gloucestershire Constabulary", "Greater Manchester Police", "Gwent Police",
-    "Hampshire and Isle of Wight Constabulary", "Hertfordshire Constabulary", "Humberside Police",
-    "Kent Police", "Lancashire Constabulary", "Leicestershire Police", "Lincolnshire Police",
-    "Merseyside Police", "Metropolitan Police Service", "Norfolk Constabulary",
-    "North Wales Police", "North Yorkshire Police", "Northamptonshire Police", "Northumbria Police",
-    "Nottinghamshire Police", "Police Scotland", "Police Service of Northern Ireland",
-    "South Wales Police", "South Yorkshire Police", "Staffordshire Police", "Suffolk Constabulary",
-    "Surrey Police", "Sussex Police", "Thames Valley Police", "Warwickshire Police",
-    "West Mercia Police", "West Midlands Police", "West Yorkshire Police", "Wiltshire Police",
-)  # fmt: skip
-
-ALIASES: dict[str, str] = {
-    # local authorities
-    "BCP": "Bournemouth, Christchurch and Poole",
-    "BCP Council": "Bournemouth, Christchurch and Poole",
-    "RBKC": "Kensington and Chelsea",
-    "Kensington": "Kensington and Chelsea",
-    "London Corporation": "City of London",
-    "City of London Corporation": "City of London",
-    "Corporation of London": "City of London",
-    "Hull": "Kingston upon Hull",
-    "City of Kingston upon Hull": "Kingston upon Hull",
-    "Kingston upon Hull, City of": "Kingston upon Hull",
-    "City of Bristol": "Bristol",
-    "Bristol, City of": "Bristol",
-    "County of Herefordshire": "Herefordshire",
-    "Herefordshire, County of": "Herefordshire",
-    "County Durham": "Durham",
-    "B&NES": "Bath and North East Somerset",
-    "BANES": "Bath and North East Somerset",
-    "Newcastle": "Newcastle upon Tyne",
-    "Brighton": "Brighton and Hove",
-    "East Riding": "East Riding of Yorkshire",
-    "Southend": "Southend-on-Sea",
-    "Stockton": "Stockton-on-Tees",
-    "Stoke": "Stoke-on-Trent",
-    "Telford": "Telford and Wrekin",
-    "Redcar": "Redcar and Cleveland",
-    "Blackburn": "Blackburn with Darwen",
-    "Cheshire West": "Cheshire West and Chester",
-    "Windsor": "Windsor and Maidenhead",
-    "RBWM": "Windsor and Maidenhead",
-    "LBHF": "Hammersmith and Fulham",
-    "Hammersmith": "Hammersmith and Fulham",
-    "Isles of Scilly Council": "Isles of Scilly",
-    "Scilly": "Isles of Scilly",
-    # the usual short forms
-    "Brum": "Birmingham",
-    "Bucks": "Buckinghamshire",
-    "Staffs": "Staffordshire",
-    "Notts": "Nottinghamshire",
-    "Herts": "Hertfordshire",
-    "Lancs": "Lancashire",
-    "Leics": "Leicestershire",
-    "Lincs": "Lincolnshire",
-    "Glos": "Gloucestershire",
-    "Gloucs": "Gloucestershire",
-    "Wilts": "Wiltshire",
-    "Worcs": "Worcestershire",
-    "Warks": "Warwickshire",
-    "Oxon": "Oxfordshire",
-    "Cambs": "Cambridgeshire",
-    "Northants": "Northamptonshire",
-    "K&C": "Kensington and Chelsea",
-    "H&F": "Hammersmith and Fulham",
-    "Tower Hamlets Council": "Tower Hamlets",
-    # police forces
-    "Met": "Metropolitan Police Service",
-    "Met Police": "Metropolitan Police Service",
-    "Metropolitan Police": "Metropolitan Police Service",
-    "GMP": "Greater Manchester Police",
-    "Hampshire Constabulary": "Hampshire and Isle of Wight Constabulary",
-    "Hampshire Police": "Hampshire and Isle of Wight Constabulary",
-    "Police Service of Scotland": "Police Scotland",
-    "Scottish Police": "Police Scotland",
-    "PSNI": "Police Service of Northern Ireland",
-    "BTP": "British Transport Police",
-    "Avon and Somerset Constabulary": "Avon and Somerset Police",
-    "Wiltshire Constabulary": "Wiltshire Police",
-}
-
-# Names that are also ordinary English words (or too short to trust): in free text they count
-# only when capitalised and not starting a sentence, or next to a council-ish word.
-COMMON_WORDS: frozenset[str] = frozenset(
-    {"bury", "reading", "bath", "barking", "met", "hull", "derby", "stoke", "slough", "harrow"}
-)  # fmt: skip
-
-# Words that, next to a name, show it is meant as a place or body.
-_CONTEXT_AFTER = (
-    "council", "borough", "county", "city", "la", "local authority", "children's services",
-    "children's social care", "safeguarding", "police", "constabulary", "ofsted", "inspection",
-    "report", "lscb", "authority",
-)  # fmt: skip
-# A name preceded by these words is something else ("New York").
-_NOT_AFTER: dict[str, frozenset[str]] = {
-    "york": frozenset({"new"}),
-    "hampshire": frozenset({"new"}),
-    "brighton": frozenset({"new"}),
-    "devon": frozenset({"north", "east", "south", "west", "mid"}),
-}
-# A name followed by these words is something else ("the Met Office").
-_NOT_BEFORE: dict[str, frozenset[str]] = {"met": frozenset({"office"})}
-
-_PREFIXES = (
-    "the", "london borough of", "royal borough of", "metropolitan borough of", "borough of",
-    "city and county of", "city of", "county of", "council of the", "council of",
-    "corporation of", "county",
-)  # fmt: skip
-_SUFFIXES = (
-    "metropolitan borough council", "metropolitan district council", "district metropolitan council",
-    "metropolitan council", "metropolitan borough", "metropolitan district", "borough council",
-    "county council",
-    "city council", "district council", "unitary authority", "council", "borough", "city of",
-    "county of", "city", "local authority", "children's services", "children's social care",
-    "local safeguarding children board", "safeguarding children board",
-    "safeguarding children partnership", "lscb",
-)  # fmt: skip
-_GENERIC = frozenset(
-    {"the", "of", "and", "council", "borough", "county", "city", "local", "authority", "london",
-     "royal", "metropolitan", "district", "services", "children", "police",
-     "constabulary", "inspection", "report", "ofsted", "hmic", "hmicfrs"}
-)  # fmt: skip
-_SMALL_WORDS = frozenset({"and", "of", "upon", "on", "with", "the", "in", "under", "by"})
+from ingest.subject_names import (
+    ALIASES,
+    COMMON_WORDS,
+    CONTEXT_AFTER,
+    GENERIC,
+    LOCAL_AUTHORITIES,
+    NOT_AFTER,
+    NOT_BEFORE,
+    POLICE_FORCES,
+    PREFIXES,
+    SMALL_WORDS,
+    SUFFIXES,
+)
 
 # --------------------------------------------------------------------------------------------
 # Tokens
@@ -252,16 +99,16 @@ def _force_twins(name: str) -> list[str]:
 
 
 _TABLE = _build_table()
-_PREFIX_TOKS = [tuple(t.norm for t in _tokens(p)) for p in _PREFIXES]
-_SUFFIX_TOKS = [tuple(t.norm for t in _tokens(s)) for s in _SUFFIXES]
-_CONTEXT_AFTER_KEYS = tuple(_key(w) for w in _CONTEXT_AFTER)
+_PREFIX_TOKS = [tuple(t.norm for t in _tokens(p)) for p in PREFIXES]
+_SUFFIX_TOKS = [tuple(t.norm for t in _tokens(s)) for s in SUFFIXES]
+_CONTEXT_AFTER_KEYS = tuple(_key(w) for w in CONTEXT_AFTER)
 
 
 def _smart_title(text: str) -> str:
     def fix(word: str, first: bool) -> str:
         parts = word.split("-")
         return "-".join(
-            p if (p in _SMALL_WORDS and not (first and i == 0)) else p[:1].upper() + p[1:]
+            p if (p in SMALL_WORDS and not (first and i == 0)) else p[:1].upper() + p[1:]
             for i, p in enumerate(parts)
         )
 
@@ -322,9 +169,9 @@ def canonical_subject(raw: str) -> str | None:
             if hit:
                 return hit
     rest = norms[lo:hi]
-    if not rest or hi - lo > 7 or all(w in _GENERIC for w in rest):
+    if not rest or hi - lo > 7 or all(w in GENERIC for w in rest):
         return None
-    if rest[-1] in _SMALL_WORDS or rest[0] in _SMALL_WORDS - {"the"}:
+    if rest[-1] in SMALL_WORDS or rest[0] in SMALL_WORDS - {"the"}:
         return None  # cut off ("Barking and"): better no name than a wrong one
     if not any(re.search(r"[a-z]", w) for w in rest) or any(w.isdigit() for w in rest):
         return None
@@ -447,10 +294,10 @@ class SubjectResolver:
         span = toks[i : i + n]
         key = " ".join(t.norm for t in span)
         before = toks[i - 1].norm if i > 0 else ""
-        if before in _NOT_AFTER.get(key, ()):
+        if before in NOT_AFTER.get(key, ()):
             return False
         after1 = toks[i + n].norm if i + n < len(toks) else ""
-        if after1 in _NOT_BEFORE.get(key, ()):
+        if after1 in NOT_BEFORE.get(key, ()):
             return False
         if key not in COMMON_WORDS:
             return True

@@ -178,9 +178,11 @@ def test_openapi_lists_the_routes(open_server):
     assert set(paths["/api/ask"]) == {"post"} and set(paths["/api/reports"]) == {"get"}
     ask = schema["components"]["schemas"]["AskRequest"]["properties"]
     assert ask["question"]["maxLength"] == 1000
-    assert {"subject", "inspectorate", "report", "date_from", "date_to", "history"} <= set(ask)
+    assert {"subject", "inspectorate", "report", "date_from", "date_to", "kind", "history"} <= set(
+        ask
+    )
     query = {p["name"] for p in paths["/api/reports"]["get"]["parameters"]}
-    assert query == {"subject", "grade", "judgement", "date_from", "date_to"}
+    assert query == {"subject", "grade", "judgement", "date_from", "date_to", "kind"}
     assert any(s.get("scheme") == "basic" for s in schema["components"]["securitySchemes"].values())
     assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
     page = docs.text

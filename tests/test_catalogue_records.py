@@ -273,6 +273,8 @@ def test_report_json_is_made_from_the_typed_report(reports):
         "judgements",
         "improvements",
         "aliases",
+        "kind",
+        "inspectorates",
     ]
     assert d["source"] == "leeds-2019.md" and d["inspection_end"] == "2019-03-15"
     assert d["judgements"] == [

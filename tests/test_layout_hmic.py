@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import Block, PdfSpec, wrap
+from kind_docs import PEEL
 from layout_samples import LayoutSample, sample_pages
 
 from ingest.layouts import hmic
@@ -82,6 +83,40 @@ SAMPLES = [
         "peel-hmicfrs-adequate",
         _peel("HMICFRS", ("Adequate", "Good"), _POINTS),
         grades={"effectiveness": None, "efficiency": "good"},
+    ),
+    LayoutSample(
+        "peel-2023-areas",
+        PEEL,
+        grades={
+            "rated_preventing_crime": "good",
+            "rated_investigating_crime": None,
+            "rated_responding_to_the_public": "requires_improvement",
+            "rated_building_and_developing_its_workforce": "outstanding",
+        },
+        improvements=["The force should make sure it answers emergency calls within ten seconds."],
+    ),
+    LayoutSample(
+        "peel-2023-table",
+        PdfSpec(
+            header="PEEL 2023–2025: An inspection of Sampleshire Constabulary",
+            footer="HMICFRS",
+            first_printed=1,
+            cover=[
+                ("PEEL 2023–2025", 22, True),
+                ("An inspection of Sampleshire Constabulary", 16, False),
+                ("HMICFRS", 11, False),
+            ],
+            pages=[
+                [
+                    Block("h", ["Our judgements"]),
+                    Block("p", ["Preventing crime: Good"]),
+                    Block("p", ["Investigating crime"]),
+                    Block("p", ["Inadequate"]),
+                    Block("p", wrap(_BODY)),
+                ]
+            ],
+        ),
+        grades={"rated_preventing_crime": "good", "rated_investigating_crime": "inadequate"},
     ),
     LayoutSample(
         "child-protection",

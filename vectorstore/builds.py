@@ -87,7 +87,7 @@ class KeywordBuilds:
         metas = [chunk_metadata(c) for c in chunks]
         columns = {
             key: [m[key] for m in metas]
-            for key in ("subject", "inspectorate", "report_id", "date_start", "date_end")
+            for key in ("subject", "inspectorate", "report_id", "kind", "date_start", "date_end")
         }
         return kw, columns
 

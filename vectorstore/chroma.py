@@ -35,6 +35,7 @@ def chunk_metadata(c: Chunk) -> dict:
         "title": c.title or "",
         "subject": c.subject or "",
         "inspectorate": c.inspectorate or "",
+        "kind": c.kind or "",
         "date_start": date_ord(start),
         "date_end": date_ord(end),
     }
@@ -52,11 +53,15 @@ def where_clause(filters: Filters | None) -> dict | None:
         parts.append({"inspectorate": {"$in": list(filters.inspectorates)}})
     if filters.report_ids:
         parts.append({"report_id": {"$in": list(filters.report_ids)}})
+    if filters.kinds:
+        parts.append({"kind": {"$in": list(filters.kinds)}})
+    # An undated passage (0) passes the date filters, as in the in-memory search.
     if filters.date_from:
-        parts.append({"date_end": {"$gte": date_ord(filters.date_from)}})
+        parts.append(
+            {"$or": [{"date_end": {"$gte": date_ord(filters.date_from)}}, {"date_end": 0}]}
+        )
     if filters.date_to:
         parts.append({"date_start": {"$lte": date_ord(filters.date_to)}})
-        parts.append({"date_start": {"$gt": 0}})
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 

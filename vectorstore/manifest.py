@@ -9,6 +9,7 @@ The schema and row formats are in :mod:`vectorstore.manifest_rows`, the writes i
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -186,7 +187,7 @@ class Manifest(ManifestWrites):
             "SELECT s.path, s.sha256, s.size, s.status, s.error, s.report_id, s.updated_at, "
             "r.chunks, r.pages, r.title, r.subject, r.inspectorate, r.framework, r.report_type, "
             "r.lead_inspector, r.inspection_start, r.inspection_end, r.published, r.indexed_at, "
-            "r.source, r.status "
+            "r.source, r.status, r.metadata_json "
             "FROM sources s LEFT JOIN reports r ON r.report_id=s.report_id ORDER BY s.path"
         )
         out = []
@@ -216,11 +217,13 @@ class Manifest(ManifestWrites):
             indexed_at,
             _first,
             rstatus,
+            md_json,
         ) in rows:
             if status == "indexed" and rstatus != "live":
                 continue
             if status == "failed" and not include_failed:
                 continue
+            stored = json.loads(md_json) if md_json else {}
             out.append(
                 ReportRecord(
                     source=path,
@@ -237,6 +240,8 @@ class Manifest(ManifestWrites):
                     framework=framework,
                     report_type=rtype,
                     lead_inspector=lead,
+                    kind=stored.get("kind"),
+                    inspectorates=list(stored.get("inspectorates") or ([insp] if insp else [])),
                     inspection_start=parse_date(start),
                     inspection_end=parse_date(end),
                     published=parse_date(pub),

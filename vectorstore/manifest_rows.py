@@ -103,6 +103,7 @@ def chunk_to_json(c: Chunk) -> str:
             "inspection_start": iso_date(c.inspection_start),
             "inspection_end": iso_date(c.inspection_end),
             "published": iso_date(c.published),
+            "kind": c.kind,
         },
         ensure_ascii=False,
     )
@@ -132,4 +133,5 @@ def chunk_from_row(chunk_id: str, text: str, data_json: str) -> Chunk:
         inspection_start=parse_date(d["inspection_start"]),
         inspection_end=parse_date(d["inspection_end"]),
         published=parse_date(d["published"]),
+        kind=d.get("kind"),
     )

@@ -62,6 +62,8 @@ class ManifestWrites:
                         json.dumps(
                             {
                                 "notes": md.notes,
+                                "kind": md.kind,
+                                "inspectorates": md.inspectorates,
                                 "warnings": report.warnings,
                                 "page_labels": report.page_labels,
                             }

@@ -20,6 +20,10 @@ class Filters:
         report_ids: Report ids; any of them matches.
         date_from: Earliest inspection end date (inclusive).
         date_to: Latest inspection start date (inclusive).
+        kinds: Kinds of report ("focused visit", "area SEND inspection", ...); any matches.
+
+    A passage of a report whose dates were not read passes the date filters: metadata that is
+    missing must not hide the report a user means (it ranks below dated ones instead).
     """
 
     subjects: tuple[str, ...] = ()
@@ -27,11 +31,17 @@ class Filters:
     report_ids: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    kinds: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
         """True when nothing is restricted."""
         return not (
-            self.subjects or self.inspectorates or self.report_ids or self.date_from or self.date_to
+            self.subjects
+            or self.inspectorates
+            or self.report_ids
+            or self.date_from
+            or self.date_to
+            or self.kinds
         )
 
 
@@ -83,6 +93,10 @@ class ReportRecord:
         chunks: Number of chunks.
         pages: Number of pages.
         title, subject, inspectorate, framework: Report metadata.
+        report_type: The type as the report words it.
+        kind: Its kind ("inspection", "focused visit", "area SEND inspection", ...).
+        inspectorates: Every inspectorate named as an author.
+        lead_inspector: The lead inspector named.
         inspection_start, inspection_end, published: Dates.
         indexed_at: ISO timestamp.
         aliases: Other paths with the same content.
@@ -105,6 +119,8 @@ class ReportRecord:
     framework: str | None = None
     report_type: str | None = None
     lead_inspector: str | None = None
+    kind: str | None = None
+    inspectorates: list[str] = field(default_factory=list)
     inspection_start: date | None = None
     inspection_end: date | None = None
     published: date | None = None

@@ -21,8 +21,8 @@ class KeywordView:
         self.index = index
         self.codes: dict[str, dict[str, int]] = {}
         self.columns: dict[str, np.ndarray] = {}
-        for name in ("subject", "inspectorate", "report_id"):
-            values = cols[name]
+        for name in ("subject", "inspectorate", "report_id", "kind"):
+            values = cols.get(name) or [""] * len(cols["report_id"])  # older builds: no kind
             table = {v: i for i, v in enumerate(dict.fromkeys(values))}
             self.codes[name] = table
             self.columns[name] = np.fromiter(
@@ -65,10 +65,13 @@ class KeywordView:
             m &= self._any_of("inspectorate", filters.inspectorates)
         if filters.report_ids:
             m &= self._any_of("report_id", filters.report_ids)
+        if filters.kinds:
+            m &= self._any_of("kind", filters.kinds)
+        # An undated passage (0) passes: its report may be the one meant; it ranks lower.
         if filters.date_from:
-            m &= self.date_end >= date_ord(filters.date_from)
+            m &= (self.date_end >= date_ord(filters.date_from)) | (self.date_end == 0)
         if filters.date_to:
-            m &= (self.date_start <= date_ord(filters.date_to)) & (self.date_start > 0)
+            m &= self.date_start <= date_ord(filters.date_to)
         return m
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.catalogue.cites import Cites
-from assistant.catalogue.records import UNGRADED_KINDS, CatalogueReport
+from assistant.catalogue.records import UNGRADED_KINDS, Absence, CatalogueReport
 from assistant.catalogue.reply import finish
 from assistant.catalogue.scope import (
     choose,
@@ -35,6 +35,10 @@ def _grade_sentence(
     asked about, led by "Yes: " or "No: "."""
     judgement = j.judgement
     grade = lc(j.grade)
+    if j.grade_key is None and len(j.grade.split()) > 4:
+        # An outcome statement: the report's own sentence is the verdict.
+        text = f"In {possessive(subject)} {label}{when(rep.record)}, the outcome was: “{j.grade}” [{n}]."
+        return text
     if judgement.endswith("?"):
         body = f"“{judgement}” was graded {grade}"
     else:
@@ -120,13 +124,21 @@ def answer_grade(catalogue: Catalogue, question: str, u: Understood, route: Rout
             )
             continue
         if not any(rep.judgements for rep in reports) and all(
-            kind_of(rep.record) in UNGRADED_KINDS for rep in reports
+            kind_of(rep.record) in UNGRADED_KINDS or rep.absence(OVERALL) is Absence.NOT_GRADED_KIND
+            for rep in reports
         ):
             said = _not_graded(cites, reports[-1], subject)
             if said:
                 sentences.append(said)
                 continue
-        if route.all_judgements:
+        # A report graded by area only (a PEEL assessment) answers an unspecified grade question
+        # with every area's grade.
+        by_area_only = (
+            not route.areas
+            and any(rep.judgements for rep in reports)
+            and not any(rep.judgement(OVERALL) for rep in reports)
+        )
+        if route.all_judgements or by_area_only:
             graded = [rep for rep in reports if rep.judgements]
             if not graded:
                 missing.append(none_stated(subject, reports, period, None))

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from assistant.catalogue.records import CatalogueReport, TimelinePoint
+from assistant.kinds import kind_of
 
 
 def _iso(d: date | None) -> str | None:
@@ -28,7 +29,8 @@ def report_json(report: CatalogueReport) -> dict[str, Any]:
         ``inspection_start``, ``inspection_end``, ``published`` (ISO dates or None),
         ``judgements`` (``judgement`` and ``grade`` as the report words them, ``page``,
         ``quote``, ``key``, ``grade_key``), ``improvements`` (verbatim points) and ``aliases``
-        (other paths holding the same file).
+        (other paths holding the same file), then ``kind`` ("inspection", "focused visit",
+        "area SEND inspection", ...) and ``inspectorates`` (every author of the report).
     """
     r = report.record
     return {
@@ -56,6 +58,8 @@ def report_json(report: CatalogueReport) -> dict[str, Any]:
         ],
         "improvements": list(report.improvements),
         "aliases": list(r.aliases),
+        "kind": kind_of(r),
+        "inspectorates": list(r.inspectorates),
     }
 
 

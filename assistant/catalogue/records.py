@@ -29,6 +29,9 @@ class Absence(Enum):
     """A review of the Local Safeguarding Children Board only: the authority is not graded."""
     HMIC_NOT_GRADED = "hmic_not_graded"
     """An HMIC inspection of a kind that is not graded."""
+    NOT_GRADED_KIND = "not_graded_kind"
+    """A report of a kind that states no graded judgement (a joint targeted area inspection,
+    a report of a layout nobody described that states no grade or outcome)."""
     CONFLICTING = "conflicting"
     """The report's statements of the grade disagree, so none is kept."""
     NOT_STATED = "not_stated"

@@ -19,7 +19,7 @@ from assistant.catalogue.records import (
     TimelinePoint,
     sort_key,
 )
-from assistant.kinds import kind_of
+from assistant.kinds import is_of_kind, kind_of, kinds_named
 from assistant.periods import UNDATED_LEAD
 from assistant.vocabulary import OVERALL, Area, grade_from_words, judgement_area, pick_judgement
 from ingest.layouts.improvements import is_point
@@ -76,6 +76,8 @@ def _absence_in_note(note: str) -> Absence | None:
         return Absence.LSCB_REVIEW_ONLY
     if "HMIC inspections of this kind are not graded" in note:
         return Absence.HMIC_NOT_GRADED
+    if note.startswith("no graded judgement:"):
+        return Absence.NOT_GRADED_KIND
     return None
 
 
@@ -153,6 +155,7 @@ class Catalogue:
         judgement: str | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
+        kind: str | None = None,
     ) -> list[ReportRecord]:
         """The live reports that match, one per report, sorted by subject then date.
 
@@ -165,6 +168,8 @@ class Catalogue:
             date_from: Earliest date (inclusive): the inspection must end on or after it.
             date_to: Latest date (inclusive): the inspection must start on or before it.
                 Reports without inspection dates are placed at their publication date.
+            kind: A kind of report, as users name it ("focused visit", "the SEND inspection",
+                "JTAI", "joint inspection") or as recorded.
 
         Returns:
             The matching reports.
@@ -179,6 +184,9 @@ class Catalogue:
                 return []
             recs = [r for r in recs if r.subject == resolved]
         recs = [r for r in recs if in_period(r, date_from, date_to)]
+        if kind:
+            named = kinds_named(kind, {kind_of(r) for r in recs}) or [kind.strip()]
+            recs = [r for r in recs if is_of_kind(r, named)]
         gk = None
         if grade:
             gk = grade_from_words(grade)

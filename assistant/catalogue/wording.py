@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.catalogue.records import Absence, CatalogueReport
+from assistant.kinds import kind_of
 from assistant.periods import parse_period
 from assistant.vocabulary import OVERALL, Area
 from ingest.dates import human_range
@@ -15,6 +16,7 @@ ABSENCE_WORDS = {
     Absence.NOT_GRADED_VISIT: "a focused or monitoring visit: such visits are not graded",
     Absence.LSCB_REVIEW_ONLY: "an LSCB review: the local authority is not graded in it",
     Absence.HMIC_NOT_GRADED: "HMIC inspections of this kind are not graded",
+    Absence.NOT_GRADED_KIND: "a {kind}: it gives no graded judgement",
     Absence.CONFLICTING: "its statements of this grade disagree",
     Absence.NOT_STATED: "",
 }
@@ -79,7 +81,7 @@ def none_stated(
             if year
             else f"The {subject} report ({when(rep.record)})"
         )
-        why = ABSENCE_WORDS[rep.absence(area or OVERALL)]
+        why = ABSENCE_WORDS[rep.absence(area or OVERALL)].format(kind=kind_of(rep.record))
         return f"{name} does not state {what}" + (f" ({why})." if why else ".")
     span = f" {period}" if period else ""
     return f"None of the {len(pool)} {subject} reports{span} states {what}."

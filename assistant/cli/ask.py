@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assistant.cli.common import IndexOption, JsonOption, fail, print_json
+from assistant.cli.common import IndexOption, JsonOption, KindOption, fail, print_json
 from assistant.factory import NoIndexError, make_assistant, settings_for
 from vectorstore.errors import CorruptIndexError
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
+    from vectorstore.records import Filters
 
 
 def assistant_for(index: Path | None) -> Assistant:
@@ -21,6 +22,19 @@ def assistant_for(index: Path | None) -> Assistant:
         return make_assistant(settings_for(index_dir=index))
     except (NoIndexError, CorruptIndexError, ValueError) as exc:
         fail(str(exc))
+
+
+def kind_filters(a: Assistant, kind: str | None) -> Filters | None:
+    """Filters for ``--kind`` (None without one); ends the command when no report is of it."""
+    from assistant.kinds import recorded_kinds
+    from vectorstore.records import Filters
+
+    if not kind:
+        return None
+    kinds = recorded_kinds(kind, a.resolver.kinds)
+    if not kinds:
+        fail(f"no indexed report is of kind {kind!r}; kinds held: {', '.join(a.resolver.kinds)}")
+    return Filters(kinds=kinds)
 
 
 def ask(
@@ -33,6 +47,7 @@ def ask(
             show_default=False,
         ),
     ] = None,
+    kind: KindOption = None,
     index: IndexOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -43,14 +58,15 @@ def ask(
     if bool(question) == bool(questions_file):
         fail("give a QUESTION or --questions-file FILE, not both")
     a = assistant_for(index)
+    filters = kind_filters(a, kind)
     if questions_file:
         if not json_out:
             fail("--questions-file needs --json")
         a.warm_up()
-        for line in answer_file(a, questions_file):
+        for line in answer_file(a, questions_file, filters):
             print_json(line)
         return
-    ans = a.ask(question)
+    ans = a.ask(question, filters=filters)
     if json_out:
         print_json(answer_json(ans))
         return
@@ -77,6 +93,7 @@ def quote(
         str | None, typer.Option(help="report id or source path", show_default=False)
     ] = None,
     k: Annotated[int, typer.Option("-k", help="how many quotes")] = 5,
+    kind: KindOption = None,
     index: IndexOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -84,7 +101,7 @@ def quote(
     from assistant.jsonio import quote_json
 
     a = assistant_for(index)
-    quotes = a.quote(topic, subject=subject, report=report, k=k)
+    quotes = a.quote(topic, subject=subject, report=report, k=k, filters=kind_filters(a, kind))
     if json_out:
         print_json({"topic": topic, "quotes": [quote_json(q) for q in quotes]})
         return

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.cli.ask import assistant_for
-from assistant.cli.common import IndexOption, JsonOption, fail, out, print_json
+from assistant.cli.common import IndexOption, JsonOption, KindOption, fail, out, print_json
 
 NO_GRADE = "—"
 
@@ -37,6 +37,7 @@ def reports(
     date_to: Annotated[
         str | None, typer.Option("--to", help="YYYY-MM-DD", show_default=False)
     ] = None,
+    kind: KindOption = None,
     index: IndexOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -51,6 +52,7 @@ def reports(
             judgement=judgement,
             date_from=_day(date_from),
             date_to=_day(date_to),
+            kind=kind,
         )
     except ValueError as exc:
         fail(str(exc))

@@ -21,6 +21,14 @@ IndexOption = Annotated[
     typer.Option("--index", help="index folder (default: index/)", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
+KindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="kind of report: e.g. inspection, 'focused visit', 'area SEND inspection', JTAI, PEEL",
+        show_default=False,
+    ),
+]
 
 # Rich writes to whichever stream is sys.stdout / sys.stderr when it prints.
 out = Console(highlight=False)

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import gradio as gr
 
 from assistant.core import Assistant
+from assistant.kinds import kind_of
 from ingest.dates import human_range
 from vectorstore.records import Filters, ReportRecord
 
@@ -21,11 +22,13 @@ class FilterChoices:
         subjects: Local authorities and police forces, sorted.
         inspectorates: Inspectorates, sorted.
         reports: (label, report_id) per report, by subject then inspection date.
+        kinds: Kinds of report held ("inspection", "focused visit", ...), sorted.
     """
 
     subjects: list[str]
     inspectorates: list[str]
     reports: list[tuple[str, str]]
+    kinds: list[str] = field(default_factory=list)
 
 
 def report_label(r: ReportRecord) -> str:
@@ -37,7 +40,7 @@ def report_label(r: ReportRecord) -> str:
 
 
 def filter_choices(assistant: Assistant) -> FilterChoices:
-    """The subjects, inspectorates and reports of the live index."""
+    """The subjects, inspectorates, reports and kinds of report of the live index."""
     live = assistant.reports(include_failed=False)
     subjects = sorted({r.subject for r in live if r.subject})
     inspectorates = sorted({r.inspectorate for r in live if r.inspectorate})
@@ -45,7 +48,10 @@ def filter_choices(assistant: Assistant) -> FilterChoices:
     for r in sorted(live, key=lambda r: (r.subject or "", r.inspection_start or date.min)):
         if r.report_id and r.report_id not in seen:
             seen[r.report_id] = report_label(r)
-    return FilterChoices(subjects, inspectorates, [(label, rid) for rid, label in seen.items()])
+    kinds = sorted({kind_of(r) for r in live})
+    return FilterChoices(
+        subjects, inspectorates, [(label, rid) for rid, label in seen.items()], kinds
+    )
 
 
 def _parse_day(value: str | None, label: str) -> date | None:
@@ -58,7 +64,7 @@ def _parse_day(value: str | None, label: str) -> date | None:
         return None
 
 
-def make_filters(subjects, inspectorates, report, date_from, date_to) -> Filters:
+def make_filters(subjects, inspectorates, report, date_from, date_to, kinds=None) -> Filters:
     """The user's filter choices as ``Filters`` (a date that cannot be read is ignored, with a
     warning)."""
     return Filters(
@@ -67,4 +73,5 @@ def make_filters(subjects, inspectorates, report, date_from, date_to) -> Filters
         report_ids=(report,) if report else (),
         date_from=_parse_day(date_from, "From"),
         date_to=_parse_day(date_to, "To"),
+        kinds=tuple(k for k in (kinds or []) if k),
     )

@@ -97,6 +97,7 @@ class Handlers:
             table.summary,
             table.rows,
             gr.update(choices=choices.subjects),
+            gr.update(choices=choices.kinds),
         )
 
     @shielded
@@ -120,6 +121,7 @@ class Handlers:
         report: str | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        kinds: list[str] | None = None,
         request: gr.Request = None,
     ) -> dict:
         """Answer a question from the indexed reports, with verified citations.
@@ -129,7 +131,7 @@ class Handlers:
         self.access.require(request, "reader")
         if len(question or "") > MAX_TEXT_CHARS:
             raise gr.Error(TOO_LONG)
-        filters = make_filters(subjects, inspectorates, report, date_from, date_to)
+        filters = make_filters(subjects, inspectorates, report, date_from, date_to, kinds)
         return answer_json(self.assistant.ask(question, filters=filters))
 
     @shielded
@@ -180,6 +182,7 @@ class Handlers:
         report,
         date_from,
         date_to,
+        kinds,
         request: gr.Request,
     ):
         """Ask the chat's question: show it, then the answer as it comes (kept as pending)."""
@@ -189,7 +192,7 @@ class Handlers:
             gr.Warning(TOO_LONG if question else "Type a question first.")
             yield gr.update(), chat, None, False, gr.update()
             return
-        filters = make_filters(subjects, inspectorates, report, date_from, date_to)
+        filters = make_filters(subjects, inspectorates, report, date_from, date_to, kinds)
         turn = len(turns or []) + 1
         chat = [
             *(chat or []),
@@ -247,14 +250,23 @@ class Handlers:
 
     @shielded
     def remove_context(
-        self, chat, turns, subjects, inspectorates, report, date_from, date_to, request: gr.Request
+        self,
+        chat,
+        turns,
+        subjects,
+        inspectorates,
+        report,
+        date_from,
+        date_to,
+        kinds,
+        request: gr.Request,
     ):
         """Ask the last question again without the context carried from earlier questions."""
         self.access.require(request, "reader")
         if not turns:
             return chat, turns, gr.update(), context_html(None), gr.update(visible=False)
         last = turns[-1]
-        filters = make_filters(subjects, inspectorates, report, date_from, date_to)
+        filters = make_filters(subjects, inspectorates, report, date_from, date_to, kinds)
         answer = self.assistant.ask(last.question, history=None, filters=filters)
         turns = [answer]  # earlier turns no longer steer follow-ups
         chat = list(chat or [])

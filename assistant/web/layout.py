@@ -109,6 +109,12 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
                                 multiselect=True,
                                 elem_id="ia-inspectorates",
                             )
+                            kinds = gr.Dropdown(
+                                label="Kind of report",
+                                choices=[],
+                                multiselect=True,
+                                elem_id="ia-kinds",
+                            )
                         with gr.Row():
                             date_from = gr.DateTime(
                                 label="From",
@@ -206,7 +212,7 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
                     sources_refresh = gr.Button("Refresh", elem_id="ia-sources-refresh")
                 sources_out = gr.HTML(elem_id="ia-sources")
 
-        filter_inputs = [subjects, inspectorates, report, date_from, date_to]
+        filter_inputs = [subjects, inspectorates, report, date_from, date_to, kinds]
         refresh_outputs = [
             subjects,
             inspectorates,
@@ -216,6 +222,7 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
             catalogue_summary,
             catalogue,
             t_subject,
+            kinds,
         ]
         limit = {"concurrency_id": ANSWERS, "concurrency_limit": answer_concurrency}
 
@@ -257,7 +264,7 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
             queue=False,
         )
         clear.click(
-            lambda: ([], [], None, None, None),
+            lambda: ([], [], None, None, None, []),
             None,
             filter_inputs,
             api_visibility="private",

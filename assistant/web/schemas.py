@@ -69,6 +69,12 @@ class AskRequest(BaseModel):
     )
     date_from: date | None = Field(None, description="Inspections ending on or after this day.")
     date_to: date | None = Field(None, description="Inspections starting on or before this day.")
+    kind: str | None = Field(
+        None,
+        max_length=100,
+        description="Only reports of this kind: e.g. inspection, focused visit, area SEND "
+        "inspection, JTAI, joint inspection, PEEL.",
+    )
     history: list[HistoryTurn] = Field(
         default_factory=list,
         max_length=MAX_HISTORY,
@@ -113,6 +119,12 @@ class QuoteRequest(BaseModel):
         None, max_length=500, description="Only this report (a report id or source path)."
     )
     k: int = Field(5, ge=1, le=MAX_QUOTES, description="How many quotes.")
+    kind: str | None = Field(
+        None,
+        max_length=100,
+        description="Only reports of this kind: e.g. inspection, focused visit, area SEND "
+        "inspection, JTAI, joint inspection, PEEL.",
+    )
 
 
 class ReportsQuery(BaseModel):
@@ -129,6 +141,12 @@ class ReportsQuery(BaseModel):
     )
     date_from: date | None = Field(None, description="Inspected on or after this day.")
     date_to: date | None = Field(None, description="Inspected on or before this day.")
+    kind: str | None = Field(
+        None,
+        max_length=100,
+        description="Only reports of this kind: e.g. inspection, focused visit, area SEND "
+        "inspection, JTAI, joint inspection, PEEL.",
+    )
 
 
 class RescanRequest(BaseModel):

@@ -13,6 +13,7 @@ import threading
 from assistant.catalogue import report_json
 from assistant.core import Assistant
 from assistant.jsonio import answer_json, quote_json
+from assistant.kinds import recorded_kinds
 from assistant.records import Answer, Context
 from assistant.status import index_status
 from assistant.web.schemas import AskRequest, HistoryTurn, QuoteRequest, ReportsQuery
@@ -46,6 +47,12 @@ class Service:
         self.assistant = assistant
         self._slots = threading.BoundedSemaphore(max(1, limit))
 
+    def _kinds(self, kind: str | None) -> tuple[str, ...]:
+        """The recorded kinds a kind filter means; one no report is of matches nothing."""
+        if not kind:
+            return ()
+        return recorded_kinds(kind, self.assistant.resolver.kinds) or (kind,)
+
     def ask(self, req: AskRequest) -> dict:
         """The ``ask --json`` object for the question, its filters and its conversation."""
         filters = Filters(
@@ -54,6 +61,7 @@ class Service:
             report_ids=(req.report,) if req.report else (),
             date_from=req.date_from,
             date_to=req.date_to,
+            kinds=self._kinds(req.kind),
         )
         history = [_earlier(t) for t in req.history] or None
         with self._slots:
@@ -64,7 +72,11 @@ class Service:
         """The ``quote --json`` object: ranked verbatim quotes with paste-ready citations."""
         with self._slots:
             quotes = self.assistant.quote(
-                req.topic, subject=req.subject or None, report=req.report or None, k=req.k
+                req.topic,
+                subject=req.subject or None,
+                report=req.report or None,
+                k=req.k,
+                filters=Filters(kinds=self._kinds(req.kind)),
             )
         return {"topic": req.topic, "quotes": [quote_json(q) for q in quotes]}
 
@@ -81,6 +93,7 @@ class Service:
             judgement=query.judgement or None,
             date_from=query.date_from,
             date_to=query.date_to,
+            kind=query.kind or None,
         )
         return [report_json(catalogue.report(r)) for r in rows]
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ingest.layouts.base import Catalogue, Detection, Layout, with_improvements
+from ingest.layouts.outcomes import read_ratings, to_judgements
 from ingest.layouts.statements import Label, Table, label, resolve
 from ingest.layouts.text import APOS, Page, collapse_ws, content_pages, grade_key, head_text
 
@@ -26,7 +27,7 @@ LABELS = [
 _TABLE = Table(LABELS, numbered=False)
 
 _NAME = re.compile(
-    rf"HM\s+Inspectorate\s+of\s+Constabulary|Her\s+Majesty{APOS}s\s+Inspectorate\s+of\s+Constabulary|"
+    rf"HM\s+Inspectorate\s+of\s+Constabulary|(?:Her|His)\s+Majesty{APOS}s\s+Inspectorate\s+of\s+Constabulary|"
     r"\bHMICFRS\b|\bHMIC\b"
 )
 _OFSTED = re.compile(r"\bOfsted\b")
@@ -73,6 +74,9 @@ def extract(pages: Sequence[Page]) -> Catalogue:
     cands = [c for p in content_pages(pages) for c in _TABLE.find(p, 0)]
     cat = Catalogue(framework=KEY)
     cat.judgements = resolve(cands, cat.notes, normalise=hmic_grade)
+    if not cat.judgements:
+        # PEEL assessments since 2021 grade each question area in a sentence of their own.
+        cat.judgements = to_judgements(read_ratings(content_pages(pages)), cat.notes)
     if not cat.judgements:
         cat.notes.setdefault(
             "overall", "no graded judgement stated (HMIC inspections of this kind are not graded)"
