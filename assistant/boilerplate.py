@@ -12,9 +12,11 @@ reports at most, templates in a sixth or more.
 
 from __future__ import annotations
 
+import atexit
 import re
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ingest.records import Chunk
 
@@ -72,3 +74,39 @@ class Boilerplate:
 
     def __contains__(self, sentence: str) -> bool:
         return template_key(sentence) in self.templates or self._opening(sentence) in self.openings
+
+
+# A one-shot command (``ask``) may end while the templates are still being counted: a daemon
+# thread killed inside SQLite or numpy at interpreter exit can crash the process, so exit asks
+# it to stop and waits for it.
+_EXITING = threading.Event()
+_BACKGROUND: list[threading.Thread] = []
+
+
+@atexit.register
+def _stop_background() -> None:
+    _EXITING.set()
+    for thread in _BACKGROUND:
+        thread.join(timeout=30)
+
+
+def learn_in_background(
+    load: Callable[[], Iterable[Chunk]], ready: Callable[[Boilerplate], None]
+) -> threading.Thread:
+    """Count the templates of the chunks ``load`` returns in a background thread and hand the
+    result to ``ready`` (not called when the process exits first).
+
+    Returns:
+        The started thread.
+    """
+
+    def build() -> None:
+        chunks = load()
+        found = Boilerplate(c for c in chunks if not _EXITING.is_set())
+        if not _EXITING.is_set():
+            ready(found)
+
+    thread = threading.Thread(target=build, name="boilerplate", daemon=True)
+    _BACKGROUND.append(thread)
+    thread.start()
+    return thread

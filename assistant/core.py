@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from assistant.across import AcrossReports
 from assistant.answer import Composer
-from assistant.boilerplate import Boilerplate
+from assistant.boilerplate import Boilerplate, learn_in_background
 from assistant.catalogue import Catalogue, answer_from_catalogue
 from assistant.decide import NO_ANSWER, Evidence, Policy, decide
 from assistant.factory import make_embedder_for, open_index
@@ -115,14 +115,11 @@ class Assistant:
         """Find the index's template sentences in the background (a few seconds on a large
         index); answers prefer other sentences once they are known."""
 
-        def build() -> None:
-            found = Boilerplate(self.index.manifest.live_chunks())
+        def ready(found: Boilerplate) -> None:
             if self.index.manifest.generation() == gen:
                 self.composer.is_boilerplate = found.__contains__
 
-        thread = threading.Thread(target=build, name="boilerplate", daemon=True)
-        thread.start()
-        self._boilerplate_thread = thread
+        self._boilerplate_thread = learn_in_background(self.index.manifest.live_chunks, ready)
 
     def _mentions(self, phrase: str) -> list[str]:
         return [h.chunk.text for h in self.index.search_keyword(phrase, 20)]
