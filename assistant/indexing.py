@@ -28,7 +28,7 @@ from ingest.jobs import ParseJob
 from ingest.limits import ParseLimits
 from ingest.parse import parse_bytes, relative_source
 from ingest.records import PARSER_VERSION, Chunk, ParsedReport, report_id_for
-from ingest.sandbox import IsolatedParser
+from ingest.sandbox import IsolatedParser, shared_parser
 from vectorstore.embedder import Embedder
 from vectorstore.errors import IndexWriteError, disk_full_cause, low_space_cause
 from vectorstore.index import Index
@@ -363,12 +363,12 @@ class Ingestor:
             f"{st.max_html_depth}"
         )
 
-    def _parser(self) -> IsolatedParser | nullcontext[None]:
+    def _parser(self) -> nullcontext[IsolatedParser | None]:
         """The child process files are parsed in (started at the first file that needs it)."""
         st = self.settings
         if not st.parse_isolated:
             return nullcontext(None)
-        return IsolatedParser(st.parse_memory_mb, st.parse_timeout_s)
+        return nullcontext(shared_parser(st.parse_memory_mb, st.parse_timeout_s))
 
     def _parse(self, parser: IsolatedParser | None, data: bytes, rel: str) -> ParsedReport:
         st = self.settings

@@ -425,7 +425,7 @@ KINDS: list[Kind] = [
         "nested-html",
         "nested.html",
         "HTML nested 100,000 deep",
-        ("nested too deeply",),
+        ("nested too deeply", SLOW),
         _nested_html,
     ),
     Kind(

@@ -1,7 +1,8 @@
 """Parsing in a child process with memory and time limits: a parser blow-up kills only the child.
 
-One long-lived worker (``ingest.worker``) parses file after file; it starts once per ingest
-run, not per file or page. When a file makes it run out of memory, crash or overrun the time
+One long-lived worker (``ingest.worker``) parses file after file; it starts at the first file
+that needs parsing and is kept for later runs in the same process (``shared_parser``), not
+started per file or page. When a file makes it run out of memory, crash or overrun the time
 limit, the worker is killed and the next file gets a fresh one; the file gets a one-line
 reason. The ingest loop reads one file at a time and embedding takes most of its time, so one
 worker keeps up with it.
@@ -9,6 +10,7 @@ worker keeps up with it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -16,6 +18,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -47,6 +50,7 @@ class IsolatedParser:
         self.started = 0
         self._proc: subprocess.Popen | None = None
         self._buf = bytearray()
+        self._lock = threading.Lock()  # one file at a time: the frames of two would interleave
 
     def __enter__(self) -> IsolatedParser:
         return self
@@ -67,6 +71,10 @@ class IsolatedParser:
             IngestError: With a one-line reason: the parser refused the file, or the file made
                 the child run out of memory, crash or overrun the time limit.
         """
+        with self._lock:
+            return self._parse(job)
+
+    def _parse(self, job: ParseJob) -> ParsedReport:
         frame = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         for attempt in range(2):
             proc = self._ensure()
@@ -88,6 +96,7 @@ class IsolatedParser:
             ) from None
         if reply is None:
             raise IngestError(self._death_reason())
+        # The child is this program run as the same user: its pickles grant nothing it lacks.
         outcome: ParseOutcome = pickle.loads(reply)
         self.peak_rss_kb = max(self.peak_rss_kb, outcome.peak_rss_kb)
         if outcome.restart:
@@ -98,6 +107,10 @@ class IsolatedParser:
 
     def close(self) -> None:
         """Stop the child (it exits when its input closes)."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -194,3 +207,28 @@ class IsolatedParser:
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+
+
+_SHARED: dict[tuple[int, float], IsolatedParser] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_parser(memory_mb: int, timeout_s: float) -> IsolatedParser:
+    """The process's parser with these limits, kept between ingest runs.
+
+    Starting the child loads the parsers (about two seconds); a served app that indexes an
+    upload, or a benchmark that runs ingest again, pays it once. The child exits with this
+    process (its input closes).
+    """
+    key = (memory_mb, timeout_s)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = IsolatedParser(memory_mb, timeout_s)
+            if len(_SHARED) == 1:
+                atexit.register(_close_shared)
+        return _SHARED[key]
+
+
+def _close_shared() -> None:
+    for parser in list(_SHARED.values()):
+        parser.close()
