@@ -13,7 +13,6 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,14 +20,12 @@ from typing import Literal
 import numpy as np
 
 from assistant.discovery import discover, inside_root
+from assistant.parsing import parse_with, parser_for
 from assistant.settings import Settings
 from ingest.chunking import chunk_report, sentence_spans
 from ingest.errors import IngestError
-from ingest.jobs import ParseJob
-from ingest.limits import ParseLimits
-from ingest.parse import parse_bytes, relative_source
+from ingest.parse import relative_source
 from ingest.records import PARSER_VERSION, Chunk, ParsedReport, report_id_for
-from ingest.sandbox import IsolatedParser, shared_parser
 from vectorstore.embedder import Embedder
 from vectorstore.errors import IndexWriteError, disk_full_cause, low_space_cause
 from vectorstore.index import Index
@@ -162,7 +159,7 @@ class Ingestor:
         t0 = time.perf_counter()
         s = IngestSummary()
         phase = phases or (lambda _p: None)
-        with writer_lock(self.index.path), self._parser() as parser:
+        with writer_lock(self.index.path), parser_for(self.settings) as parser:
             s.repaired = self.index.recover(self.embedder.embed_documents).reembedded
             retry_failed = self.index.manifest.get_meta("failure_key") != self._failure_key()
             phase(Phase("scanning"))
@@ -298,7 +295,7 @@ class Ingestor:
                     by_sha[sha].sources.append(src)
                     continue
                 try:
-                    report = self._parse(parser, data, rel)
+                    report = parse_with(self.settings, parser, data, rel)
                     chunks = chunk_report(
                         report,
                         self.embedder.count_tokens,
@@ -362,26 +359,6 @@ class Ingestor:
             f"{st.max_pages}:{st.max_unzipped_mb}:{st.ocr_max_megapixels}:{st.ocr_min_dpi}:"
             f"{st.max_html_depth}"
         )
-
-    def _parser(self) -> nullcontext[IsolatedParser | None]:
-        """The child process files are parsed in (started at the first file that needs it)."""
-        st = self.settings
-        if not st.parse_isolated:
-            return nullcontext(None)
-        return nullcontext(shared_parser(st.parse_memory_mb, st.parse_timeout_s))
-
-    def _parse(self, parser: IsolatedParser | None, data: bytes, rel: str) -> ParsedReport:
-        st = self.settings
-        limits = ParseLimits(
-            max_pages=st.max_pages,
-            max_unzipped_bytes=int(st.max_unzipped_mb * 1024 * 1024),
-            ocr_max_pixels=int(st.ocr_max_megapixels * 1_000_000),
-            ocr_min_dpi=st.ocr_min_dpi,
-            max_html_depth=st.max_html_depth,
-        )
-        if parser is None:
-            return parse_bytes(data, rel, max_bytes=st.max_file_bytes, ocr=st.ocr, limits=limits)
-        return parser.parse(ParseJob(data, rel, st.max_file_bytes, st.ocr, limits))
 
     def _fail(
         self,
