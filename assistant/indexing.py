@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -18,10 +19,12 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.discovery import discover, inside_root
+from assistant.parsing import parse_with, parser_for
 from assistant.settings import Settings
 from ingest.chunking import chunk_report, sentence_spans
 from ingest.errors import IngestError
-from ingest.parse import parse_bytes, relative_source
+from ingest.parse import relative_source
 from ingest.records import PARSER_VERSION, Chunk, ParsedReport, report_id_for
 from vectorstore.embedder import Embedder
 from vectorstore.errors import IndexWriteError, disk_full_cause, low_space_cause
@@ -33,7 +36,6 @@ __all__ = ["IndexLockedError", "IndexWriteError", "Ingestor", "discover", "write
 
 log = logging.getLogger("inspection_assistant.ingest")
 
-SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 EMBED_GROUP = 1024  # chunks embedded together: fuller, length-sorted batches
 
 
@@ -107,35 +109,6 @@ class _Pending:
     replaces: bool
 
 
-def discover(paths: list[Path], skip: list[Path] | None = None) -> list[tuple[Path, Path]]:
-    """(file, root) for every file under the given paths; a file given alone has its folder as root.
-
-    Hidden files and folders, and anything inside ``skip`` folders (e.g. the index), are left out.
-    """
-    skip_resolved = [s.resolve() for s in (skip or [])]
-    out: list[tuple[Path, Path]] = []
-    seen: set[Path] = set()
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            root = p
-            files = sorted(f for f in p.rglob("*") if f.is_file())
-        elif p.exists():
-            root, files = p.parent, [p]
-        else:
-            raise FileNotFoundError(f"no such file or folder: {p}")
-        for f in files:
-            rel = f.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts) or f.name in SKIP_NAMES:
-                continue
-            r = f.resolve()
-            if any(r.is_relative_to(s) for s in skip_resolved) or r in seen:
-                continue
-            seen.add(r)
-            out.append((f, root))
-    return out
-
-
 class Ingestor:
     """Runs ingest for one index with one embedder and one settings object."""
 
@@ -186,13 +159,15 @@ class Ingestor:
         t0 = time.perf_counter()
         s = IngestSummary()
         phase = phases or (lambda _p: None)
-        with writer_lock(self.index.path):
+        with writer_lock(self.index.path), parser_for(self.settings) as parser:
             s.repaired = self.index.recover(self.embedder.embed_documents).reembedded
             retry_failed = self.index.manifest.get_meta("failure_key") != self._failure_key()
             phase(Phase("scanning"))
             files = discover(paths, skip=[self.index.path])
+            named = {os.path.abspath(p) for p in paths}
             position, current = 0, ""  # the file being read, for the steps between files
             m = self.index.manifest
+            noted = m.noted_failures()
             seen: set[str] = set()
             pending: list[_Pending] = []
             pending_chunks = 0
@@ -242,6 +217,18 @@ class Ingestor:
                 position, current = done, rel
                 phase(Phase("reading", done, len(files), rel))
                 seen.add(rel)
+                if os.path.abspath(path) not in named and not inside_root(path, root):
+                    # A link out of the folder would index (and quote) whatever it points at.
+                    self._fail(
+                        s,
+                        rel,
+                        None,
+                        0,
+                        0.0,
+                        "refused: a symbolic link to a file outside the reports folder",
+                        keep_live=False,
+                    )
+                    continue
                 try:
                     st = path.stat()
                 except OSError as exc:
@@ -257,6 +244,8 @@ class Ingestor:
                     and old[2] == st.st_mtime
                     and old[4] == report_id_for(old[0])
                 ):
+                    if rel in noted:  # the file is back as it was indexed
+                        m.touch_source(rel, st.st_mtime)
                     s.unchanged += 1
                     self._tick(progress, done, len(files), s, t0, rel)
                     continue
@@ -306,9 +295,7 @@ class Ingestor:
                     by_sha[sha].sources.append(src)
                     continue
                 try:
-                    report = parse_bytes(
-                        data, rel, max_bytes=self.settings.max_file_bytes, ocr=self.settings.ocr
-                    )
+                    report = parse_with(self.settings, parser, data, rel)
                     chunks = chunk_report(
                         report,
                         self.embedder.count_tokens,
@@ -368,15 +355,42 @@ class Ingestor:
         tesseract = bool(shutil.which("tesseract"))
         return (
             f"{PARSER_VERSION}:{st.max_file_mb}:{st.ocr and tesseract}:{st.max_tokens}:"
-            f"{st.chunk_tokens}"
+            f"{st.chunk_tokens}:{st.parse_isolated}:{st.parse_memory_mb}:{st.parse_timeout_s}:"
+            f"{st.max_pages}:{st.max_unzipped_mb}:{st.ocr_max_megapixels}:{st.ocr_min_dpi}:"
+            f"{st.max_html_depth}"
         )
 
     def _fail(
-        self, s: IngestSummary, rel: str, sha: str | None, size: int, mtime: float, reason: str
+        self,
+        s: IngestSummary,
+        rel: str,
+        sha: str | None,
+        size: int,
+        mtime: float,
+        reason: str,
+        keep_live: bool = True,
     ) -> None:
+        """Report a file that could not be indexed.
+
+        When the file changed since its report was made live (or could not be read at all),
+        the live version stays: a half-copied file or a passing read error must not take a
+        good report out of the index. The failure is noted on the path and the next run tries
+        again. Otherwise the path is marked failed and a report only it held is retired.
+        """
         reason = " ".join(reason.split())
-        retired = self.index.manifest.record_failure(rel, sha, size, mtime, reason)
-        self.index.drop(retired)
+        m = self.index.manifest
+        old = m.source(rel)
+        if (
+            keep_live
+            and old
+            and old[3] == "indexed"
+            and old[4] in self.index.live_ids()
+            and (sha is None or sha != old[0])
+        ):
+            reason = f"{reason}; the version indexed before stays live"
+            m.note_failure(rel, reason)
+        else:
+            self.index.drop(m.record_failure(rel, sha, size, mtime, reason))
         s.failed.append({"path": rel, "reason": reason})
         log.warning("failed: %s: %s", rel, reason)
 

@@ -252,6 +252,30 @@ class Settings(BaseSettings):
         "question is limited to a period: it still passes the period, ranked a little lower.",
     )
 
+    # Parsing hostile files (flat until the settings are grouped; these belong with ingest).
+    parse_isolated: bool = Field(
+        True,
+        description="Parse each file in a child process with the memory and time limits below, "
+        "so that a file that blows up the parser takes down only that process.",
+    )
+    parse_memory_mb: int = Field(
+        1536, description="Address-space limit of the parser's child process."
+    )
+    parse_timeout_s: float = Field(300.0, description="Wall-clock limit of parsing one file.")
+    max_pages: int = Field(2000, description="PDFs with more pages are refused.")
+    max_unzipped_mb: float = Field(
+        100.0, description="Word documents that unpack to more than this are refused (zip bombs)."
+    )
+    ocr_max_megapixels: float = Field(
+        25.0,
+        description="A scanned page is rendered for OCR at a resolution that keeps it under this "
+        "many million pixels (an A4 page at 200 dpi is 3.9).",
+    )
+    ocr_min_dpi: int = Field(
+        100, description="A page too large to OCR at this resolution under the cap is not OCRed."
+    )
+    max_html_depth: int = Field(512, description="HTML nested deeper than this is refused.")
+
     @property
     def max_file_bytes(self) -> int:
         """The size limit of one input file in bytes."""

@@ -39,14 +39,24 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def place(source: Path, target: Path) -> None:
+    """Put a corpus file into the benchmark's reports folder: a hard link, else a copy.
+
+    Not a symbolic link: links that lead out of the reports folder are refused by ingest.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source.resolve(), target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def mirror(corpus: Path, dest: Path, hold_out: Path | None) -> None:
-    """Symlink every corpus file into dest (same relative paths), leaving one out."""
+    """Place every corpus file into dest (same relative paths), leaving one out."""
     for f, _root in discover([corpus]):
         if hold_out is not None and f == hold_out:
             continue
-        target = dest / f.relative_to(corpus)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(f.resolve())
+        place(f, dest / f.relative_to(corpus))
 
 
 def unchanged_passes(corpus: Path, index: Path, out: Path | None, runs: int = 2) -> None:
@@ -116,9 +126,7 @@ def main() -> None:
     for f in files:
         if f == hold_out:
             continue
-        t = tree / f.relative_to(args.corpus)
-        t.parent.mkdir(parents=True, exist_ok=True)
-        t.symlink_to(f.resolve())
+        place(f, tree / f.relative_to(args.corpus))
     index_dir = args.keep or (work / "index")
     if index_dir.exists():
         shutil.rmtree(index_dir)
@@ -138,9 +146,7 @@ def main() -> None:
     second = ing.run([tree])
     unchanged_s = time.perf_counter() - t0
 
-    target = tree / hold_out.relative_to(args.corpus)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.symlink_to(hold_out.resolve())
+    place(hold_out, tree / hold_out.relative_to(args.corpus))
     t0 = time.perf_counter()
     third = ing.run([tree])
     add_one_s = time.perf_counter() - t0

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.limits import ParseLimits
 from ingest.metadata import extract_metadata
 from ingest.records import ParsedReport
 from ingest.sniff import sniff
@@ -26,7 +27,12 @@ def relative_source(path: Path, root: Path) -> str:
 
 
 def parse_bytes(
-    data: bytes, source: str, *, max_bytes: int | None = None, ocr: bool = True
+    data: bytes,
+    source: str,
+    *,
+    max_bytes: int | None = None,
+    ocr: bool = True,
+    limits: ParseLimits | None = None,
 ) -> ParsedReport:
     """Parse a report from its bytes.
 
@@ -35,6 +41,8 @@ def parse_bytes(
         source: Its path relative to the ingest root (also used to tell Markdown from text).
         max_bytes: Refuse files larger than this.
         ocr: OCR scanned PDF pages when tesseract is installed.
+        limits: Caps on pages, unpacked size, OCR pixels and HTML depth (defaults when not
+            given).
 
     Returns:
         The parsed report with metadata and judgements.
@@ -42,7 +50,7 @@ def parse_bytes(
     Raises:
         IngestError: With a one-line reason when the file cannot be indexed.
     """
-    report = _read(data, source, max_bytes=max_bytes, ocr=ocr)
+    report = _read(data, source, max_bytes=max_bytes, ocr=ocr, limits=limits or ParseLimits())
     if not any(p.text.strip() for p in report.paragraphs):
         raise IngestError(f"no text found in this {report.file_type.upper()} file")
     if _is_error_page(report.paragraphs, report.metadata.title):
@@ -54,7 +62,9 @@ def parse_bytes(
     return report
 
 
-def _read(data: bytes, source: str, *, max_bytes: int | None, ocr: bool) -> ParsedReport:
+def _read(
+    data: bytes, source: str, *, max_bytes: int | None, ocr: bool, limits: ParseLimits
+) -> ParsedReport:
     """Paragraphs and metadata of a file, before it is checked to be a report with text."""
     if max_bytes is not None and len(data) > max_bytes:
         raise IngestError(
@@ -68,7 +78,7 @@ def _read(data: bytes, source: str, *, max_bytes: int | None, ocr: bool) -> Pars
     if kind == "pdf":
         from ingest.pdf import parse_pdf_bytes
 
-        parsed = parse_pdf_bytes(data, ocr=ocr)
+        parsed = parse_pdf_bytes(data, ocr=ocr, limits=limits)
         paragraphs = parsed.paragraphs
         pages, labels = parsed.page_count, parsed.page_labels
         md = extract_metadata(
@@ -81,10 +91,10 @@ def _read(data: bytes, source: str, *, max_bytes: int | None, ocr: bool) -> Pars
         if parsed.ocr_pages:
             warnings.append(f"OCR used on pages {parsed.ocr_pages}")
     elif kind == "html":
-        paragraphs, title, meta = parse_html(data)
+        paragraphs, title, meta = parse_html(data, limits)
         md = extract_metadata(paragraphs, file_type=kind, props={**meta, "title": title or ""})
     elif kind == "docx":
-        paragraphs, props = parse_docx(data)
+        paragraphs, props = parse_docx(data, limits)
         md = extract_metadata(paragraphs, file_type=kind, props=props)
     else:
         text = decode_text(data)
@@ -181,5 +191,11 @@ def read_page_texts(path: Path, root: Path, *, ocr: bool = True) -> list[tuple[i
         IngestError: When the file cannot be read at all (missing, corrupt, unsupported).
     """
     path = Path(path)
-    report = _read(_file_bytes(path, None), relative_source(path, root), max_bytes=None, ocr=ocr)
+    report = _read(
+        _file_bytes(path, None),
+        relative_source(path, root),
+        max_bytes=None,
+        ocr=ocr,
+        limits=ParseLimits(),
+    )
     return sorted(report.page_texts().items())

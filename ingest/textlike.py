@@ -10,6 +10,7 @@ import re
 from io import BytesIO
 
 from ingest.errors import IngestError
+from ingest.limits import ParseLimits, check_html_depth, safe_zip
 from ingest.records import Paragraph
 
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
@@ -148,15 +149,25 @@ _SKIP_TAGS = (
 )
 
 
-def parse_html(data: bytes) -> tuple[list[Paragraph], str | None, dict[str, str]]:
+def parse_html(
+    data: bytes, limits: ParseLimits | None = None
+) -> tuple[list[Paragraph], str | None, dict[str, str]]:
     """Main text of a web page (navigation, scripts, styles, header and footer dropped).
+
+    Args:
+        data: The page's bytes.
+        limits: The nesting depth cap (defaults when not given).
 
     Returns:
         The paragraphs, the page title and any meta tags worth keeping (e.g. publication date).
+
+    Raises:
+        IngestError: Nested too deeply (reading it would take time quadratic in its depth).
     """
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(decode_text(data), "html.parser")
+    check_html_depth(soup, limits or ParseLimits())
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     meta: dict[str, str] = {}
     for tag in soup.find_all("meta"):
@@ -204,16 +215,26 @@ def parse_html(data: bytes) -> tuple[list[Paragraph], str | None, dict[str, str]
     return b.paragraphs, title, meta
 
 
-def parse_docx(data: bytes) -> tuple[list[Paragraph], dict[str, str]]:
+def parse_docx(
+    data: bytes, limits: ParseLimits | None = None
+) -> tuple[list[Paragraph], dict[str, str]]:
     """Paragraphs of a Word document; Heading styles become sections.
+
+    Args:
+        data: The document's bytes.
+        limits: The cap on its unpacked size (defaults when not given).
 
     Returns:
         The paragraphs and the document's core properties (title, author, dates).
+
+    Raises:
+        IngestError: Corrupt, or unpacking to more than the cap (a zip bomb).
     """
     import docx
 
+    unpacked = safe_zip(data, limits or ParseLimits())
     try:
-        doc = docx.Document(BytesIO(data))
+        doc = docx.Document(BytesIO(unpacked))
     except Exception as exc:
         raise IngestError("corrupt Word document: cannot be opened") from exc
     b = _Builder()

@@ -541,3 +541,86 @@ def test_bold_inspector_lines_on_the_cover_stay_with_the_dates(tmp_path, embedde
     first = chunk_report(report, embedder.count_tokens)[0].text
     assert "Inspection dates: 15 to 19 July 2013\n\nReporting inspector Sam Example HMI" in first
     assert "Her Majesty's Inspector" in first
+
+
+# -- hostile files and faults --------------------------------------------------------------------
+def test_failed_reread_of_a_changed_file_keeps_the_live_version(fresh, tmp_path):
+    ingestor, index, _ = fresh
+    src = tmp_path / "src"
+    src.mkdir()
+    pdf = render_pdf(traits_spec(), src / "testshire.pdf")
+    good = pdf.read_bytes()
+    _write_report(src / "other.txt", "Gammaford", "Gammaford inspectors praised adoption.")
+    assert ingestor.run([src]).added == 2
+
+    pdf.write_bytes(good[: len(good) // 2])  # a half-copied file
+    s = ingestor.run([src])
+    assert (s.added, s.updated, s.removed) == (0, 0, 0)
+    [failed] = s.failed
+    assert failed["path"] == "testshire.pdf"
+    assert "truncated" in failed["reason"] and "stays live" in failed["reason"]
+    assert any("return home interviews" in t for t in _texts(index, "return home interviews"))
+    assert index.stats().reports == 2
+    assert index.stats().failed == [("testshire.pdf", failed["reason"])]
+
+    pdf.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 8)  # replaced by a program
+    s = ingestor.run([src])
+    assert "unsupported" in s.failed[0]["reason"] and index.stats().reports == 2
+
+    pdf.write_bytes(good)  # copied again, whole: nothing to re-embed, the failure is gone
+    s = ingestor.run([src])
+    assert (s.unchanged, s.failed) == (2, [])
+    assert index.stats().failed == []
+
+
+def test_symlinks_out_of_the_reports_folder_are_refused(fresh, tmp_path):
+    ingestor, index, _ = fresh
+    src, private = tmp_path / "src", tmp_path / "private"
+    src.mkdir()
+    private.mkdir()
+    (private / "note.txt").write_text("Private note\n\nThe strongroom code is 4417.\n")
+    (src / "note.txt").symlink_to(private / "note.txt")
+    (src / "sub").mkdir()
+    _write_report(src / "sub" / "real.txt", "Alphaton", "Alphaton inspectors praised adoption.")
+    (src / "alias.txt").symlink_to(src / "sub" / "real.txt")  # inside the folder: fine
+    s = ingestor.run([src])
+    assert s.failed == [
+        {
+            "path": "note.txt",
+            "reason": "refused: a symbolic link to a file outside the reports folder",
+        }
+    ]
+    assert s.added == 1
+    assert _texts(index, "strongroom code") == []
+    assert _texts(index, "Alphaton adoption")
+
+
+def _hostile(name: str):
+    """A kind of hostile file from the bad-input benchmark (made there, not copied)."""
+    from bad_inputs_kinds import kinds
+
+    return next(k for k in kinds() if k.key == name)
+
+
+def test_a_parser_blowup_kills_only_its_child_process(tmp_path):
+    from ingest.jobs import ParseJob
+    from ingest.limits import ParseLimits
+    from ingest.sandbox import IsolatedParser
+
+    good = render_pdf(traits_spec(), tmp_path / "good.pdf").read_bytes()
+    bomb, stall = tmp_path / "text.pdf", tmp_path / "stream.pdf"
+    _hostile("text-bomb").make(bomb, tmp_path)
+    _hostile("stream-bomb").make(stall, tmp_path)
+
+    def job(data: bytes) -> ParseJob:
+        return ParseJob(data, "x.pdf", None, False, ParseLimits())
+
+    with IsolatedParser(memory_mb=800, timeout_s=120) as parser:
+        with pytest.raises(IngestError, match="memory|killed"):
+            parser.parse(job(bomb.read_bytes()))
+        assert parser.parse(job(good)).metadata.title == TRAITS_EXPECTED[0][0]
+        assert parser.started == 2 and parser.peak_rss_kb < 800 * 1024
+    with IsolatedParser(memory_mb=1536, timeout_s=1) as parser:
+        with pytest.raises(IngestError, match="took longer than the 1 s limit"):
+            parser.parse(job(stall.read_bytes()))
+        assert parser.parse(job(good)).paragraphs

@@ -315,7 +315,8 @@ class Index:
         failed = [
             (p, e)
             for p, e in m.query(
-                "SELECT path, error FROM sources WHERE status='failed' ORDER BY path"
+                "SELECT path, error FROM sources WHERE status='failed' OR error IS NOT NULL "
+                "ORDER BY path"
             )
         ]
         size = sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())

@@ -129,6 +129,11 @@ class Manifest(ManifestWrites):
         rows = self.query("SELECT error FROM sources WHERE path=?", (path,))
         return rows[0][0] if rows else None
 
+    def noted_failures(self) -> set[str]:
+        """Paths whose indexed version stays live although their file could not be re-read."""
+        rows = self.query("SELECT path FROM sources WHERE status='indexed' AND error IS NOT NULL")
+        return {r[0] for r in rows}
+
     def report_status(self, report_id: str) -> str | None:
         """The status of a report id, or None when unknown."""
         rows = self.query("SELECT status FROM reports WHERE report_id=?", (report_id,))

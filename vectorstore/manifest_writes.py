@@ -262,9 +262,25 @@ class ManifestWrites:
         return retired
 
     def touch_source(self, path: str, mtime: float) -> None:
-        """Remember a new mtime for an unchanged file (so the next run need not hash it)."""
+        """Remember a new mtime for an unchanged file (so the next run need not hash it).
+
+        A failure noted on the path (see :meth:`note_failure`) is cleared: the file is back to
+        the bytes that are indexed.
+        """
         with self._lock:
-            self._conn.execute("UPDATE sources SET mtime=? WHERE path=?", (mtime, path))
+            self._conn.execute("UPDATE sources SET mtime=?, error=NULL WHERE path=?", (mtime, path))
+
+    def note_failure(self, path: str, reason: str) -> None:
+        """Note why a changed file could not be re-read, keeping its indexed version live.
+
+        The path keeps the hash, size and time of the indexed version, so the next run reads
+        the file again.
+        """
+        with self._lock:
+            self._conn.execute(
+                "UPDATE sources SET error=?, updated_at=? WHERE path=? AND status='indexed'",
+                (reason, now(), path),
+            )
 
     def purge(self, report_ids: list[str]) -> None:
         """Delete retired or staged reports' rows for good (their vectors are already gone)."""
