@@ -37,14 +37,21 @@
     panel.scrollTop += top - 8;
   }
 
+  // Gradio scopes a stylesheet's @media rules to its page root, so the drawer's buttons live
+  // inside it and the open state is a class on the back button (the CSS reads it with :has).
   function drawer(open) {
-    document.body.classList.toggle("ia-drawer-open", open);
+    installDrawer();
     const back = document.getElementById("ia-drawer-back");
-    if (open && back) back.focus({ preventScroll: true });
+    if (!back) return;
+    back.classList.toggle("ia-shown", open);
+    document.getElementById("ia-drawer-open").classList.toggle("ia-shown", !open);
+    if (open) back.focus({ preventScroll: true });
   }
 
   function installDrawer() {
-    if (document.getElementById("ia-drawer-back")) return;
+    if (document.getElementById("ia-drawer-back")) return true;
+    const root = document.querySelector(".gradio-container .contain > .column");
+    if (!root) return false;
     const back = document.createElement("button");
     back.id = "ia-drawer-back";
     back.type = "button";
@@ -53,10 +60,12 @@
     const open = document.createElement("button");
     open.id = "ia-drawer-open";
     open.type = "button";
+    open.className = "ia-shown";
     open.textContent = "Sources";
     open.setAttribute("aria-label", "Show the sources");
     open.addEventListener("click", () => drawer(true));
-    document.body.append(back, open);
+    root.append(back, open);
+    return true;
   }
 
   function showSource(id) {
@@ -64,7 +73,7 @@
     if (!el) return false;
     const details = el.closest("details");
     if (details) details.open = true;
-    if (narrow()) { installDrawer(); drawer(true); }
+    if (narrow()) drawer(true);
     const panel = panelOf(el);
     if (panel) scrollWithin(panel, el);
     el.classList.remove("ia-flash");
@@ -106,7 +115,7 @@
     setTimeout(() => { const send = document.getElementById("ia-send"); if (send) send.click(); }, 50);
   }
 
-  installDrawer();
+  const waiting = setInterval(() => { if (installDrawer()) clearInterval(waiting); }, 300);
 
   document.addEventListener("click", (ev) => {
     const target = ev.target instanceof Element ? ev.target : null;
