@@ -3,9 +3,13 @@
 Saved conversations reopened after a reload and shared with another user; feedback on an
 answer listed for admins; follow-up suggestions; [n] scrolling only the sources panel; the
 phone layout's sources drawer; the cited page shown in the app; distinct copy-button names.
+
+Set ``IA_PHONE_SCREENSHOT=docs/screenshot-phone.png`` to save the phone layout for the README.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 import test_ui_units as shared
@@ -212,6 +216,8 @@ def test_phone_sources_drawer_has_a_way_back_and_tabs_stay_reachable(browser, op
         p.page.wait_for_function("() => document.querySelector('#ia-drawer-back.ia-shown')")
         p.page.wait_for_timeout(400)
         assert _in_view(p, "#ia-src-1-1")
+        if os.environ.get("IA_PHONE_SCREENSHOT"):  # the README's phone picture: the drawer
+            p.page.screenshot(path=os.environ["IA_PHONE_SCREENSHOT"])
         back = p.page.locator("#ia-drawer-back")
         assert back.is_visible()
         back.click()
