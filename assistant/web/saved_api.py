@@ -27,11 +27,15 @@ LOCAL_USER = "local"  # the one user of an app without logins
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def user_of(request: fastapi.Request, access: Access) -> str:
-    """Who a (role-checked) request is from: its login, or the local user without logins."""
+async def user_of(request: fastapi.Request, access: Access) -> str:
+    """Who a (role-checked) request is from: its login, or the local user without logins.
+
+    The role check has just verified the same credentials (remembered by the login gate), so
+    asking again costs no second password check.
+    """
     if access.users is None:
         return LOCAL_USER
-    return request_user(request, access.users) or ""
+    return await request_user(request, access) or ""
 
 
 class SummaryOut(BaseModel):
@@ -127,8 +131,8 @@ def make_saved_router(store: ConversationStore, access: Access) -> fastapi.APIRo
     admin = [Depends(caller(access, "admin"))]
     router = fastapi.APIRouter(prefix=PREFIX, tags=["conversations"])
 
-    def me(request: fastapi.Request, _role: str = reader) -> str:
-        return user_of(request, access)
+    async def me(request: fastapi.Request, _role: str = reader) -> str:
+        return await user_of(request, access)
 
     def own(user: str, cid: str) -> Conversation:
         conv = store.get(user, cid)
