@@ -34,7 +34,8 @@
   // Scroll the sources panel only: the answer stays where it is on the page.
   function scrollWithin(panel, el) {
     const top = el.getBoundingClientRect().top - panel.getBoundingClientRect().top;
-    panel.scrollTop += top - 8;
+    const pad = parseFloat(getComputedStyle(panel).paddingTop) || 0;
+    panel.scrollTop += top - pad - 8;
   }
 
   // Gradio scopes a stylesheet's @media rules to its page root, so the drawer's buttons live
