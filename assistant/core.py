@@ -16,7 +16,7 @@ from assistant.factory import make_embedder_for, open_index
 from assistant.focus import focus_query
 from assistant.ground import Grounder
 from assistant.question import QuestionResolver, Understood
-from assistant.quotes import quotes_from
+from assistant.quotes import literal_matches, press_release_dates, quotes_from
 from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
 from assistant.rerank import Weights, content_terms, coverage, rerank_by_sentences, sentence_bonus
 from assistant.retrieve import Retrieved, Retriever
@@ -384,8 +384,8 @@ class Assistant:
             cands[:1],
         )
         if cands and decide(ev, self.policy) is not None:
-            cands = []
-        return quotes_from(cands, k)
+            cands = literal_matches(cands, terms)
+        return quotes_from(cands, k, press_release_dates(self.catalogue.live_reports()))
 
     def _report_id(self, report: str) -> str:
         for r in self.reports(include_failed=False):

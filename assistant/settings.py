@@ -276,6 +276,22 @@ class Settings(BaseSettings):
     )
     max_html_depth: int = Field(512, description="HTML nested deeper than this is refused.")
 
+    # -- Saved conversations and feedback (issue: conversations that last) -----------------
+    # Flat for now; they belong to the ``web`` group once Settings is nested.
+    conversations_db: Path | None = Field(
+        None,
+        description="The SQLite file of saved conversations, shares and answer feedback "
+        "(default: conversations.sqlite3 in the index folder).",
+    )
+    follow_up_suggestions: int = Field(
+        3, description="Follow-up questions suggested under an answer (0: none)."
+    )
+
+    @property
+    def conversations_path(self) -> Path:
+        """Where saved conversations and feedback are kept."""
+        return self.conversations_db or Path(self.index_dir) / "conversations.sqlite3"
+
     @property
     def max_file_bytes(self) -> int:
         """The size limit of one input file in bytes."""

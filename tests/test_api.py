@@ -174,6 +174,14 @@ def test_openapi_lists_the_routes(open_server):
         "/api/reports",
         "/api/status",
         "/api/admin/rescan",
+        "/api/conversations",
+        "/api/conversations/{cid}",
+        "/api/conversations/{cid}/export.{fmt}",
+        "/api/conversations/{cid}/share",
+        "/api/shared/{token}",
+        "/api/shared/{token}/export.{fmt}",
+        "/api/admin/feedback",
+        "/api/admin/feedback.jsonl",
     }
     assert set(paths["/api/ask"]) == {"post"} and set(paths["/api/reports"]) == {"get"}
     ask = schema["components"]["schemas"]["AskRequest"]["properties"]

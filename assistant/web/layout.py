@@ -14,6 +14,7 @@ import gradio as gr
 from assistant.web.handlers import TITLE, Handlers
 from assistant.web.render import EMPTY_SOURCES, context_html
 from assistant.web.reports_table import REPORT_COLUMNS, REPORT_DATATYPES
+from assistant.web.saved import EMPTY_ACTIONS, LIKE_OPTIONS, ChatSession, SavedChats
 from assistant.web.timeline import EMPTY_TIMELINE
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -39,12 +40,15 @@ THEME = gr.themes.Default(
 )
 
 
-def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
+def build_blocks(
+    h: Handlers, answer_concurrency: int = 2, saved: SavedChats | None = None
+) -> gr.Blocks:
     """The page: Chat, Quotes, Reports, Timeline and Admin tabs, wired to the handlers.
 
     Args:
         h: The handlers.
         answer_concurrency: How many questions run at once (the rest wait in Gradio's queue).
+        saved: Saved conversations, share links and feedback (None: not offered).
     """
     # Temporary uploads (Gradio's cache) older than this are deleted, checked as often.
     cache_age = h.assistant.settings.upload_cache_max_age_s
@@ -55,6 +59,7 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
         turns = gr.State([])
         pending = gr.State(None)
         streamed = gr.State(False)
+        session = gr.State(ChatSession())
         with gr.Tabs():
             with gr.Tab("Chat", id="chat", elem_id="ia-tab-chat"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=360):
@@ -77,7 +82,7 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
                         allow_tags=False,
                         latex_delimiters=[],
                         buttons=["copy"],
-                        feedback_options=None,
+                        feedback_options=LIKE_OPTIONS if saved else None,
                         allow_file_downloads=False,
                         placeholder="Ask about the indexed inspection reports, e.g. "
                         "“How well are care leavers supported in Norfolk?”",
@@ -94,6 +99,29 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
                         )
                         send = gr.Button("Ask", variant="primary", scale=1, elem_id="ia-send")
                         new_chat = gr.Button("New chat", scale=1, elem_id="ia-new-chat")
+                    followups = gr.HTML(elem_id="ia-followups", visible=saved is not None)
+                    with gr.Accordion(
+                        "Saved conversations",
+                        open=False,
+                        visible=saved is not None,
+                        elem_id="ia-saved",
+                    ):
+                        with gr.Row():
+                            saved_list = gr.Dropdown(
+                                label="Your conversations",
+                                choices=[],
+                                value=None,
+                                scale=4,
+                                elem_id="ia-saved-list",
+                            )
+                            open_saved = gr.Button("Open", scale=1, elem_id="ia-open-saved")
+                            share = gr.Button("Share link", scale=1, elem_id="ia-share")
+                        saved_actions = gr.HTML(EMPTY_ACTIONS, elem_id="ia-saved-actions")
+                        fb_comment = gr.Textbox(
+                            label="Comment sent with your next feedback on an answer (optional)",
+                            max_length=2000,
+                            elem_id="ia-feedback-comment",
+                        )
                     with gr.Accordion("Filters", open=False, elem_id="ia-filters"):
                         with gr.Row():
                             subjects = gr.Dropdown(
@@ -210,7 +238,11 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
                 with gr.Row():
                     sync_btn = gr.Button("Sync now", elem_id="ia-sync-now")
                     sources_refresh = gr.Button("Refresh", elem_id="ia-sources-refresh")
-                sources_out = gr.HTML(elem_id="ia-sources")
+                sources_out = gr.HTML(elem_id="ia-sync-sources")
+                with gr.Row(visible=saved is not None):
+                    gr.Markdown("Feedback on answers, newest first.")
+                    feedback_refresh = gr.Button("Show feedback", elem_id="ia-feedback-refresh")
+                feedback_out = gr.HTML(elem_id="ia-feedback")
 
         filter_inputs = [subjects, inspectorates, report, date_from, date_to, kinds]
         refresh_outputs = [
@@ -227,7 +259,7 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
         limit = {"concurrency_id": ANSWERS, "concurrency_limit": answer_concurrency}
 
         for trigger in (question.submit, send.click):
-            trigger(
+            shown_answer = trigger(
                 h.ask_in_chat,
                 [question, chatbot, turns, *filter_inputs],
                 [question, chatbot, pending, streamed, sources],
@@ -242,6 +274,15 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
                 show_progress="hidden",
                 concurrency_limit=None,
             )
+            if saved is not None:
+                shown_answer.then(
+                    saved.saved_answer,
+                    [pending, session],
+                    [session, saved_list, followups, saved_actions],
+                    api_visibility="private",
+                    show_progress="hidden",
+                    concurrency_limit=None,
+                )
         remove_ctx.click(
             h.remove_context,
             [chatbot, turns, *filter_inputs],
@@ -310,6 +351,26 @@ def build_blocks(h: Handlers, answer_concurrency: int = 2) -> gr.Blocks:
         )
         sources_refresh.click(h.sources, None, sources_out, api_visibility="private")
         demo.load(h.on_load, None, [banner, admin, *refresh_outputs], api_visibility="private")
+        if saved is not None:
+            shown = [chatbot, turns, sources, context, session, followups, saved_actions]
+            demo.load(saved.on_load, None, [*shown, saved_list], api_visibility="private")
+            for reset in (new_chat.click, chatbot.clear):
+                reset(
+                    saved.new_session,
+                    None,
+                    [session, followups, saved_actions, saved_list],
+                    api_visibility="private",
+                    queue=False,
+                )
+            open_saved.click(saved.open, [saved_list], shown, api_visibility="private")
+            share.click(saved.share, [session], saved_actions, api_visibility="private")
+            chatbot.like(
+                saved.feedback, [turns, session, fb_comment], fb_comment, api_visibility="private"
+            )
+            feedback_refresh.click(
+                saved.admin_feedback, None, feedback_out, api_visibility="private"
+            )
+            admin.select(saved.admin_feedback, None, feedback_out, api_visibility="private")
         admin.select(h.sources, None, sources_out, api_visibility="private")
 
         gr.api(h.api_ask, api_name="ask", **limit)

@@ -174,6 +174,26 @@ def public_link(url: str | None) -> str:
     )
 
 
+def copy_label(c: Citation, n_label: str) -> str:
+    """The copy button's accessible name: which quote, from which report and page."""
+    where = f", page {c.page}" if c.page is not None else ""
+    return f"Copy quote {n_label.rstrip('.')} with citation: {c.title or c.source}{where}"
+
+
+def page_button(files: dict[str, str], c: Citation) -> str:
+    """A button that shows the cited PDF page in the app, the quote highlighted ("" for
+    reports that are not PDFs the app serves)."""
+    if files.get(c.report_id or "") != "pdf" or not c.pdf_page:
+        return ""
+    src = f"report-page/{url_quote(c.report_id)}/{int(c.pdf_page)}.png?q={url_quote(c.quote)}"
+    label = f"Show page {c.page if c.page is not None else c.pdf_page} of {c.title or c.source}"
+    return (
+        f'<button type="button" class="ia-page" data-src="{esc(src)}" '
+        f'data-title="{esc(label)}" aria-label="{esc(label)} with the quote highlighted">'
+        "Show the page</button>"
+    )
+
+
 def citation_card(c: Citation, anchor: str, files: dict[str, str], n_label: str) -> str:
     """One source: title, subject, date, page and paragraph, the passage, copy and open."""
     meta = " · ".join(
@@ -193,7 +213,9 @@ def citation_card(c: Citation, anchor: str, files: dict[str, str], n_label: str)
         f'<div class="ia-meta">{meta}</div>'
         f'<blockquote class="ia-passage">{_highlighted_passage(c)}</blockquote>'
         f'<div class="ia-actions"><button type="button" class="ia-copy" data-copy="{esc(c.line)}" '
-        f'data-label="Copy quote with citation">Copy quote with citation</button>'
+        f'data-label="Copy quote with citation" aria-label="{esc(copy_label(c, n_label))}">'
+        "Copy quote with citation</button>"
+        f"{page_button(files, c)}"
         f"{open_link(files, c.report_id, c.pdf_page, c.page)}{public_link(c.url)}</div>"
         f'<div class="ia-line">{esc(c.line)}</div>'
         f"</article>"

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount
 
 from assistant.auth import UserStore
+from assistant.conversations import ConversationStore
 from assistant.core import Assistant
 from assistant.web.access import Access
 from assistant.web.admin import IndexUpdater
@@ -29,6 +30,9 @@ from assistant.web.guard import RequestGuard, guard_policy
 from assistant.web.handlers import TITLE, Handlers
 from assistant.web.layout import STATIC, THEME, build_blocks
 from assistant.web.login import Gatekeeper, add_login_route
+from assistant.web.page_image import add_page_image_route
+from assistant.web.saved import SavedChats
+from assistant.web.saved_api import make_saved_router
 from assistant.web.service import Service
 
 
@@ -63,7 +67,9 @@ def create_app(
         scheduler = SyncScheduler(synced, assistant.index, lambda: updater.run(wait=True))
     handlers = Handlers(assistant, reports_dir, access, updater, scheduler)
     service = Service(assistant, answer_concurrency)
-    blocks = build_blocks(handlers, answer_concurrency)
+    store = ConversationStore(assistant.settings.conversations_path)
+    saved = SavedChats(assistant, store, access, handlers.files)
+    blocks = build_blocks(handlers, answer_concurrency, saved)
     endpoint = None
     if mcp:
         from assistant.web.mcp_server import MCP_PATH, McpEndpoint, make_tools
@@ -91,6 +97,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.handlers = handlers
+    app.state.conversations = store
     app.state.scheduler = scheduler
 
     @app.exception_handler(RequestValidationError)
@@ -101,6 +108,7 @@ def create_app(
 
     # Routes before the page: Gradio's mount at "/" takes every path not matched yet.
     app.include_router(make_router(service, updater, access))
+    app.include_router(make_saved_router(store, access))
     if endpoint is not None:
         for path in (MCP_PATH, f"{MCP_PATH}/"):
             app.router.add_route(path, endpoint, include_in_schema=False)
@@ -112,6 +120,7 @@ def create_app(
     add_report_file_route(app, assistant, reports_dir, access)
     if gate is not None:
         add_login_route(app, gate)
+    add_page_image_route(app, assistant, reports_dir, access)
     gr.mount_gradio_app(
         app,
         blocks,
