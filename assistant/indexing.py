@@ -89,15 +89,16 @@ class Phase:
 
     Attributes:
         name: "scanning" (finding the files), "reading" (reading and parsing one file),
-            "embedding" (a group of chunks) or "making live" (writing reports into the index,
-            and at the end bringing the keyword index up to date).
+            "embedding" (a group of chunks), "making live" (writing reports into the index,
+            and at the end bringing the keyword index up to date) or "removing" (reports
+            whose files are gone, with ``prune``).
         file: 1-based number of the file being read (the last one read for later steps).
         files_total: Files found (0 while scanning).
         current: The file being read ("" for the other steps).
         chunks: The chunks being embedded or made live (0 otherwise).
     """
 
-    name: Literal["scanning", "reading", "embedding", "making live"]
+    name: Literal["scanning", "reading", "embedding", "making live", "removing"]
     file: int = 0
     files_total: int = 0
     current: str = ""
@@ -351,6 +352,7 @@ class Ingestor:
             if prune:
                 gone = [p for p in m.source_paths() if p not in seen]
                 if gone:
+                    phase(Phase("removing", position, len(files), chunks=len(gone)))
                     indexed_gone = {
                         p
                         for p, st_ in m.query("SELECT path, status FROM sources")
