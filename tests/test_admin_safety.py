@@ -142,3 +142,28 @@ def test_no_corpus_report_is_held_and_its_readme_is():
             held.append(rel)
     assert len(files) >= 80
     assert held == ["README.md"]
+
+
+def test_cli_users_disable_enable_and_remove(tmp_path, cli_env):
+    from assistant.auth import UserStore
+
+    auth = str(tmp_path / "users.json")
+    for name, role in (("alice", "admin"), ("bob", "reader")):
+        out = run_cli("users", "add", name, "--role", role, "--auth", auth,
+                      "--password", f"{name}-password", env=cli_env)  # fmt: skip
+        assert out.returncode == 0, out.stderr
+    out = run_cli("users", "disable", "bob", "--auth", auth, env=cli_env)
+    assert out.returncode == 0 and "bob disabled" in out.stdout
+    store = UserStore(tmp_path / "users.json")
+    assert not store.verify("bob", "bob-password") and store.role("bob") is None
+    assert store.verify("alice", "alice-password")
+    listed = run_cli("users", "list", "--auth", auth, env=cli_env).stdout
+    assert "bob\treader\tdisabled" in listed and "alice\tadmin\n" in listed
+
+    assert run_cli("users", "enable", "bob", "--auth", auth, env=cli_env).returncode == 0
+    assert store.verify("bob", "bob-password") and store.role("bob") == "reader"
+    out = run_cli("users", "remove", "bob", "--auth", auth, env=cli_env)
+    assert out.returncode == 0 and store.names() == ["alice"]
+    out = run_cli("users", "remove", "bob", "--auth", auth, env=cli_env)
+    assert out.returncode == 1 and "no user bob" in out.stderr
+    assert run_cli("users", "disable", "zed", "--auth", auth, env=cli_env).returncode == 1

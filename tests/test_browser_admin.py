@@ -153,3 +153,169 @@ def test_held_files_are_listed_and_accepted(admin_app, admin_page):
     assert "1 added" in wait_text(p, "#ia-admin-log", "Index updated")
     assert "No files are held" in wait_text(p, "#ia-held-note", "No files")
     assert len(assistant.index.live_ids()) == 6
+
+
+@pytest.fixture()
+def users_app(tmp_path, embedder):
+    """An app with logins: one admin, over an index of one report."""
+    from assistant.auth import UserStore
+    from assistant.core import Assistant
+    from assistant.indexing import Ingestor
+    from assistant.web.server import create_app, start
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "alphaton.txt").write_text(
+        "Report on Alphaton\n\nOfsted inspectors praised the adoption service.\n", "utf-8"
+    )
+    settings = Settings(index_dir=tmp_path / "index", reports_dir=reports)
+    assistant = Assistant(settings, embedder=embedder)
+    Ingestor(assistant.index, embedder, settings).run([reports])
+    store = UserStore(tmp_path / "users.json")
+    store.add_user("admin", "admin-pass-123", "admin")
+    running = start(create_app(assistant, reports, store), "127.0.0.1", shared.free_port())
+    yield running.url, store
+    running.stop()
+
+
+def test_admins_manage_users_in_the_app(users_app):
+    url, store = users_app
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        admin = Page(b, url)
+        admin.login("admin", "admin-pass-123")
+        admin.page.wait_for_selector("#ia-question textarea")
+        admin.tab("Admin")
+        admin.page.click("#ia-users")  # the accordion
+        wait_text(admin, "#ia-users-table", "admin")
+
+        def fill(name: str, password: str = "") -> None:
+            admin.page.fill("#ia-user-name input, #ia-user-name textarea", name)
+            admin.page.fill("#ia-user-password input", password)
+
+        fill("carol", "carol-pass-123")
+        admin.page.click("#ia-user-add")
+        table = wait_text(admin, "#ia-users-table", "carol")
+        assert "reader" in table and "carol-pass" not in admin.page.content()
+        assert store.verify("carol", "carol-pass-123") and store.role("carol") == "reader"
+
+        carol = Page(b, url)
+        carol.login("carol", "carol-pass-123")
+        carol.page.wait_for_selector("#ia-question textarea")
+        assert not carol.page.get_by_role("tab", name="Admin").is_visible()
+
+        fill("carol")
+        admin.page.click("#ia-user-disable")
+        assert "disabled" in wait_text(admin, "#ia-users-table", "disabled")
+        assert not store.verify("carol", "carol-pass-123") and store.role("carol") is None
+        later = Page(b, url)
+        later.login("carol", "carol-pass-123")
+        later.page.wait_for_timeout(1500)
+        assert later.page.locator("#ia-question textarea").count() == 0  # login refused
+        later.close()
+
+        fill("carol")
+        admin.page.click("#ia-user-enable")
+        wait_text(admin, "#ia-users-note", "enabled")
+        fill("carol", "carol-new-pass-456")
+        admin.page.click("#ia-user-reset")
+        wait_text(admin, "#ia-users-note", "Password of carol reset")
+        assert store.verify("carol", "carol-new-pass-456")
+        assert not store.verify("carol", "carol-pass-123")
+
+        fill("carol")
+        admin.choose("ia-user-role", "admin")
+        admin.page.click("#ia-user-change-role")
+        wait_text(admin, "#ia-users-note", "carol is now admin")
+        assert store.role("carol") == "admin"
+
+        fill("admin")  # nobody disables themselves
+        admin.page.click("#ia-user-disable")
+        admin.page.get_by_text("You cannot disable yourself").first.wait_for()
+        assert store.role("admin") == "admin"
+        assert admin.offsite() == [] and carol.offsite() == []
+        admin.close()
+        carol.close()
+        b.close()
+
+
+@pytest.fixture()
+def reports_page(ui_env):
+    """The shared read-only app (``test_ui_units``), on its Reports tab."""
+    served = shared.get_server("open", ui_env)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = Page(b, served.url)
+        page.open()
+        page.tab("Reports")
+        wait_text(page, "#ia-reports", "Rutland")
+        yield page
+        assert page.offsite() == []
+        page.close()
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def ui_env(tmp_path_factory, embedder):
+    return shared.get_ui_env(tmp_path_factory, embedder)
+
+
+ROWS = "#ia-reports [role='row']:has([role='gridcell'])"
+
+
+def table_rows(p: Page) -> list[str]:
+    return p.page.eval_on_selector_all(ROWS, "rows => rows.map(r => r.innerText)")
+
+
+def wait_rows(p: Page, test: str) -> list[str]:
+    """Wait until the table's row texts pass a JS test (``rows => …``), then return them."""
+    p.page.wait_for_function(
+        "([sel, test]) => eval(test)([...document.querySelectorAll(sel)].map(r => r.innerText))",
+        arg=[ROWS, test],
+    )
+    return table_rows(p)
+
+
+def test_reports_table_fits_filters_and_shows_details_and_timeline(reports_page, ui_env):
+    p = reports_page
+    width = p.page.evaluate("() => document.querySelector('#ia-reports table').scrollWidth")
+    assert width <= 1400, f"the Reports table is {width} px wide"
+    headers = p.page.locator("#ia-reports thead").inner_text()
+    for name in ("Report", "Place", "Kind", "Inspectorate", "Inspected", "Overall", "Status"):
+        assert name in headers
+    assert "Chunks" not in headers and "Reason" not in headers  # details on demand
+    everything = table_rows(p)
+    assert len(everything) >= 6
+
+    p.choose("ia-rf-grade", "Good")
+    (row,) = wait_rows(p, "rows => rows.length === 1")
+    assert "Rutland" in row and "2023" in row
+
+    p.choose("ia-rf-grade", "Any")
+    p.choose("ia-rf-year", "2018")
+    (row,) = wait_rows(p, "rows => rows.length === 1 && !rows[0].includes('2023')")
+    assert "Rutland" in row and "Requires improvement" in row
+
+    p.choose("ia-rf-year", "Any")
+    p.choose("ia-rf-inspectorate", "Ofsted")
+    rows = wait_rows(p, "rows => rows.length > 0 && rows.every(r => r.includes('Ofsted'))")
+    assert len(rows) < len(everything)
+    p.choose("ia-rf-inspectorate", "Any")
+    p.choose("ia-rf-kind", "inspection")
+    rows = wait_rows(p, "rows => rows.length > 0 && rows.every(r => r.includes('inspection'))")
+    assert len(rows) < len(everything)
+
+    p.choose("ia-rf-kind", "Any")
+    p.choose("ia-rf-year", "2018")
+    wait_rows(p, "rows => rows.length === 1")
+    p.page.locator(ROWS).first.locator("[role='gridcell']").first.click()
+    details = wait_text(p, "#ia-report-details", "Help and protection: Good")
+    assert "rutland-2018.pdf" in details and "Pages" in details
+    rid = next(r.report_id for r in ui_env.assistant.reports() if r.source == "rutland-2018.pdf")
+    link = p.page.locator("#ia-report-details a.ia-open")
+    assert link.get_attribute("href") == f"report-file/{rid}"
+    p.page.click("#ia-to-timeline")
+    timeline = wait_text(p, "#ia-timeline", "Overall grades: Rutland")
+    assert "2018" in timeline and "2023" in timeline

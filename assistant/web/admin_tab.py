@@ -21,6 +21,7 @@ from assistant.prune import PrunePlan, PruneRefusedError, preview_prune
 from assistant.web.admin import IndexBusyError
 from assistant.web.handlers import Handlers
 from assistant.web.render import esc, ingest_log_html
+from assistant.web.users_tab import UsersControls, build_users_section, wire_users_section
 
 SHOWN_NAMES = 50  # reports named in a prune's preview; the rest are counted
 
@@ -85,6 +86,7 @@ class AdminControls:
     sync_btn: gr.Button
     sources_refresh: gr.Button
     sources_out: gr.HTML
+    users: UsersControls
 
 
 class AdminActions:
@@ -215,6 +217,7 @@ def build_admin_tab(h: Handlers) -> AdminControls:
         sync_btn = gr.Button("Sync now", elem_id="ia-sync-now")
         sources_refresh = gr.Button("Refresh", elem_id="ia-sources-refresh")
     sources_out = gr.HTML(elem_id="ia-sync-sources")
+    users = build_users_section()
     return AdminControls(
         upload_files,
         upload_btn,
@@ -230,6 +233,7 @@ def build_admin_tab(h: Handlers) -> AdminControls:
         sync_btn,
         sources_refresh,
         sources_out,
+        users,
     )
 
 
@@ -259,3 +263,4 @@ def wire_admin_tab(c: AdminControls, h: Handlers, tab: gr.Tab, refresh_outputs: 
     c.sources_refresh.click(h.sources, None, c.sources_out, api_visibility="private")
     tab.select(h.sources, None, c.sources_out, api_visibility="private")
     tab.select(actions.held, None, [c.held, c.held_note], api_visibility="private")
+    wire_users_section(c.users, h.access, tab)

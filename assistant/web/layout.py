@@ -14,7 +14,7 @@ import gradio as gr
 from assistant.web.admin_tab import build_admin_tab, wire_admin_tab
 from assistant.web.handlers import TITLE, Handlers
 from assistant.web.render import EMPTY_SOURCES, context_html
-from assistant.web.reports_table import REPORT_COLUMNS, REPORT_DATATYPES
+from assistant.web.reports_view import build_reports_tab, wire_reports_tab
 from assistant.web.saved import EMPTY_ACTIONS, LIKE_OPTIONS, ChatSession, SavedChats
 from assistant.web.timeline import EMPTY_TIMELINE
 
@@ -61,7 +61,7 @@ def build_blocks(
         pending = gr.State(None)
         streamed = gr.State(False)
         session = gr.State(ChatSession())
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("Chat", id="chat", elem_id="ia-tab-chat"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=360):
                     with gr.Row(equal_height=False):
@@ -192,19 +192,9 @@ def build_blocks(
                 find = gr.Button("Find quotes", variant="primary", elem_id="ia-find-quotes")
                 quotes = gr.HTML(elem_id="ia-quotes")
             with gr.Tab("Reports", id="reports", elem_id="ia-tab-reports"):
-                with gr.Row():
-                    catalogue_summary = gr.Markdown(elem_id="ia-catalogue-summary")
-                    refresh = gr.Button("Refresh", size="sm", scale=0)
-                catalogue = gr.Dataframe(
-                    headers=REPORT_COLUMNS,
-                    value=[],
-                    interactive=False,
-                    wrap=True,
-                    show_search="search",
-                    elem_id="ia-reports",
-                    max_height=640,
-                    datatype=REPORT_DATATYPES,
-                )
+                reports_ui = build_reports_tab()
+                catalogue_summary, refresh = reports_ui.summary, reports_ui.refresh
+                catalogue = reports_ui.all_rows  # every row; the table shows the filtered ones
             with gr.Tab("Timeline", id="timeline", elem_id="ia-tab-timeline"):
                 t_subject = gr.Dropdown(
                     label="Local authority or police force",
@@ -305,6 +295,7 @@ def build_blocks(
         t_subject.change(h.timeline, [t_subject], timeline_out, api_visibility="private")
         refresh.click(h.refresh_outputs, None, refresh_outputs, api_visibility="private")
         wire_admin_tab(admin_controls, h, admin, refresh_outputs)
+        wire_reports_tab(reports_ui, tabs, t_subject)
         demo.load(h.on_load, None, [banner, admin, *refresh_outputs], api_visibility="private")
         if saved is not None:
             shown = [chatbot, turns, sources, context, session, followups, saved_actions]
