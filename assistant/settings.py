@@ -292,6 +292,16 @@ class Settings(BaseSettings):
         """Where saved conversations and feedback are kept."""
         return self.conversations_db or Path(self.index_dir) / "conversations.sqlite3"
 
+    # -- Safe admin actions (issue 15) -----------------------------------------------------
+    # Flat for now; prune_max_fraction belongs to the ``ingest`` group once Settings is nested.
+    prune_max_fraction: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="A prune that would remove more than this share of the index's reports "
+        "is refused unless forced (`ingest --prune --yes`, the Admin tab's second confirmation).",
+    )
+
     @property
     def max_file_bytes(self) -> int:
         """The size limit of one input file in bytes."""
