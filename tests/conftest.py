@@ -428,3 +428,25 @@ def corpus_file(*parts: str) -> Path:
 
 
 requires_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus not present")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian chromium driven by Playwright, one for every browser test of the session
+    (Playwright's sync API runs one event loop per thread: a second instance would clash)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -56,15 +56,6 @@ def auth_server(ui_env):
     shared.stop_servers()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
 class Page:
     """A page of the app and every URL it requested."""
 

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 import test_ui_units as shared
-from test_browser import ARGS, CHROMIUM, Page
+from test_browser import CHROMIUM, Page
 
 from assistant.settings import Settings
 
@@ -60,17 +60,13 @@ def admin_app(tmp_path, embedder):
 
 
 @pytest.fixture()
-def admin_page(admin_app):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = Page(b, admin_app[0])
-        page.open()
-        page.tab("Admin")
-        yield page
-        assert page.offsite() == []
-        page.close()
-        b.close()
+def admin_page(admin_app, browser):
+    page = Page(browser, admin_app[0])
+    page.open()
+    page.tab("Admin")
+    yield page
+    assert page.offsite() == []
+    page.close()
 
 
 def wait_text(p: Page, selector: str, text: str) -> str:
@@ -178,83 +174,75 @@ def users_app(tmp_path, embedder):
     running.stop()
 
 
-def test_admins_manage_users_in_the_app(users_app):
+def test_admins_manage_users_in_the_app(users_app, browser):
     url, store = users_app
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        admin = Page(b, url)
-        admin.login("admin", "admin-pass-123")
-        admin.page.wait_for_selector("#ia-question textarea")
-        admin.tab("Admin")
-        admin.page.click("#ia-users")  # the accordion
-        wait_text(admin, "#ia-users-table", "admin")
+    admin = Page(browser, url)
+    admin.login("admin", "admin-pass-123")
+    admin.page.wait_for_selector("#ia-question textarea")
+    admin.tab("Admin")
+    admin.page.click("#ia-users")  # the accordion
+    wait_text(admin, "#ia-users-table", "admin")
 
-        def fill(name: str, password: str = "") -> None:
-            admin.page.fill("#ia-user-name input, #ia-user-name textarea", name)
-            admin.page.fill("#ia-user-password input", password)
+    def fill(name: str, password: str = "") -> None:
+        admin.page.fill("#ia-user-name input, #ia-user-name textarea", name)
+        admin.page.fill("#ia-user-password input", password)
 
-        fill("carol", "carol-pass-123")
-        admin.page.click("#ia-user-add")
-        table = wait_text(admin, "#ia-users-table", "carol")
-        assert "reader" in table and "carol-pass" not in admin.page.content()
-        assert store.verify("carol", "carol-pass-123") and store.role("carol") == "reader"
+    fill("carol", "carol-pass-123")
+    admin.page.click("#ia-user-add")
+    table = wait_text(admin, "#ia-users-table", "carol")
+    assert "reader" in table and "carol-pass" not in admin.page.content()
+    assert store.verify("carol", "carol-pass-123") and store.role("carol") == "reader"
 
-        carol = Page(b, url)
-        carol.login("carol", "carol-pass-123")
-        carol.page.wait_for_selector("#ia-question textarea")
-        assert not carol.page.get_by_role("tab", name="Admin").is_visible()
+    carol = Page(browser, url)
+    carol.login("carol", "carol-pass-123")
+    carol.page.wait_for_selector("#ia-question textarea")
+    assert not carol.page.get_by_role("tab", name="Admin").is_visible()
 
-        fill("carol")
-        admin.page.click("#ia-user-disable")
-        assert "disabled" in wait_text(admin, "#ia-users-table", "disabled")
-        assert not store.verify("carol", "carol-pass-123") and store.role("carol") is None
-        later = Page(b, url)
-        later.login("carol", "carol-pass-123")
-        later.page.wait_for_timeout(1500)
-        assert later.page.locator("#ia-question textarea").count() == 0  # login refused
-        later.close()
+    fill("carol")
+    admin.page.click("#ia-user-disable")
+    assert "disabled" in wait_text(admin, "#ia-users-table", "disabled")
+    assert not store.verify("carol", "carol-pass-123") and store.role("carol") is None
+    later = Page(browser, url)
+    later.login("carol", "carol-pass-123")
+    later.page.wait_for_timeout(1500)
+    assert later.page.locator("#ia-question textarea").count() == 0  # login refused
+    later.close()
 
-        fill("carol")
-        admin.page.click("#ia-user-enable")
-        wait_text(admin, "#ia-users-note", "enabled")
-        fill("carol", "carol-new-pass-456")
-        admin.page.click("#ia-user-reset")
-        wait_text(admin, "#ia-users-note", "Password of carol reset")
-        assert store.verify("carol", "carol-new-pass-456")
-        assert not store.verify("carol", "carol-pass-123")
+    fill("carol")
+    admin.page.click("#ia-user-enable")
+    wait_text(admin, "#ia-users-note", "enabled")
+    fill("carol", "carol-new-pass-456")
+    admin.page.click("#ia-user-reset")
+    wait_text(admin, "#ia-users-note", "Password of carol reset")
+    assert store.verify("carol", "carol-new-pass-456")
+    assert not store.verify("carol", "carol-pass-123")
 
-        fill("carol")
-        admin.choose("ia-user-role", "admin")
-        admin.page.click("#ia-user-change-role")
-        wait_text(admin, "#ia-users-note", "carol is now admin")
-        assert store.role("carol") == "admin"
+    fill("carol")
+    admin.choose("ia-user-role", "admin")
+    admin.page.click("#ia-user-change-role")
+    wait_text(admin, "#ia-users-note", "carol is now admin")
+    assert store.role("carol") == "admin"
 
-        fill("admin")  # nobody disables themselves
-        admin.page.click("#ia-user-disable")
-        admin.page.get_by_text("You cannot disable yourself").first.wait_for()
-        assert store.role("admin") == "admin"
-        assert admin.offsite() == [] and carol.offsite() == []
-        admin.close()
-        carol.close()
-        b.close()
+    fill("admin")  # nobody disables themselves
+    admin.page.click("#ia-user-disable")
+    admin.page.get_by_text("You cannot disable yourself").first.wait_for()
+    assert store.role("admin") == "admin"
+    assert admin.offsite() == [] and carol.offsite() == []
+    admin.close()
+    carol.close()
 
 
 @pytest.fixture()
-def reports_page(ui_env):
+def reports_page(ui_env, browser):
     """The shared read-only app (``test_ui_units``), on its Reports tab."""
     served = shared.get_server("open", ui_env)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = Page(b, served.url)
-        page.open()
-        page.tab("Reports")
-        wait_text(page, "#ia-reports", "Rutland")
-        yield page
-        assert page.offsite() == []
-        page.close()
-        b.close()
+    page = Page(browser, served.url)
+    page.open()
+    page.tab("Reports")
+    wait_text(page, "#ia-reports", "Rutland")
+    yield page
+    assert page.offsite() == []
+    page.close()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import os
 
 import pytest
 import test_ui_units as shared
-from test_browser import ARGS, CHROMIUM, Page
+from test_browser import CHROMIUM, Page
 from test_ui_units import PASSWORDS
 
 pytestmark = [
@@ -40,15 +40,6 @@ def open_server(ui_env):
 def auth_server(ui_env):
     yield shared.get_server("auth", ui_env)
     shared.stop_servers()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser, url: str, viewport: dict | None = None) -> Page:
