@@ -441,10 +441,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian chromium driven by Playwright, one for every browser test of the session
-    (Playwright's sync API runs one event loop per thread: a second instance would clash)."""
+    """Debian chromium driven by Playwright, one per test module. Playwright's sync API runs
+    an event loop in this thread while it is open: a second instance would clash, and so would
+    a later test's ``asyncio.run``, so it is closed when its module ends."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
