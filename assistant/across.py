@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from assistant.answer import Composer, Sentence
-from assistant.decide import NO_ANSWER, Evidence, Policy, decide
+from assistant.decide import NO_ANSWER, Evidence, decide
 from assistant.records import Answer, Citation
 from assistant.rerank import content_terms, coverage, renumber
 from assistant.retrieve import Retriever
+from assistant.settings import AbstentionSettings
 from ingest.dates import human_range
 from vectorstore.records import Filters, Hit
 
@@ -48,9 +49,10 @@ class AcrossReports:
         self,
         retriever: Retriever,
         composer: Composer,
-        policy: Policy,
-        reports: int = 8,
-        pool: int = 60,
+        policy: AbstentionSettings,
+        *,
+        reports: int,
+        pool: int,
     ) -> None:
         self.retriever = retriever
         self.composer = composer

@@ -34,15 +34,18 @@ class Boilerplate:
 
     Args:
         chunks: Every live chunk.
-        min_reports: In how many reports a template must stand.
+        min_reports: In how many reports a template must stand (``answer.boilerplate_reports``).
+        opening_share: The share of the reports whose sentences must open with the same words
+            for those openings to count as a template (``answer.boilerplate_opening_share``).
+        opening_words: How many words make an opening (``answer.boilerplate_opening_words``).
     """
 
     def __init__(
         self,
         chunks: Iterable[Chunk],
-        min_reports: int = 10,
-        opening_share: float = 0.15,
-        opening_words: int = 6,
+        min_reports: int,
+        opening_share: float,
+        opening_words: int,
     ) -> None:
         seen: dict[int, set[str]] = defaultdict(set)
         openings: dict[int, set[str]] = defaultdict(set)

@@ -11,7 +11,7 @@ from assistant.across import AcrossReports
 from assistant.answer import Composer
 from assistant.boilerplate import Boilerplate
 from assistant.catalogue import Catalogue, answer_from_catalogue
-from assistant.decide import NO_ANSWER, Evidence, Policy, decide
+from assistant.decide import NO_ANSWER, Evidence, decide
 from assistant.factory import make_embedder_for, open_index
 from assistant.focus import focus_query
 from assistant.ground import Grounder
@@ -52,23 +52,31 @@ class Assistant:
         s = self.settings
         self.index = index or open_index(s)
         self.embedder = embedder or make_embedder_for(s)
-        self.retriever = Retriever(self.index, self.embedder, candidates=s.candidates)
+        self.retriever = Retriever(self.index, self.embedder, s.retrieval)
         self.composer = Composer(
             self.embedder,
-            s.answer_sentences,
-            s.answer_words,
-            s.abstain_soft_below,
-            passages=s.rerank_passages,
-            embed_limit=s.rerank_sentences,
+            s.answer,
+            weights=s.retrieval.weights,
+            passages=s.retrieval.rerank_passages,
+            embed_limit=s.retrieval.rerank_sentences,
+            confident=s.abstention.soft_below,
             sentence_lookup=self.index.sentence_vectors,
         )
-        self._exemplars = ExemplarRouter(self.embedder) if s.route_exemplars else None
-        self.policy = Policy(s.abstain_below, s.abstain_soft_below, s.abstain_coverage)
-        self.across = AcrossReports(self.retriever, self.composer, self.policy)
+        self._exemplars = (
+            ExemplarRouter(self.embedder, top=s.route.nearest) if s.route.exemplars else None
+        )
+        self.policy = s.abstention
+        self.across = AcrossReports(
+            self.retriever,
+            self.composer,
+            self.policy,
+            reports=s.answer.across_reports,
+            pool=s.answer.across_pool,
+        )
         self._resolver: tuple[int, QuestionResolver, Grounder, Catalogue] | None = None
         self._lock = threading.Lock()
         self.llm = None
-        if s.llm_provider != "none":
+        if s.llm.provider != "none":
             from assistant.llm import make_llm
 
             self.llm = make_llm(s)
@@ -100,7 +108,12 @@ class Assistant:
             with self._lock:
                 resolver = QuestionResolver(self.reports(include_failed=False))
                 grounder = Grounder(resolver.reports, resolver.resolver, self._mentions)
-                catalogue = Catalogue(self.index.manifest, resolver.resolver, self.index.provenance)
+                catalogue = Catalogue(
+                    self.index.manifest,
+                    resolver.resolver,
+                    self.index.provenance,
+                    max_citations=self.settings.answer.catalogue_citations,
+                )
                 cached = (gen, resolver, grounder, catalogue)
                 self._resolver = cached
                 self._learn_boilerplate(gen)
@@ -111,7 +124,13 @@ class Assistant:
         index); answers prefer other sentences once they are known."""
 
         def build() -> None:
-            found = Boilerplate(self.index.manifest.live_chunks())
+            a = self.settings.answer
+            found = Boilerplate(
+                self.index.manifest.live_chunks(),
+                min_reports=a.boilerplate_reports,
+                opening_share=a.boilerplate_opening_share,
+                opening_words=a.boilerplate_opening_words,
+            )
             if self.index.manifest.generation() == gen:
                 self.composer.is_boilerplate = found.__contains__
 
@@ -154,9 +173,13 @@ class Assistant:
     ) -> list[Hit]:
         """The best passages for a question (steered like ``ask``)."""
         u = understood or self.understand(question, None, filters)
-        question = focus_query(question, u) if self.settings.focus_queries else question
+        question = focus_query(question, u) if self.settings.retrieval.focus_queries else question
         return self.retriever.search(
-            question, u.filters, k or self.settings.top_k, self._subject_terms(u), u.newest
+            question,
+            u.filters,
+            k or self.settings.retrieval.top_k,
+            self._subject_terms(u),
+            u.newest,
         )
 
     def _subject_terms(self, u: Understood) -> set[str]:
@@ -252,7 +275,7 @@ class Assistant:
 
     def route(self, question: str, u: Understood, history: list | None = None) -> Route:
         """Which path answers the question (catalogue, across reports or passages)."""
-        router = Router(self.resolver.resolver, self._exemplars, self.settings.route_margin)
+        router = Router(self.resolver.resolver, self._exemplars, self.settings.route)
         last = history[-1] if history else None
         after_grades = bool(u.context.carried and last is not None and last.mode == "catalogue")
         return router.route(
@@ -279,11 +302,11 @@ class Assistant:
         if not hits:
             return ev
         terms = content_terms(question) - self._subject_terms(u)
-        focus = focus_query(question, u) if self.settings.focus_queries else question
+        focus = focus_query(question, u) if self.settings.retrieval.focus_queries else question
         ev.sentences = self.composer.score_sentences(
             focus, hits, terms, sentence_bonus(question, u.newest, self.retriever.weights)
         )
-        if self.settings.sentence_rerank:
+        if self.settings.retrieval.sentence_rerank:
             ev.hits = rerank_by_sentences(
                 hits, ev.sentences, self.composer.passages, self.retriever.weights
             )

@@ -13,24 +13,10 @@ from dataclasses import dataclass, field
 from assistant.answer import Sentence
 from assistant.records import AbstainReason, Abstention
 from assistant.rerank import states_what_is_asked
+from assistant.settings import AbstentionSettings
 from vectorstore.records import Hit
 
 NO_ANSWER = "The indexed reports don't answer this question."
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The abstention thresholds (calibrated on the development questions only).
-
-    Attributes:
-        below: Abstain when the best sentence's similarity is below this.
-        soft_below: Below this, abstain too unless enough of the question's terms are covered.
-        coverage: The share of content terms the top passages must hold above ``below``.
-    """
-
-    below: float = 0.29
-    soft_below: float = 0.45
-    coverage: float = 0.34
 
 
 @dataclass
@@ -56,12 +42,12 @@ class Evidence:
     grounding: Abstention | None = None
 
 
-def decide(ev: Evidence, policy: Policy) -> Abstention | None:
+def decide(ev: Evidence, policy: AbstentionSettings) -> Abstention | None:
     """The one answer-or-abstain decision for a passage answer.
 
     Args:
         ev: The evidence.
-        policy: The thresholds.
+        policy: The thresholds (the ``abstention`` group).
 
     Returns:
         An abstention with its reason, or None when the evidence answers the question.

@@ -389,7 +389,9 @@ def run_eval(
         from benchmarks.baselines import bm25_alone, langchain_recipe
 
         pdfs = sorted(corpus.rglob("*.pdf"))
-        persist = settings.index_dir.parent / (settings.index_dir.name + "-langchain-baseline")
+        persist = settings.store.index_dir.parent / (
+            settings.store.index_dir.name + "-langchain-baseline"
+        )
         summaries.append(
             evaluate_baseline(
                 "langchain-recipe", langchain_recipe(pdfs, corpus, persist), questions

@@ -31,7 +31,6 @@ from vectorstore.records import SpanVectors
 log = logging.getLogger("inspection_assistant.ingest")
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-EMBED_GROUP = 1024  # chunks embedded together: fuller, length-sorted batches
 
 
 @dataclass
@@ -257,10 +256,10 @@ class Ingestor:
                     self._tick(progress, done, len(files), s, t0, rel)
                     continue
                 try:
-                    if st.st_size > self.settings.max_file_bytes:
+                    if st.st_size > self.settings.ingest.max_file_bytes:
                         raise IngestError(
                             f"file too large: {st.st_size / 1048576:.1f} MB is over the "
-                            f"{self.settings.max_file_mb:g} MB limit"
+                            f"{self.settings.ingest.max_file_mb:g} MB limit"
                         )
                     data = path.read_bytes()
                 except OSError as exc:
@@ -291,13 +290,16 @@ class Ingestor:
                     continue
                 try:
                     report = parse_bytes(
-                        data, rel, max_bytes=self.settings.max_file_bytes, ocr=self.settings.ocr
+                        data,
+                        rel,
+                        max_bytes=self.settings.ingest.max_file_bytes,
+                        ocr=self.settings.ingest.ocr,
                     )
                     chunks = chunk_report(
                         report,
                         self.embedder.count_tokens,
-                        max_tokens=self.settings.max_tokens,
-                        target_tokens=self.settings.chunk_tokens,
+                        max_tokens=self.settings.embedding.max_tokens,
+                        target_tokens=self.settings.ingest.chunk_tokens,
                     )
                     if not chunks:
                         raise IngestError("no indexable text after parsing")
@@ -319,7 +321,7 @@ class Ingestor:
                 pending.append(item)
                 by_sha[sha] = item
                 pending_chunks += len(chunks)
-                if pending_chunks >= EMBED_GROUP:
+                if pending_chunks >= self.settings.ingest.embed_group:
                     flush()
                 self._tick(progress, done, len(files), s, t0, rel)
             chunks_before = s.chunks

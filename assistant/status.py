@@ -79,15 +79,15 @@ class IndexStatus:
 def index_status(settings: Settings) -> IndexStatus:
     """The status of the settings' index (with ``error`` set when none has been built)."""
     if not has_index(settings):
-        return IndexStatus(settings.index_dir, error=no_index_message(settings))
+        return IndexStatus(settings.store.index_dir, error=no_index_message(settings))
     st = open_index(settings).stats()
     return IndexStatus(
-        index=settings.index_dir,
+        index=settings.store.index_dir,
         reports=st.reports,
         sources=st.sources,
         chunks=st.chunks,
         failed=list(st.failed),
         size_bytes=st.size_bytes,
-        embedding_model=st.embedding_model or settings.embedding_model,
-        synced=all_states(settings.index_dir),
+        embedding_model=st.embedding_model or settings.embedding.model,
+        synced=all_states(settings.store.index_dir),
     )

@@ -131,7 +131,7 @@ def test_cli_ask_contract(built_index, tmp_path, cli_env):
             "ask",
             "How are care leavers supported in Norfolk?",
             "--index",
-            str(settings.index_dir),
+            str(settings.store.index_dir),
             "--json",
         ],
         capture_output=True,
@@ -160,7 +160,15 @@ def test_cli_ask_contract(built_index, tmp_path, cli_env):
         )
     )
     out = subprocess.run(
-        [*CLI, "ask", "--questions-file", str(qfile), "--index", str(settings.index_dir), "--json"],
+        [
+            *CLI,
+            "ask",
+            "--questions-file",
+            str(qfile),
+            "--index",
+            str(settings.store.index_dir),
+            "--json",
+        ],
         capture_output=True,
         text=True,
         env=cli_env,
@@ -178,7 +186,7 @@ def test_cli_ask_contract(built_index, tmp_path, cli_env):
             "--subject",
             "Essex Police",
             "--index",
-            str(settings.index_dir),
+            str(settings.store.index_dir),
             "--json",
         ],
         capture_output=True,
@@ -233,7 +241,7 @@ def test_answers_embed_sentences_when_the_index_has_no_sentence_vectors(
     real, calls = embedder.embed_documents, []
     monkeypatch.setattr(embedder, "embed_documents", lambda t: calls.append(len(t)) or real(t))
     got = a.ask("How quickly are return home interviews done for missing children in Norfolk?")
-    assert sum(calls) > 3 and max(calls) <= settings.rerank_sentences
+    assert sum(calls) > 3 and max(calls) <= settings.retrieval.rerank_sentences
     assert "completed within three days" in " ".join(c.quote for c in got.citations)
     _assert_verified(got, index)
 

@@ -488,7 +488,7 @@ def test_real_2013_report_printed_page_numbers():
 @pytest.mark.corpus
 def test_real_search_with_filters(fresh):
     ingestor, index, _ = fresh
-    ingestor.settings = ingestor.settings.model_copy(update={"max_file_mb": 50})
+    ingestor.settings = ingestor.settings.override(ingest__max_file_mb=50)
     folder = corpus_file("ofsted-ilacs", "80418_norfolk")
     s = ingestor.run(
         [

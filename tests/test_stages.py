@@ -10,13 +10,14 @@ import pytest
 
 from assistant.across import topic_of
 from assistant.answer import Sentence
-from assistant.decide import Evidence, Policy, decide
+from assistant.decide import Evidence, decide
 from assistant.evaluate import quotes_evidence, states_grade
 from assistant.ground import Grounder, proper_names
 from assistant.kinds import kind_of, kinds_named
 from assistant.periods import parse_period
 from assistant.records import AbstainReason
 from assistant.route import ExemplarRouter, RouteKind, Router, mask_places, rule_route
+from assistant.settings import AbstentionSettings
 from ingest.records import Chunk
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 from vectorstore.records import Hit, ReportRecord
@@ -159,7 +160,7 @@ def _sentence(text: str, sim: float) -> Sentence:
 
 
 def test_one_policy_gives_typed_reasons():
-    p = Policy(below=0.3, soft_below=0.45, coverage=0.34)
+    p = AbstentionSettings(below=0.3, soft_below=0.45, coverage=0.34)
     s = _sentence("Caseloads are manageable.", 0.6)
     ok = Evidence("How are caseloads?", [s.hit], [s], 0.6, 1.0, [s])
     assert decide(ok, p) is None

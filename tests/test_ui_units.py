@@ -207,7 +207,9 @@ def get_ui_env(tmp_path_factory, embedder) -> UIEnv:
         root = tmp_path_factory.mktemp("ui")
         reports = root / "reports"
         write_reports(reports)
-        settings = Settings(index_dir=root / "index", reports_dir=reports, max_file_mb=2)
+        settings = Settings(
+            index_dir=root / "index", reports_dir=reports, ingest={"max_file_mb": 2}
+        )
         assistant = Assistant(settings, embedder=embedder)
         summary = Ingestor(assistant.index, embedder, settings).run([reports])
         assert [f["path"] for f in summary.failed] == ["broken.pdf"], summary.failed

@@ -50,8 +50,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("inspection_assistant.ui")
 
 TITLE = "Inspection Assistant"
-REVEAL_WORDS = 4  # words added per step when showing a finished answer progressively
-REVEAL_PAUSE_S = 0.02
 TOO_LONG = f"Questions and topics are at most {MAX_TEXT_CHARS:,} characters."
 
 
@@ -225,12 +223,13 @@ class Handlers:
         numbers = {c.n for c in pending.citations}
         chat = list(chat)
         if not streamed and not pending.abstained:
+            web = self.assistant.settings.web
             words = pending.text.split(" ")
-            for end in range(REVEAL_WORDS, len(words), REVEAL_WORDS):
+            for end in range(web.reveal_words, len(words), web.reveal_words):
                 partial = " ".join(words[:end])
                 chat[-1] = {"role": "assistant", "content": answer_markdown(partial, turn, numbers)}
                 yield chat, gr.update(), gr.update(), gr.update(), gr.update()
-                time.sleep(REVEAL_PAUSE_S)
+                time.sleep(web.reveal_pause_s)
         chat[-1] = {"role": "assistant", "content": answer_message(pending, turn)}
         yield (
             chat,
@@ -304,7 +303,9 @@ class Handlers:
         if not files:
             raise gr.Error("Choose one or more report files first.")
         paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in files]
-        result = save_uploads(paths, self.reports_dir, self.assistant.settings.max_file_bytes)
+        result = save_uploads(
+            paths, self.reports_dir, self.assistant.settings.ingest.max_file_bytes
+        )
         summary = self.run_ingest(progress) if result.saved else None
         return (
             ingest_log_html(summary, result.saved, result.rejected),

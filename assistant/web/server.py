@@ -51,10 +51,10 @@ def create_app(
     access = Access(users, admin_without_auth)
     updater = IndexUpdater(assistant, reports_dir)
     scheduler = None
-    if assistant.settings.sources and assistant.settings.sync_on_serve:
+    if assistant.settings.sources.configured and assistant.settings.sources.sync_on_serve:
         from assistant.sync.schedule import SyncScheduler
 
-        synced = assistant.settings.model_copy(update={"reports_dir": Path(reports_dir)})
+        synced = assistant.settings.override(reports_dir=Path(reports_dir))
         scheduler = SyncScheduler(synced, assistant.index, lambda: updater.run(wait=True))
     handlers = Handlers(assistant, reports_dir, access, updater, scheduler)
     service = Service(assistant, answer_concurrency)
@@ -109,7 +109,7 @@ def create_app(
         footer_links=["api"],
         run_history=False,
         show_error=True,
-        max_file_size=assistant.settings.max_file_bytes,
+        max_file_size=assistant.settings.ingest.max_file_bytes,
         enable_monitoring=False,
         ssr_mode=False,
         pwa=False,

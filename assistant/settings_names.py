@@ -1,0 +1,129 @@
+"""The everyday flat names of the settings, kept working beside the grouped ones.
+
+``INSPECTION_ASSISTANT_INDEX_DIR`` (in the environment or ``.env``) and ``Settings(index_dir=…)``
+set ``store.index_dir``, as they did before the settings had groups. A name is added here only
+when people set it by hand; every other field is reached by its grouped name
+(``INSPECTION_ASSISTANT_<GROUP>__<FIELD>``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, DotEnvSettingsSource, EnvSettingsSource
+
+ENV_PREFIX = "INSPECTION_ASSISTANT_"
+
+# Flat name → (group, field).
+FLAT_NAMES: dict[str, tuple[str, str]] = {
+    "index_dir": ("store", "index_dir"),
+    "store": ("store", "backend"),
+    "chroma_host": ("store", "chroma_host"),
+    "chroma_port": ("store", "chroma_port"),
+    "reports_dir": ("sources", "reports_dir"),
+    "host": ("web", "host"),
+    "port": ("web", "port"),
+    "auth_file": ("web", "auth_file"),
+    "mcp": ("web", "mcp"),
+    "llm_provider": ("llm", "provider"),
+    "llm_base_url": ("llm", "base_url"),
+    "llm_model": ("llm", "model"),
+    "llm_api_key": ("llm", "api_key"),
+    "llm_timeout_s": ("llm", "timeout_s"),
+    "llm_deadline_s": ("llm", "deadline_s"),
+    "sources": ("sources", "configured"),
+    "sync_timeout_s": ("sources", "timeout_s"),
+    "sync_retries": ("sources", "retries"),
+    "sync_backoff_s": ("sources", "backoff_s"),
+    "sync_min_interval_s": ("sources", "min_interval_s"),
+    "sync_user_agent": ("sources", "user_agent"),
+    "sync_settle_s": ("sources", "settle_s"),
+    "sync_debounce_ms": ("sources", "debounce_ms"),
+    "sync_on_serve": ("sources", "sync_on_serve"),
+}
+
+
+# Flat names whose value is JSON (a list of sources).
+_JSON_NAMES = frozenset({"sources"})
+
+
+class _FlatEnvNames:
+    """Reads the flat everyday names besides the grouped ones (for the environment and .env)."""
+
+    env_vars: Any
+    env_prefix: str
+
+    def decode_complex_value(self, field_name: str, field: FieldInfo, value: Any) -> Any:
+        # INSPECTION_ASSISTANT_STORE is the store's backend and INSPECTION_ASSISTANT_SOURCES
+        # the list of sources (both read in __call__), not the whole group as a JSON object.
+        if field_name in ("store", "sources") and not str(value).lstrip().startswith("{"):
+            return {}
+        return super().decode_complex_value(field_name, field, value)  # type: ignore[misc]
+
+    def __call__(self) -> dict[str, Any]:
+        data = super().__call__()  # type: ignore[misc]
+        for flat, (group, name) in FLAT_NAMES.items():
+            value = self.env_vars.get(f"{ENV_PREFIX}{flat}".lower())
+            if value is not None:
+                if flat in _JSON_NAMES:
+                    value = json.loads(value)
+                section = data.setdefault(group, {})
+                if isinstance(section, dict):
+                    section.setdefault(name, value)
+        return data
+
+
+class _Env(_FlatEnvNames, EnvSettingsSource):
+    pass
+
+
+class _DotEnv(_FlatEnvNames, DotEnvSettingsSource):
+    pass
+
+
+def flat_env_sources(
+    settings_cls: type[BaseSettings],
+) -> tuple[EnvSettingsSource, DotEnvSettingsSource]:
+    """The environment and ``.env`` sources of the settings, flat names included."""
+    return _Env(settings_cls), _DotEnv(settings_cls)
+
+
+def is_flat(key: str, value: Any) -> bool:
+    """A flat name with its value (not a whole group that shares the name, as ``store``)."""
+    group, _ = FLAT_NAMES.get(key, ("", ""))
+    return bool(group) and not (key == group and isinstance(value, dict | BaseModel))
+
+
+def nest_flat_keywords(data: Any) -> Any:
+    """Keyword arguments with each flat name moved into its group (a flat keyword wins)."""
+    if not isinstance(data, dict):
+        return data
+    flats = [k for k in data if is_flat(k, data[k])]
+    if not flats:
+        return data
+    data = dict(data)
+    values = {flat: data.pop(flat) for flat in flats}  # first: a flat name may be a group's
+    for flat, value in values.items():
+        group, name = FLAT_NAMES[flat]
+        section = data.get(group, {})
+        if isinstance(section, BaseModel):
+            section = section.model_dump()
+        data[group] = {**section, name: value}
+    return data
+
+
+def deep_set(data: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each ``a__b`` key of ``fields`` set at ``data[a][b]``."""
+    out = dict(data)
+    for key, value in fields.items():
+        head, _, rest = key.partition("__")
+        if rest:
+            out[head] = deep_set(dict(out.get(head) or {}), {rest: value})
+        elif isinstance(value, BaseModel):
+            out[head] = value.model_dump()
+        else:
+            out[head] = value
+    return out
