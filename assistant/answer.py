@@ -77,7 +77,8 @@ def make_citation(n: int, chunk: Chunk, quote: str, offset: int | None = None) -
         offset = chunk.text.find(quote)
     if offset < 0 or not quote or chunk.text[offset : offset + len(quote)] != quote:
         raise QuoteNotVerbatimError(f"quote not found verbatim in {chunk.id}")
-    page, pdf_page = chunk.page_at(offset)
+    at = chunk.page_at(offset)
+    page, pdf_page = at.page, at.pdf_page
     paragraph = chunk.paragraph_at(offset)
     return Citation(
         n=n,
@@ -97,6 +98,14 @@ def make_citation(n: int, chunk: Chunk, quote: str, offset: int | None = None) -
         line=citation_line(quote, chunk, page, paragraph, pdf_page),
         url=chunk.url,
     )
+
+
+@dataclass(frozen=True)
+class Cited:
+    """Answer text with its [n] markers and the verified citations they number."""
+
+    text: str
+    citations: list[Citation]
 
 
 @dataclass
@@ -292,7 +301,7 @@ class Composer:
                 break
         return chosen
 
-    def cite(self, chosen: list[Sentence]) -> tuple[str, list[Citation]]:
+    def cite(self, chosen: list[Sentence]) -> Cited:
         """Answer text with [n] markers and the verified citations."""
         citations: list[Citation] = []
         parts: list[str] = []
@@ -300,4 +309,4 @@ class Composer:
             c = make_citation(len(citations) + 1, s.hit.chunk, s.text, s.offset)
             citations.append(c)
             parts.append(f"{s.text} [{c.n}]")
-        return " ".join(parts), citations
+        return Cited(" ".join(parts), citations)

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant.across import AcrossReports
 from assistant.answer import Composer
-from assistant.boilerplate import Boilerplate
 from assistant.catalogue import Catalogue, answer_from_catalogue
-from assistant.decide import NO_ANSWER, Evidence, decide
+from assistant.decide import NO_ANSWER, decide
+from assistant.evidence import passage_evidence, quote_evidence, subject_terms
 from assistant.factory import make_embedder_for, open_index
 from assistant.focus import focus_query
+from assistant.generation import PerGeneration
 from assistant.ground import Grounder
 from assistant.question import QuestionResolver, Understood
 from assistant.quotes import quotes_from
 from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
-from assistant.rerank import content_terms, coverage, rerank_by_sentences, sentence_bonus
 from assistant.retrieve import Retriever
 from assistant.route import CATALOGUE_ROUTES, ExemplarRouter, Route, RouteKind, Router
 from assistant.settings import Settings
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
-from vectorstore.keyword import tokenize
 from vectorstore.records import Filters, Hit, ReportRecord
 
 # Declined before routing: the catalogue could only answer about something else.
@@ -73,8 +71,7 @@ class Assistant:
             reports=s.answer.across_reports,
             pool=s.answer.across_pool,
         )
-        self._resolver: tuple[int, QuestionResolver, Grounder, Catalogue] | None = None
-        self._lock = threading.Lock()
+        self.generation = PerGeneration(self.index, self.composer, s.answer)
         self.llm = None
         if s.llm.provider != "none":
             from assistant.llm import make_llm
@@ -89,57 +86,17 @@ class Assistant:
     @property
     def resolver(self) -> QuestionResolver:
         """The question resolver, rebuilt when the index changes."""
-        return self._per_generation()[1]
+        return self.generation.current().resolver
 
     @property
     def grounder(self) -> Grounder:
         """The check of a question's names and kinds, rebuilt when the index changes."""
-        return self._per_generation()[2]
+        return self.generation.current().grounder
 
     @property
     def catalogue(self) -> Catalogue:
         """The catalogue of reports and their judgements, rebuilt when the index changes."""
-        return self._per_generation()[3]
-
-    def _per_generation(self) -> tuple[int, QuestionResolver, Grounder, Catalogue]:
-        gen = self.index.manifest.generation()
-        cached = self._resolver
-        if cached is None or cached[0] != gen:
-            with self._lock:
-                resolver = QuestionResolver(self.reports(include_failed=False))
-                grounder = Grounder(resolver.reports, resolver.resolver, self._mentions)
-                catalogue = Catalogue(
-                    self.index.manifest,
-                    resolver.resolver,
-                    self.index.provenance,
-                    max_citations=self.settings.answer.catalogue_citations,
-                )
-                cached = (gen, resolver, grounder, catalogue)
-                self._resolver = cached
-                self._learn_boilerplate(gen)
-        return cached
-
-    def _learn_boilerplate(self, gen: int) -> None:
-        """Find the index's template sentences in the background (a few seconds on a large
-        index); answers prefer other sentences once they are known."""
-
-        def build() -> None:
-            a = self.settings.answer
-            found = Boilerplate(
-                self.index.manifest.live_chunks(),
-                min_reports=a.boilerplate_reports,
-                opening_share=a.boilerplate_opening_share,
-                opening_words=a.boilerplate_opening_words,
-            )
-            if self.index.manifest.generation() == gen:
-                self.composer.is_boilerplate = found.__contains__
-
-        thread = threading.Thread(target=build, name="boilerplate", daemon=True)
-        thread.start()
-        self._boilerplate_thread = thread
-
-    def _mentions(self, phrase: str) -> list[str]:
-        return [h.chunk.text for h in self.index.search_keyword(phrase, 20)]
+        return self.generation.current().catalogue
 
     def warm_up(self) -> None:
         """Load the model and indexes now rather than on the first question."""
@@ -147,9 +104,8 @@ class Assistant:
         if self._exemplars is not None:
             self._exemplars.scores("warm up")
         self.index.warm_up()
-        _ = self.resolver
-        if self._boilerplate_thread is not None:
-            self._boilerplate_thread.join()
+        self.generation.current()
+        self.generation.wait_for_templates()
 
     # -- answers ------------------------------------------------------------------------
     def understand(
@@ -178,15 +134,9 @@ class Assistant:
             question,
             u.filters,
             k or self.settings.retrieval.top_k,
-            self._subject_terms(u),
+            subject_terms(u),
             u.newest,
         )
-
-    def _subject_terms(self, u: Understood) -> set[str]:
-        terms: set[str] = set()
-        for s in u.context.subjects:
-            terms |= set(tokenize(s))
-        return terms
 
     def ask(
         self,
@@ -291,34 +241,26 @@ class Assistant:
                 return None  # no list of points was extracted: the passages may still say
             return answer
         if route.kind is RouteKind.MENTIONS and u.abstention is None:
-            answer, _ = self.across.answer(question, u.filters)
+            answer = self.across.answer(question, u.filters)
             answer.context, answer.filters, answer.mode = u.context, u.filters, "across"
             return answer
         return None
 
-    def _evidence(self, question: str, u: Understood, hits: list[Hit]) -> Evidence:
-        """Score the sentences of the top passages and gather what the decision needs."""
-        ev = Evidence(question, hits, grounding=u.abstention)
-        if not hits:
-            return ev
-        terms = content_terms(question) - self._subject_terms(u)
-        focus = focus_query(question, u) if self.settings.retrieval.focus_queries else question
-        ev.sentences = self.composer.score_sentences(
-            focus, hits, terms, sentence_bonus(question, u.newest, self.retriever.weights)
-        )
-        if self.settings.retrieval.sentence_rerank:
-            ev.hits = rerank_by_sentences(
-                hits, ev.sentences, self.composer.passages, self.retriever.weights
-            )
-        ev.coverage = coverage(terms, ev.hits[:5])
-        ev.best_similarity = self.composer.best_similarity(focus, ev.sentences)
-        ev.chosen = self.composer.select(ev.sentences) if ev.sentences else []
-        return ev
-
     def _compose(
         self, question: str, u: Understood, hits: list[Hit], use_llm: bool = True
     ) -> Answer:
-        ev = self._evidence(question, u, hits)
+        r = self.settings.retrieval
+        focus = focus_query(question, u) if r.focus_queries else question
+        ev = passage_evidence(
+            question,
+            focus,
+            u,
+            hits,
+            self.composer,
+            r.weights,
+            sentence_rerank=r.sentence_rerank,
+            coverage_of=self.policy.coverage_passages,
+        )
         abstention = decide(ev, self.policy)
         if abstention is not None:
             passages = ev.hits
@@ -338,12 +280,12 @@ class Assistant:
                 filters=u.filters,
                 abstention=abstention,
             )
-        text, citations = self.composer.cite(ev.chosen)
+        cited = self.composer.cite(ev.chosen)
         answer = Answer(
             question,
-            text,
+            cited.text,
             False,
-            citations=citations,
+            citations=cited.citations,
             passages=ev.hits,
             context=u.context,
             filters=u.filters,
@@ -378,28 +320,18 @@ class Assistant:
         if report:
             f = replace(f, report_ids=(self._report_id(report),))
         u = self.understand(topic, None, f)
-        hits = self.retriever.search(
-            topic, u.filters, max(8, k * 2), self._subject_terms(u), u.newest
-        )
-        terms = content_terms(topic) - self._subject_terms(u)
-        cands = (
-            self.composer.score_sentences(
-                topic, hits, terms, sentence_bonus(topic, u.newest, self.retriever.weights)
-            )
-            if hits
-            else []
-        )
-        ev = Evidence(
+        hits = self.retriever.search(topic, u.filters, max(8, k * 2), subject_terms(u), u.newest)
+        ev = quote_evidence(
             topic,
+            u,
             hits,
-            cands,
-            self.composer.best_similarity(topic, cands) if cands else 0.0,
-            coverage(terms, hits[:5]),
-            cands[:1],
+            self.composer,
+            self.settings.retrieval.weights,
+            coverage_of=self.policy.coverage_passages,
         )
-        if cands and decide(ev, self.policy) is not None:
-            cands = []
-        return quotes_from(cands, k)
+        if ev.sentences and decide(ev, self.policy) is not None:
+            return []
+        return quotes_from(ev.sentences, k)
 
     def _report_id(self, report: str) -> str:
         for r in self.reports(include_failed=False):

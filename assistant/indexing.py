@@ -208,7 +208,8 @@ class Ingestor:
                     for c, d in zip(chunks, shifts, strict=True)
                 ]
                 phase(Phase("embedding", position, len(files), chunks=len(chunks)))
-                vectors, pooled = self.embedder.embed_passages(texts, spans)
+                embedded = self.embedder.embed_passages(texts, spans)
+                vectors, pooled = embedded.vectors, embedded.spans
                 sentences = [
                     SpanVectors((sv.spans - d).astype(np.int32), sv.vectors)
                     for sv, d in zip(pooled, shifts, strict=True)

@@ -142,7 +142,8 @@ class QuestionResolver:
                         tuple(wider),
                     ),
                 )
-        start, end, period = parse_period(question)
+        named = parse_period(question)
+        start, end, period = named.start, named.end, named.words
         names_report = bool(_REPORT_NOUN.search(question))
         latest = (
             bool(_LATEST.search(question))
@@ -218,7 +219,7 @@ class QuestionResolver:
         )
         region = region_named(question) if not subjects and not filters.subjects else None
         if region is not None:
-            name, members = region
+            name, members = region.name, region.members
             held = tuple(m for m in members if m in self.subjects)
             ctx = replace(
                 u.context, description="; ".join(b for b in (name, u.context.description) if b)

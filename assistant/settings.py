@@ -3,15 +3,17 @@
 Every tunable of the assistant is a field of one group of :class:`Settings`: ``store``,
 ``sources``, ``ingest``, ``embedding``, ``retrieval`` (with its rerank ``weights``), ``route``,
 ``abstention``, ``answer``, ``llm`` and ``web``. A component is given its group (or the fields it
-needs, by name), never a module constant.
+needs, by name), never a module constant. A new tunable is a field of the group of the part that
+reads it (a new group when no part fits), with its default and a description.
 
 From the environment, a field is ``INSPECTION_ASSISTANT_<GROUP>__<FIELD>``, for example
 ``INSPECTION_ASSISTANT_RETRIEVAL__TOP_K=20`` or
-``INSPECTION_ASSISTANT_RETRIEVAL__WEIGHTS__KEYWORD=0.4``; a ``.env`` file holds the same names.
-The everyday names of ``FLAT_NAMES`` (:mod:`assistant.settings_names`) keep working as they always did
-(``INSPECTION_ASSISTANT_INDEX_DIR``, ``..._STORE``, ``..._AUTH_FILE``, ``..._LLM_PROVIDER``...), and
-the same short names are accepted as keywords: ``Settings(index_dir="index")``. A grouped name
-wins over a flat one when both are set.
+``INSPECTION_ASSISTANT_RETRIEVAL__WEIGHTS__KEYWORD=0.4``; a ``.env`` file holds the same names,
+and a misspelt field of a group is refused. The everyday names of ``FLAT_NAMES``
+(:mod:`assistant.settings_names`) keep working as they always did
+(``INSPECTION_ASSISTANT_INDEX_DIR``, ``..._STORE``, ``..._AUTH_FILE``, ``..._LLM_PROVIDER``...),
+and the same short names are accepted as keywords: ``Settings(index_dir="index")``. A grouped
+name wins over a flat one when both are set.
 """
 
 from __future__ import annotations
@@ -244,6 +246,9 @@ class AbstentionSettings(Group):
     below: float = 0.29
     soft_below: float = 0.45
     coverage: float = 0.34
+    coverage_passages: int = Field(
+        5, description="The top passages whose terms count towards the question's coverage."
+    )
 
 
 class AnswerSettings(Group):

@@ -81,11 +81,15 @@ def _read(data: bytes, source: str, *, max_bytes: int | None, ocr: bool) -> Pars
         if parsed.ocr_pages:
             warnings.append(f"OCR used on pages {parsed.ocr_pages}")
     elif kind == "html":
-        paragraphs, title, meta = parse_html(data)
-        md = extract_metadata(paragraphs, file_type=kind, props={**meta, "title": title or ""})
+        page = parse_html(data)
+        paragraphs = page.paragraphs
+        md = extract_metadata(
+            paragraphs, file_type=kind, props={**page.metadata, "title": page.title or ""}
+        )
     elif kind == "docx":
-        paragraphs, props = parse_docx(data)
-        md = extract_metadata(paragraphs, file_type=kind, props=props)
+        document = parse_docx(data)
+        paragraphs = document.paragraphs
+        md = extract_metadata(paragraphs, file_type=kind, props=document.metadata)
     else:
         text = decode_text(data)
         paragraphs = parse_text(text, markdown=kind == "markdown")

@@ -10,11 +10,12 @@ import pytest
 
 from assistant.across import topic_of
 from assistant.answer import Sentence
-from assistant.decide import Evidence, decide
+from assistant.decide import decide
 from assistant.evaluate import quotes_evidence, states_grade
+from assistant.evidence import Evidence
 from assistant.ground import Grounder, proper_names
 from assistant.kinds import kind_of, kinds_named
-from assistant.periods import parse_period
+from assistant.periods import Period, parse_period
 from assistant.records import AbstainReason
 from assistant.route import ExemplarRouter, RouteKind, Router, mask_places, rule_route
 from assistant.settings import AbstentionSettings
@@ -132,10 +133,15 @@ def test_questions_about_what_is_held_pass():
 
 
 def test_seasons_and_parts_of_a_year():
-    assert parse_period("the autumn 2020 visit")[:2] == (date(2020, 9, 1), date(2020, 11, 30))
-    assert parse_period("in spring 2021")[:2] == (date(2021, 3, 1), date(2021, 5, 31))
-    assert parse_period("late 2020")[:2] == (date(2020, 9, 1), date(2020, 12, 31))
-    assert parse_period("winter 2019")[:2] == (date(2019, 12, 1), date(2020, 2, 29))
+    assert parse_period("the autumn 2020 visit") == Period(
+        date(2020, 9, 1), date(2020, 11, 30), "autumn 2020"
+    )
+    assert parse_period("in spring 2021") == Period(
+        date(2021, 3, 1), date(2021, 5, 31), "spring 2021"
+    )
+    assert parse_period("late 2020") == Period(date(2020, 9, 1), date(2020, 12, 31), "late 2020")
+    p = parse_period("winter 2019")
+    assert (p.start, p.end) == (date(2019, 12, 1), date(2020, 2, 29))
 
 
 def test_kinds_named_and_kind_of_a_report():

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from assistant.catalogue import timeline_json
 from assistant.core import Assistant
 from assistant.indexing import IngestSummary
 from assistant.jsonio import answer_json, quote_json
@@ -81,11 +80,11 @@ class Handlers:
     # -- shared -----------------------------------------------------------------------------
     def files(self) -> dict[str, str]:
         """report_id -> "pdf" or "other" for the reports whose file the app serves."""
-        return servable_kinds(self.assistant, self.reports_dir)
+        return servable_kinds(self.assistant.reports(include_failed=False), self.reports_dir)
 
     def refresh_outputs(self):
         """New choices for every filter dropdown, and the Reports tab's table."""
-        choices = filter_choices(self.assistant)
+        choices = filter_choices(self.assistant.reports(include_failed=False))
         table = reports_table(self.assistant)
         return (
             gr.update(choices=choices.subjects),
@@ -103,9 +102,7 @@ class Handlers:
         self.access.require(request, "reader")
         if not subject:
             return EMPTY_TIMELINE
-        points = timeline_json(
-            self.assistant.catalogue.timeline(subject, judgement="overall", graded_only=True)
-        )
+        points = self.assistant.catalogue.timeline(subject, judgement="overall", graded_only=True)
         return timeline_html(subject, points, self.files())
 
     # -- API endpoints (same JSON as the CLI) ------------------------------------------------
