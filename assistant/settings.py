@@ -128,6 +128,11 @@ class SourcesSettings(Group):
         500, description="A watched folder's changes within this many ms make one sync."
     )
     sync_on_serve: bool = Field(True, description="`serve` runs the sources' syncs on schedule.")
+    retry_busy_s: float = Field(
+        30.0,
+        description="When a rescan or another process holds the index, a scheduled sync is "
+        "tried again this soon.",
+    )
 
 
 class IngestSettings(Group):

@@ -21,8 +21,6 @@ from vectorstore.index import Index
 
 log = logging.getLogger("inspection_assistant.sync")
 
-RETRY_BUSY_S = 30.0  # a rescan or another process holds the index: try again this soon
-
 
 class SyncScheduler:
     """Runs the configured sources' syncs on schedule.
@@ -114,7 +112,7 @@ class SyncScheduler:
                 except Exception as exc:  # noqa: BLE001 - the app must keep answering
                     log.warning("sync failed: %s", exc)
                     for n in due:
-                        self._due[n] = time.monotonic() + RETRY_BUSY_S
+                        self._due[n] = time.monotonic() + self.settings.sources.retry_busy_s
                 finally:
                     self._run_lock.release()
                 continue
