@@ -18,7 +18,7 @@ from assistant.kinds import kind_of, kinds_named
 from assistant.periods import Period, parse_period
 from assistant.records import AbstainReason
 from assistant.route import ExemplarRouter, RouteKind, Router, mask_places, rule_route
-from assistant.settings import AbstentionSettings
+from assistant.settings import AbstentionSettings, AnswerSettings
 from ingest.records import Chunk
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 from vectorstore.records import Hit, ReportRecord
@@ -338,7 +338,13 @@ def test_template_sentences_and_template_openings_are_boilerplate():
         )
         for i, p in enumerate(places * 2)
     ]
-    found = Boilerplate(chunks, min_reports=10)
+    a = AnswerSettings()
+    found = Boilerplate(
+        chunks,
+        min_reports=a.boilerplate_reports,
+        opening_share=a.boilerplate_opening_share,
+        opening_words=a.boilerplate_opening_words,
+    )
     assert "This letter summarises the findings of the visit to Wakefield on 3 June." in found
     assert "Inspectors looked at the arrangements in Kent for children in need of help." in found
     assert "Children in Kent wait 9 weeks for an assessment of their needs." in found
