@@ -355,6 +355,20 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     web: WebSettings = WebSettings()
 
+    def __init__(self, **values: Any) -> None:
+        unknown = sorted(
+            k
+            for k in values
+            if not k.startswith("_") and k not in type(self).model_fields and k not in FLAT_NAMES
+        )
+        if unknown:
+            # A misspelt or old flat keyword would otherwise be dropped without a word.
+            raise ValueError(
+                f"no setting {', '.join(unknown)}: use a group's field (ingest={{'max_file_mb': "
+                "1}) or an everyday name of FLAT_NAMES"
+            )
+        super().__init__(**values)
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -65,6 +65,11 @@ class _FlatEnvNames:
 
     def __call__(self) -> dict[str, Any]:
         data = super().__call__()  # type: ignore[misc]
+        for flat in FLAT_NAMES:
+            # .env extras arrive under their flat name; they are set in their group below, at
+            # this source's precedence rather than a keyword's.
+            if flat in data and is_flat(flat, data[flat]):
+                del data[flat]
         for flat, (group, name) in FLAT_NAMES.items():
             value = self.env_vars.get(f"{ENV_PREFIX}{flat}".lower())
             if value is not None:

@@ -89,6 +89,24 @@ def test_a_grouped_name_wins_over_a_flat_one(clean_env):
     assert Settings(index_dir="keyword").store.index_dir == Path("keyword")
 
 
+def test_a_grouped_name_in_the_environment_wins_over_a_flat_one_in_dotenv(clean_env, tmp_path):
+    (tmp_path / ".env").write_text("INSPECTION_ASSISTANT_INDEX_DIR=flat-dotenv\n", encoding="utf-8")
+    clean_env.setenv("INSPECTION_ASSISTANT_STORE__INDEX_DIR", "grouped-env")
+    assert Settings().store.index_dir == Path("grouped-env")
+
+
+def test_sources_keep_their_everyday_names(clean_env):
+    clean_env.setenv(
+        "INSPECTION_ASSISTANT_SOURCES",
+        '[{"name": "ofsted", "kind": "feed", "location": "https://example.org/feed.atom"}]',
+    )
+    clean_env.setenv("INSPECTION_ASSISTANT_SYNC_RETRIES", "5")
+    s = Settings()
+    assert [c.name for c in s.sources.configured] == ["ofsted"] and s.sources.retries == 5
+    assert s.override(sources=[]).sources.configured == []
+    assert Settings(sources=[], sync_settle_s=3).sources.settle_s == 3
+
+
 def test_dotenv_file_holds_the_same_names(clean_env, tmp_path):
     (tmp_path / ".env").write_text(
         "INSPECTION_ASSISTANT_INDEX_DIR=from-dotenv\n"
@@ -113,6 +131,9 @@ def test_keywords_flat_and_grouped(clean_env, tmp_path):
     assert s.retrieval.weights.rrf == 2.0 and s.retrieval.weights.dense == 1.0
     with pytest.raises(ValueError, match="colection"):
         Settings(store={"colection": "typo"})
+    # A field that is not an everyday flat name is refused, not dropped.
+    with pytest.raises(ValueError, match="no setting max_file_mb"):
+        Settings(max_file_mb=1)
 
 
 def test_override_changes_only_what_it_names(clean_env, tmp_path):

@@ -41,7 +41,7 @@ def setup(tmp_path, embedder, server):
     settings = Settings(
         index_dir=tmp_path / "index",
         reports_dir=tmp_path / "reports",
-        max_file_mb=1,
+        ingest={"max_file_mb": 1},
         sync_retries=1,
         sync_backoff_s=0.05,
         sync_min_interval_s=0.0,
