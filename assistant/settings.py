@@ -27,11 +27,10 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from assistant.settings_names import (
     ENV_PREFIX,
-    FLAT_NAMES,
-    deep_set,
     flat_env_sources,
-    is_flat,
+    group_updates,
     nest_flat_keywords,
+    refuse_unknown,
 )
 
 # No hub, no analytics, no telemetry: set before any library that reads them is imported.
@@ -356,17 +355,7 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
 
     def __init__(self, **values: Any) -> None:
-        unknown = sorted(
-            k
-            for k in values
-            if not k.startswith("_") and k not in type(self).model_fields and k not in FLAT_NAMES
-        )
-        if unknown:
-            # A misspelt or old flat keyword would otherwise be dropped without a word.
-            raise ValueError(
-                f"no setting {', '.join(unknown)}: use a group's field (ingest={{'max_file_mb': "
-                "1}) or an everyday name of FLAT_NAMES"
-            )
+        refuse_unknown(values, type(self).model_fields)
         super().__init__(**values)
 
     @classmethod
@@ -402,25 +391,4 @@ class Settings(BaseSettings):
         Raises:
             ValueError: When a name is not a field of the settings.
         """
-        groups: dict[str, dict[str, Any]] = {}
-        whole: dict[str, Any] = {}
-        for key, value in changes.items():
-            if value is None:
-                continue
-            if is_flat(key, value):
-                group, name = FLAT_NAMES[key]
-            elif "__" in key:
-                group, name = key.split("__", 1)
-            elif key in type(self).model_fields:
-                whole[key] = value
-                continue
-            else:
-                raise ValueError(f"no setting {key!r}")
-            if group not in type(self).model_fields:
-                raise ValueError(f"no settings group {group!r}")
-            groups.setdefault(group, {})[name] = value
-        update = dict(whole)
-        for group, fields in groups.items():
-            current: Group = update.get(group, getattr(self, group))
-            update[group] = type(current).model_validate(deep_set(current.model_dump(), fields))
-        return self.model_copy(update=update)
+        return self.model_copy(update=group_updates(self, changes))

@@ -9,6 +9,7 @@ when people set it by hand; every other field is reached by its grouped name
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel
@@ -118,6 +119,49 @@ def nest_flat_keywords(data: Any) -> Any:
             section = section.model_dump()
         data[group] = {**section, name: value}
     return data
+
+
+def refuse_unknown(values: dict[str, Any], fields: Collection[str]) -> None:
+    """Raise ValueError for a keyword that is neither a field nor an everyday flat name (it
+    would otherwise be dropped without a word)."""
+    unknown = sorted(
+        k for k in values if not k.startswith("_") and k not in fields and k not in FLAT_NAMES
+    )
+    if unknown:
+        raise ValueError(
+            f"no setting {', '.join(unknown)}: use a group's field (ingest={{'max_file_mb': 1}}) "
+            "or an everyday name of FLAT_NAMES"
+        )
+
+
+def group_updates(settings: BaseModel, changes: dict[str, Any]) -> dict[str, BaseModel]:
+    """The groups of ``settings`` with ``changes`` made (see ``Settings.override``), validated.
+
+    Raises:
+        ValueError: When a name is not a field of the settings.
+    """
+    fields = type(settings).model_fields
+    groups: dict[str, dict[str, Any]] = {}
+    update: dict[str, Any] = {}
+    for key, value in changes.items():
+        if value is None:
+            continue
+        if is_flat(key, value):
+            group, name = FLAT_NAMES[key]
+        elif "__" in key:
+            group, name = key.split("__", 1)
+        elif key in fields:
+            update[key] = value
+            continue
+        else:
+            raise ValueError(f"no setting {key!r}")
+        if group not in fields:
+            raise ValueError(f"no settings group {group!r}")
+        groups.setdefault(group, {})[name] = value
+    for group, changed in groups.items():
+        current: BaseModel = update.get(group, getattr(settings, group))
+        update[group] = type(current).model_validate(deep_set(current.model_dump(), changed))
+    return update
 
 
 def deep_set(data: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:

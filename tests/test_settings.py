@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import (
-    FLAT_NAMES,
     AbstentionSettings,
     LLMSettings,
     RerankWeights,
     Settings,
 )
+from assistant.settings_names import FLAT_NAMES
 from vectorstore.records import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
