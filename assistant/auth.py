@@ -42,6 +42,15 @@ _DKLEN = 32
 _MAXMEM = 2 * 128 * SCRYPT_N * SCRYPT_R  # headroom over what a current hash needs
 
 
+@dataclass(frozen=True)
+class Account:
+    """A user as admins see it: name, role and whether the user is disabled."""
+
+    name: str
+    role: str
+    disabled: bool = False
+
+
 class AuthError(ValueError):
     """A bad user name, role, password or users file."""
 
@@ -196,8 +205,8 @@ class UserStore:
 
     def _user(self, name: str | None) -> dict | None:
         user = self._users().get(name or "")
-        if not isinstance(user, dict) or user.get("role") not in ROLES:
-            return None
+        if not isinstance(user, dict) or user.get("role") not in ROLES or user.get("disabled"):
+            return None  # a disabled user: no login, and their sessions end
         return user
 
     def names(self) -> list[str]:
@@ -279,6 +288,50 @@ class UserStore:
             users[name] = {**user, "password": hashed, "stamp": stamp}
             self._write(users)
             return Verified(name, user["role"], stamp, rehashed=True)
+
+    def accounts(self) -> list[Account]:
+        """Every user with role and whether they are disabled, by name (no password hashes)."""
+        return [
+            Account(name, str(user.get("role")), bool(user.get("disabled")))
+            for name, user in sorted(self._users().items())
+            if isinstance(user, dict)
+        ]
+
+    def _change(self, name: str, **fields: object) -> None:
+        with self._locked() as users:
+            if not isinstance(users.get(name), dict):
+                raise AuthError(f"no user {name!r}")
+            # A new stamp: the user's sessions and cached logins end.
+            users[name] = {**users[name], **fields, "stamp": secrets.token_hex(16)}
+            self._write(users)
+
+    def set_disabled(self, name: str, disabled: bool = True) -> None:
+        """Disable a user (no login, and their sessions end) or enable them again.
+
+        Raises:
+            AuthError: No such user.
+        """
+        self._change(name, disabled=bool(disabled))
+
+    def set_role(self, name: str, role: str) -> None:
+        """Change a user's role (their sessions end).
+
+        Raises:
+            AuthError: No such user, or not a role.
+        """
+        if role not in ROLES:
+            raise AuthError(f"role must be one of {', '.join(ROLES)}")
+        self._change(name, role=role)
+
+    def set_password(self, name: str, password: str) -> None:
+        """Reset a user's password, keeping their role and whether they are disabled.
+
+        Raises:
+            AuthError: No such user, or the password is too short.
+        """
+        if len(password or "") < MIN_PASSWORD_LENGTH:
+            raise AuthError(f"passwords have at least {MIN_PASSWORD_LENGTH} characters")
+        self._change(name, password=hash_password(password))
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[dict[str, dict]]:

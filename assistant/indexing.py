@@ -20,12 +20,15 @@ from typing import Literal
 import numpy as np
 
 from assistant.discovery import discover, inside_root
+from assistant.held import AcceptedFiles
 from assistant.parsing import parse_with, parser_for
+from assistant.prune import PruneRefusedError, plan_prune
 from assistant.settings import Settings
 from ingest.chunking import chunk_report, sentence_spans
 from ingest.errors import IngestError
 from ingest.parse import relative_source
 from ingest.records import PARSER_VERSION, Chunk, ParsedReport, report_id_for
+from ingest.screen import screen_report
 from vectorstore.embedder import Embedder
 from vectorstore.errors import IndexWriteError, disk_full_cause, low_space_cause
 from vectorstore.index import Index
@@ -84,15 +87,16 @@ class Phase:
 
     Attributes:
         name: "scanning" (finding the files), "reading" (reading and parsing one file),
-            "embedding" (a group of chunks) or "making live" (writing reports into the index,
-            and at the end bringing the keyword index up to date).
+            "embedding" (a group of chunks), "making live" (writing reports into the index,
+            and at the end bringing the keyword index up to date) or "removing" (reports
+            whose files are gone, with ``prune``).
         file: 1-based number of the file being read (the last one read for later steps).
         files_total: Files found (0 while scanning).
         current: The file being read ("" for the other steps).
         chunks: The chunks being embedded or made live (0 otherwise).
     """
 
-    name: Literal["scanning", "reading", "embedding", "making live"]
+    name: Literal["scanning", "reading", "embedding", "making live", "removing"]
     file: int = 0
     files_total: int = 0
     current: str = ""
@@ -120,6 +124,7 @@ class Ingestor:
         paths: list[Path],
         *,
         prune: bool = False,
+        force_prune: bool = False,
         progress: Callable[[Progress], None] | None = None,
         phases: Callable[[Phase], None] | None = None,
     ) -> IngestSummary:
@@ -128,6 +133,8 @@ class Ingestor:
         Args:
             paths: Files and folders to take in.
             prune: Remove reports whose files are no longer among ``paths``.
+            force_prune: Prune even when that removes more than ``prune_max_fraction`` of
+                the index's reports (otherwise such a run is refused before any change).
             progress: Called after each file (and once more when the last group of chunks
                 has gone in).
             phases: Called when a step starts: scanning, reading each file, embedding a group
@@ -139,9 +146,10 @@ class Ingestor:
         Raises:
             IndexWriteError: The disk filled up (or a file size limit was reached): the reports
                 made live before stay live, and the next run finishes the job.
+            PruneRefusedError: The prune would remove too much of the index and was not forced.
         """
         try:
-            return self._run(paths, prune, progress, phases)
+            return self._run(paths, prune, force_prune, progress, phases)
         except Exception as exc:
             below = int(self.settings.store.disk_full_below_mb * 1024 * 1024)
             cause = disk_full_cause(exc) or low_space_cause(self.index.path, below)
@@ -153,7 +161,7 @@ class Ingestor:
                 "again to finish"
             ) from exc
 
-    def _run(self, paths, prune, progress, phases) -> IngestSummary:
+    def _run(self, paths, prune, force_prune, progress, phases) -> IngestSummary:
         t0 = time.perf_counter()
         s = IngestSummary()
         phase = phases or (lambda _p: None)
@@ -163,6 +171,13 @@ class Ingestor:
             phase(Phase("scanning"))
             files = discover(paths, skip=[self.index.path])
             named = {os.path.abspath(p) for p in paths}
+            if prune and not force_prune:
+                present = {relative_source(f, root) for f, root in files}
+                limit = self.settings.ingest.prune_max_fraction
+                plan = plan_prune(self.index.manifest, present, limit)
+                if plan.over_limit:
+                    raise PruneRefusedError(plan)
+            accepted = AcceptedFiles(self.index.path).paths()
             position, current = 0, ""  # the file being read, for the steps between files
             m = self.index.manifest
             noted = m.noted_failures()
@@ -255,6 +270,7 @@ class Ingestor:
                     and old[3] == "failed"
                     and old[0] is not None
                     and not retry_failed
+                    and rel not in accepted  # held until an admin accepted it: read it now
                     and (old[1], old[2]) == (st.st_size, st.st_mtime)
                 ):
                     s.failed.append({"path": rel, "reason": m.source_error(rel) or "failed"})
@@ -303,6 +319,9 @@ class Ingestor:
                     )
                     if not chunks:
                         raise IngestError("no indexable text after parsing")
+                    screened = screen_report(report)
+                    if screened.held and rel not in accepted:
+                        raise IngestError(screened.reason)
                 except IngestError as exc:
                     self._fail(s, rel, sha, st.st_size, st.st_mtime, str(exc))
                     continue
@@ -333,6 +352,7 @@ class Ingestor:
             if prune:
                 gone = [p for p in m.source_paths() if p not in seen]
                 if gone:
+                    phase(Phase("removing", position, len(files), chunks=len(gone)))
                     indexed_gone = {
                         p
                         for p, st_ in m.query("SELECT path, status FROM sources")

@@ -97,8 +97,11 @@ def kinds_named(question: str, held: Iterable[str] = ()) -> list[str]:
     """
     found = [(m.start(), kind) for rx, kind in _USER_KINDS for m in rx.finditer(question)]
     taken = [(m.start(), m.end()) for rx, _ in _USER_KINDS for m in rx.finditer(question)]
+    own_words = {kind for _, kind in _USER_KINDS}
     for kind in held:
-        if kind in _PLAIN or len(kind.split()) < 2:
+        # A kind with its own patterns above is named only as they say ("the press release",
+        # not "a line for a press release").
+        if kind in _PLAIN or kind in own_words or len(kind.split()) < 2:
             continue
         rx = re.compile(r"\b" + r"\s+".join(map(re.escape, kind.split())) + r"s?\b", re.I)
         for m in rx.finditer(question):

@@ -111,6 +111,13 @@ class IngestSettings(Group):
     embed_group: int = Field(
         1024, description="Chunks embedded together (fuller, length-sorted batches)."
     )
+    prune_max_fraction: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="A prune that would remove more than this share of the index's reports "
+        "is refused unless forced (`ingest --prune --yes`, the Admin tab's second confirmation).",
+    )
     # Parsing hostile files.
     parse_isolated: bool = Field(
         True,

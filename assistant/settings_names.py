@@ -47,6 +47,7 @@ FLAT_NAMES: dict[str, tuple[str, str]] = {
     "collection": ("store", "collection"),
     "disk_full_below_mb": ("store", "disk_full_below_mb"),
     "max_file_mb": ("ingest", "max_file_mb"),
+    "prune_max_fraction": ("ingest", "prune_max_fraction"),
     "parse_isolated": ("ingest", "parse_isolated"),
     "parse_memory_mb": ("ingest", "parse_memory_mb"),
     "parse_timeout_s": ("ingest", "parse_timeout_s"),

@@ -41,6 +41,7 @@ _VISIT_TITLE = re.compile(
     r"(?:local\s+authority\s+)?children[’']s\s+services",
     re.I,
 )
+_TOPIC_NOT_PLACE = re.compile(r"\b(?:safeguarding|looked\s+after|services\s+for)\b", re.I)
 _ILACS_TITLE = re.compile(
     r"Inspection of (.+?)\s+(?:local\s+authority\s+)?children[’']s\s+(?:social\s+care\s+)?services",
     re.I,
@@ -187,7 +188,9 @@ def extract_metadata(
 
     # Subject: the authority or force the report is about.
     m = _VISIT_TITLE.search(head) or _ILACS_TITLE.search(head)
-    if m:
+    if m and not _TOPIC_NOT_PLACE.search(m.group(1)):
+        # (The 2012-13 "Inspection of safeguarding and looked after children services" names a
+        # topic there, not a place.)
         md.subject = canonical_subject(m.group(1))
     if not md.subject:
         md.subject = _partnership_or_force(md.title or "", head, md.inspectorate)
@@ -205,13 +208,17 @@ def extract_metadata(
             elif is_big:
                 runs.append(t)
             previous_big = is_big
-        for t in runs:
-            if not re.match(
-                r"(re-?inspection|inspection|review|report|ofsted|\d)", t, re.I
-            ) and not (_KIND_WORD.search(t)):
-                md.subject = canonical_subject(t)
-                if md.subject:
-                    break
+        names = [
+            t
+            for t in runs
+            if not re.match(r"(re-?inspection|inspection|review|report|ofsted|\d)", t, re.I)
+            and not _KIND_WORD.search(t)
+        ]
+        # A name the tables know wins over an earlier big line that only looks like one
+        # ("Safeguarding and Looked After" above "London Borough of Hackney").
+        md.subject = next((s for t in names if (s := _EVERY_SUBJECT.resolve(t))), None) or next(
+            (s for t in names if (s := canonical_subject(t))), None
+        )
     if not md.subject:
         for p in first[:15]:
             c = _COUNCIL.match(p.text.strip())

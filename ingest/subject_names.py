@@ -159,7 +159,7 @@ SUFFIXES = (
     "metropolitan borough council", "metropolitan district council", "district metropolitan council",
     "metropolitan council", "metropolitan borough", "metropolitan district", "borough council",
     "county council",
-    "city council", "district council", "unitary authority", "council", "borough", "city of",
+    "city council", "district council", "unitary authority", "mbc", "council", "borough", "city of",
     "county of", "city", "local authority", "children's services", "children's social care",
     "local safeguarding children board", "safeguarding children board",
     "safeguarding children partnership", "lscb",

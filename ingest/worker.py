@@ -13,6 +13,7 @@ import pickle
 import resource
 import signal
 import sys
+from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.jobs import READY, ParseJob, ParseOutcome, read_frame, write_frame
@@ -37,8 +38,22 @@ def _run(job: ParseJob, memory_mb: int) -> ParseOutcome:
             restart = True
         else:
             error = f"could not be parsed ({type(exc).__name__}: {str(exc)[:120]})"
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return ParseOutcome(report, " ".join(error.split()) if error else None, rss, restart)
+    return ParseOutcome(report, " ".join(error.split()) if error else None, peak_rss_kb(), restart)
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident set size in KiB, since it started this program.
+
+    ``getrusage``'s maxrss survives ``exec``: a child forked from a large parent would report
+    the parent's size. The kernel's high-water mark of this address space (VmHWM) does not.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _load_parsers() -> None:

@@ -256,7 +256,7 @@ def test_a_question_asking_for_a_figure_is_answered_with_the_figure(fresh, embed
     src = tmp_path / "src"
     src.mkdir()
     (src / "adoption.txt").write_text(
-        "Adoption in Westhaven\n\n"
+        "Inspection of adoption in Westhaven\n\n"
         "The number of children adopted has risen, and more children were adopted this year "
         "than in any year before.\n\n"
         "Adopters are carefully prepared, and adopted children and their families get support "

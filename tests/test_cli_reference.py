@@ -88,9 +88,13 @@ def reference_runs(tmp: Path, env: dict[str, str]) -> dict[str, dict]:
         ("quote", ["quote", "custody", "--subject", "Essex Police", "--index", idx, "--json"]),
         ("quote-k", ["quote", "care leavers", "-k", "2", "--index", idx, "--json"]),
         ("ingest-failed", ["ingest", str(src), "--index", idx, "--json"]),
+        (  # two of three reports: more than a fifth of the index, refused without --yes
+            "ingest-prune-refused",
+            ["ingest", str(src / "norfolk-2022.pdf"), "--index", idx, "--prune", "--json"],
+        ),
         (
             "ingest-prune",
-            ["ingest", str(src / "norfolk-2022.pdf"), "--index", idx, "--prune", "--json"],
+            ["ingest", str(src / "norfolk-2022.pdf"), "--index", idx, "--prune", "--yes", "--json"],
         ),
         ("usage-error", ["quote", "--index", idx, "--json"]),
     ]

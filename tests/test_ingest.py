@@ -239,7 +239,12 @@ def test_add_unchanged_change_duplicate_prune(fresh, tmp_path):
     s = ingestor.run([src])  # without --prune nothing is removed
     assert s.removed == 0 and len(_texts(index, "fostering")) == 1
     (src / "copy-of-b.txt").unlink()
-    s = ingestor.run([src], prune=True)
+    from assistant.prune import PruneRefusedError
+
+    with pytest.raises(PruneRefusedError, match="1 of 2 reports"):
+        ingestor.run([src], prune=True)  # half the index: refused, nothing changed
+    assert len(_texts(index, "fostering")) == 1
+    s = ingestor.run([src], prune=True, force_prune=True)
     assert s.removed == 2
     assert _texts(index, "fostering") == []
     assert index.stats().reports == 1
@@ -264,7 +269,9 @@ def test_bad_files_fail_alone(fresh, tmp_path):
     (src / "lying.pdf").write_bytes(
         b"<html><body><p>Deltaburgh inspectors found strong early help.</p></body></html>"
     )
-    (src / "latin1.txt").write_bytes("Epsilonbury’s café plan was praised.".encode("cp1252"))
+    (src / "latin1.txt").write_bytes(
+        "Report on Epsilonbury\n\nEpsilonbury’s café plan was praised.".encode("cp1252")
+    )
     (src / "huge.txt").write_bytes(b"words " * 300_000)  # over the 1 MB limit of the fixture
     (src / "binary.dat").write_bytes(bytes(range(256)) * 10)
     s = ingestor.run([src])

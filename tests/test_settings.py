@@ -237,6 +237,7 @@ KEPT_CONSTANTS = {
     "assistant/quotes.py": {"PER_PLACE"},  # the rule that spreads quotes over pages
     "assistant/web/login.py": {"_MAX_KEYS", "_MAX_CACHED"},  # memory bounds of the limiter
     "assistant/web/sessions.py": {"_PRUNE_EVERY_S"},  # housekeeping of the session table
+    "assistant/web/admin_tab.py": {"SHOWN_NAMES"},  # reports a prune's preview names
     "assistant/web/schemas.py": {"MAX_TEXT_CHARS", "MAX_HISTORY", "MAX_QUOTES"},  # API contract
     "assistant/uploads.py": {"MAX_NAME_CHARS"},  # longest stored file name
     "assistant/cli/progress.py": {"LOG_EVERY_S"},  # how often a log line shows progress

@@ -377,3 +377,10 @@ def test_who_holds_a_role_is_answered_only_by_a_sentence_naming_role_and_person(
 def test_a_grade_question_about_no_place_asks_for_the_list(router):
     q = "which councils got an outstanding overall ofsted result in reports published june 2019?"
     assert router.route(q).kind is RouteKind.LIST
+
+
+def test_a_press_release_the_user_is_writing_is_no_kind_of_report():
+    held = ["press release", "inspection", "focused visit", "area SEND inspection"]
+    q = "I need a line from Ofsted's 2024 Redbridge report for a press release celebrating it"
+    assert kinds_named(q, held) == []
+    assert kinds_named("what did the HMIC press release say?", held) == ["press release"]

@@ -161,7 +161,9 @@ def test_reports_made_live_mid_run_are_found_before_bm25_is_rebuilt(fresh, embed
     (src / "a.txt").write_text("Alphaton\n\nAlphaton inspectors praised the adoption team.")
     ingestor.run([src])
     index.warm_up()
-    (src / "b.txt").write_text("Betaville\n\nBetaville foster carers wait too long for panels.")
+    (src / "b.txt").write_text(
+        "Report on Betaville\n\nBetaville foster carers wait too long for panels."
+    )
     index.rebuild_keyword = lambda: None  # as if the run were still going
     ingestor.run([src])
     hits = index.search_dense(embedder.embed_query("foster carers waiting for panels"), 3)

@@ -250,3 +250,9 @@ def test_find_in_finds_every_subject_in_order():
         "Essex Police",
         "Metropolitan Police Service",
     ]
+
+
+def test_mbc_suffix_is_not_part_of_the_name():
+    from ingest.subjects import canonical_subject
+
+    assert canonical_subject("Dudley MBC") == "Dudley"

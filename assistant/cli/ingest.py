@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -20,10 +21,11 @@ from assistant.cli.common import (
 )
 from assistant.cli.progress import ingest_progress
 from assistant.factory import make_ingestor, open_index, settings_for
+from assistant.prune import PrunePlan, PruneRefusedError
 from assistant.status import index_status
 from vectorstore.errors import CollectionOwnedError, CorruptIndexError, IndexWriteError
 
-EXIT_INDEX, EXIT_SOME_FAILED = 1, 2
+EXIT_INDEX, EXIT_SOME_FAILED, EXIT_PRUNE_REFUSED = 1, 2, 3
 
 
 def ingest(
@@ -34,11 +36,20 @@ def ingest(
     prune: Annotated[
         bool, typer.Option("--prune", help="remove reports whose files are no longer among PATHS")
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help="with --prune: remove them even when that is more than a fifth of the index",
+        ),
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="print one JSON summary")] = False,
 ) -> None:
     """Add, update (and with --prune remove) reports.
 
-    Exits 0 when every file is indexed, 2 when some failed, 1 when the index cannot be written.
+    Exits 0 when every file is indexed, 2 when some failed (or were held as not inspection
+    reports), 1 when the index cannot be written, 3 when --prune would remove more than a
+    fifth of the index without --yes (nothing is changed then).
     """
     settings = settings_for(index_dir=index)
     refuse_if_served(settings)
@@ -49,7 +60,15 @@ def ingest(
     ingestor = make_ingestor(settings, opened)
     try:
         with ingest_progress(enabled=not json_out) as shown:
-            summary = ingestor.run(paths, prune=prune, progress=shown.file_done, phases=shown.phase)
+            summary = ingestor.run(
+                paths,
+                prune=prune,
+                force_prune=yes,
+                progress=shown.file_done,
+                phases=shown.phase,
+            )
+    except PruneRefusedError as exc:
+        refused(exc.plan, str(exc), json_out)
     except FileNotFoundError as exc:
         fail(str(exc), EXIT_INDEX)
     except (IndexWriteError, CorruptIndexError, CollectionOwnedError) as exc:
@@ -68,6 +87,28 @@ def ingest(
         for f in summary.failed:
             print(f"  failed: {f['path']}: {f['reason']}")
     raise typer.Exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
+
+
+def refused(plan: PrunePlan, message: str, json_out: bool) -> None:
+    """Say what a refused prune would have removed and exit with ``EXIT_PRUNE_REFUSED``."""
+    if json_out:
+        print_json(
+            {
+                "refused": message,
+                "would_remove": plan.removes,
+                "reports": plan.total,
+                "max_fraction": plan.max_fraction,
+                "gone": plan.gone,
+            },
+            ascii_only=True,
+        )
+    else:
+        print(f"error: {message}; run again with --yes to remove them", file=sys.stderr)
+        for name in plan.reports[:20]:
+            print(f"  would remove: {name}", file=sys.stderr)
+        if plan.removes > 20:
+            print(f"  … and {plan.removes - 20} more", file=sys.stderr)
+    raise typer.Exit(EXIT_PRUNE_REFUSED)
 
 
 def status(index: IndexOption = None, json_out: JsonOption = False) -> None:

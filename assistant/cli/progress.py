@@ -41,6 +41,8 @@ def describe(p: Phase) -> str:
         return f"reading file {p.file} of {p.files_total}"
     if p.name == "embedding":
         return f"embedding {p.chunks} chunks"
+    if p.name == "removing":
+        return f"removing {p.chunks} files' reports"
     return p.name
 
 

@@ -1,4 +1,4 @@
-"""``users add``, ``users remove`` and ``users list``: the users file of the web app.
+"""``users add``, ``remove``, ``disable``, ``enable`` and ``list``: the users file of the web app.
 
 A running app notices the change at its next request: a changed or removed user's sessions end.
 """
@@ -99,9 +99,31 @@ def list_users(auth: AuthOption) -> None:
     """List users and roles."""
     from assistant.auth import AuthError, UserStore
 
-    store = UserStore(auth)
     try:
-        for name in store.names():
-            print(f"{name}\t{store.role(name)}")
+        for account in UserStore(auth).accounts():
+            note = "\tdisabled" if account.disabled else ""
+            print(f"{account.name}\t{account.role}{note}")
     except AuthError as exc:
         fail(str(exc))
+
+
+def _set_disabled(name: str, auth: Path, disabled: bool) -> None:
+    from assistant.auth import AuthError, UserStore
+
+    try:
+        UserStore(auth).set_disabled(name, disabled)
+    except AuthError as exc:
+        fail(str(exc))
+    print(f"user {name} {'disabled' if disabled else 'enabled'} in {auth}")
+
+
+@app.command("disable")
+def disable(name: Annotated[str, typer.Argument(help="the user name")], auth: AuthOption) -> None:
+    """Disable a user: no login, and their sessions end (kept in the file, unlike remove)."""
+    _set_disabled(name, auth, True)
+
+
+@app.command("enable")
+def enable(name: Annotated[str, typer.Argument(help="the user name")], auth: AuthOption) -> None:
+    """Enable a disabled user again."""
+    _set_disabled(name, auth, False)

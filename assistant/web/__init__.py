@@ -17,6 +17,10 @@ One job per module:
 * ``admin``: saving uploads and updating the index, one run at a time.
 * ``schemas``: the REST API's and MCP tools' requests (pydantic models, limits).
 * ``handlers``: what each button does (role check, call, render).
+* ``reports_view``: the Reports tab's fixed columns, filters and a report's details.
+* ``users_tab``: admins managing users (add, disable, reset a password, change a role).
+* ``admin_tab``: the Admin tab: uploads, rescans, a prune shown and confirmed first, held
+  files to accept, runs shown step by step, sources and users.
 * ``layout``: the ``gr.Blocks`` page wired to the handlers.
 * ``service``: the calls behind the API and MCP, answering in the command line's ``--json``
   shapes.

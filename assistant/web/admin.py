@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.core import Assistant
-from assistant.indexing import IndexLockedError, Ingestor, IngestSummary, Progress, writer_lock
+from assistant.indexing import (
+    IndexLockedError,
+    Ingestor,
+    IngestSummary,
+    Phase,
+    Progress,
+    writer_lock,
+)
 from assistant.uploads import UploadRejectedError, save_upload
 
 
@@ -40,6 +47,9 @@ class IndexUpdater:
         prune: bool = False,
         progress: Callable[[Progress], None] | None = None,
         wait: bool = False,
+        *,
+        force_prune: bool = False,
+        phases: Callable[[Phase], None] | None = None,
     ) -> IngestSummary:
         """Index new and changed files of the reports folder (incremental, crash-safe).
 
@@ -48,9 +58,13 @@ class IndexUpdater:
             progress: Called after each file.
             wait: Wait for an update of this app that is running (a scheduled sync does;
                 people are told to try again instead).
+            force_prune: Prune even more than ``prune_max_fraction`` of the index (the
+                admin's second confirmation).
+            phases: Called when a step of the run starts.
 
         Raises:
             IndexBusyError: Another update is running.
+            PruneRefusedError: The prune would remove too much of the index and was not forced.
         """
         if not self._lock.acquire(blocking=wait):
             raise IndexBusyError("An index update is already running.")
@@ -64,7 +78,13 @@ class IndexUpdater:
                 ) from exc
             a = self.assistant
             ingestor = Ingestor(a.index, a.embedder, a.settings)
-            return ingestor.run([self.reports_dir], prune=prune, progress=progress)
+            return ingestor.run(
+                [self.reports_dir],
+                prune=prune,
+                force_prune=force_prune,
+                progress=progress,
+                phases=phases,
+            )
         finally:
             self._lock.release()
 

@@ -17,6 +17,7 @@ import fastapi
 from fastapi import Depends, HTTPException, Query
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
+from assistant.prune import PruneRefusedError
 from assistant.web.access import (
     BASIC_CHALLENGE,
     Access,
@@ -132,15 +133,20 @@ def make_router(service: Service, updater: IndexUpdater, access: Access) -> fast
         dependencies=admin,
         tags=["admin"],
         summary="Re-index the reports folder",
-        responses={409: {"description": "An index update is already running"}},
+        responses={
+            409: {
+                "description": "An index update is already running, or the prune would "
+                "remove more than a fifth of the index without `yes`"
+            }
+        },
     )
     def rescan(req: RescanRequest) -> dict:
         """Admins: index new and changed files of the reports folder (and with `prune` remove
         reports whose files are gone) while questions keep being answered. Returns the
         `ingest --json` summary."""
         try:
-            return updater.run(prune=req.prune).as_dict()
-        except IndexBusyError as exc:
+            return updater.run(prune=req.prune, force_prune=req.yes).as_dict()
+        except (IndexBusyError, PruneRefusedError) as exc:
             raise HTTPException(409, str(exc)) from exc
 
     return router

@@ -19,6 +19,7 @@ import gradio as gr
 from assistant.core import Assistant
 from assistant.indexing import IngestSummary
 from assistant.jsonio import answer_json, quote_json
+from assistant.prune import PruneRefusedError
 from assistant.records import Answer
 from assistant.web.access import Access
 from assistant.web.admin import IndexBusyError, IndexUpdater, discard_uploads, save_uploads
@@ -310,7 +311,7 @@ class Handlers:
         progress(0, desc="Scanning the reports folder")
         try:
             return self.updater.run(prune=prune, progress=tick)
-        except IndexBusyError as exc:
+        except (IndexBusyError, PruneRefusedError) as exc:
             raise gr.Error(str(exc)) from exc
 
     @shielded

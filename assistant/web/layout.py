@@ -11,9 +11,10 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.web.admin_tab import build_admin_tab, wire_admin_tab
 from assistant.web.handlers import TITLE, Handlers
 from assistant.web.render import EMPTY_SOURCES, context_html
-from assistant.web.reports_table import REPORT_COLUMNS, REPORT_DATATYPES
+from assistant.web.reports_view import build_reports_tab, wire_reports_tab
 from assistant.web.saved import EMPTY_ACTIONS, LIKE_OPTIONS, ChatSession, SavedChats
 from assistant.web.timeline import EMPTY_TIMELINE
 
@@ -60,7 +61,7 @@ def build_blocks(
         pending = gr.State(None)
         streamed = gr.State(False)
         session = gr.State(ChatSession())
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("Chat", id="chat", elem_id="ia-tab-chat"), gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=360):
                     with gr.Row(equal_height=False):
@@ -191,19 +192,9 @@ def build_blocks(
                 find = gr.Button("Find quotes", variant="primary", elem_id="ia-find-quotes")
                 quotes = gr.HTML(elem_id="ia-quotes")
             with gr.Tab("Reports", id="reports", elem_id="ia-tab-reports"):
-                with gr.Row():
-                    catalogue_summary = gr.Markdown(elem_id="ia-catalogue-summary")
-                    refresh = gr.Button("Refresh", size="sm", scale=0)
-                catalogue = gr.Dataframe(
-                    headers=REPORT_COLUMNS,
-                    value=[],
-                    interactive=False,
-                    wrap=True,
-                    show_search="search",
-                    elem_id="ia-reports",
-                    max_height=640,
-                    datatype=REPORT_DATATYPES,
-                )
+                reports_ui = build_reports_tab()
+                catalogue_summary, refresh = reports_ui.summary, reports_ui.refresh
+                catalogue = reports_ui.all_rows  # every row; the table shows the filtered ones
             with gr.Tab("Timeline", id="timeline", elem_id="ia-tab-timeline"):
                 t_subject = gr.Dropdown(
                     label="Local authority or police force",
@@ -214,31 +205,7 @@ def build_blocks(
                 )
                 timeline_out = gr.HTML(EMPTY_TIMELINE, elem_id="ia-timeline")
             with gr.Tab("Admin", id="admin", visible=False, elem_id="ia-tab-admin") as admin:
-                gr.Markdown(
-                    "Add reports (PDF, HTML, text, Markdown or Word). Files are "
-                    "checked, saved into the reports folder and indexed; the chat "
-                    "keeps answering meanwhile."
-                )
-                upload_files = gr.File(
-                    label="Reports to upload",
-                    file_count="multiple",
-                    type="filepath",
-                    elem_id="ia-upload",
-                )
-                with gr.Row():
-                    upload_btn = gr.Button(
-                        "Upload and index", variant="primary", elem_id="ia-upload-btn"
-                    )
-                    rescan_btn = gr.Button("Rescan reports folder", elem_id="ia-rescan")
-                    prune = gr.Checkbox(
-                        label="Also remove reports whose files are gone", value=False
-                    )
-                admin_log = gr.HTML(elem_id="ia-admin-log")
-                gr.Markdown("Sources: feeds, listing pages and watched folders synced on schedule.")
-                with gr.Row():
-                    sync_btn = gr.Button("Sync now", elem_id="ia-sync-now")
-                    sources_refresh = gr.Button("Refresh", elem_id="ia-sources-refresh")
-                sources_out = gr.HTML(elem_id="ia-sync-sources")
+                admin_controls = build_admin_tab(h)
                 with gr.Row(visible=saved is not None):
                     gr.Markdown("Feedback on answers, newest first.")
                     feedback_refresh = gr.Button("Show feedback", elem_id="ia-feedback-refresh")
@@ -327,29 +294,8 @@ def build_blocks(
         )
         t_subject.change(h.timeline, [t_subject], timeline_out, api_visibility="private")
         refresh.click(h.refresh_outputs, None, refresh_outputs, api_visibility="private")
-        admin_limit = {"concurrency_id": "admin", "concurrency_limit": 1}
-        upload_btn.click(
-            h.upload,
-            [upload_files],
-            [admin_log, *refresh_outputs],
-            api_visibility="private",
-            **admin_limit,
-        )
-        rescan_btn.click(
-            h.rescan,
-            [prune],
-            [admin_log, *refresh_outputs],
-            api_visibility="private",
-            **admin_limit,
-        )
-        sync_btn.click(
-            h.sync_now,
-            None,
-            [sources_out, *refresh_outputs],
-            api_visibility="private",
-            **admin_limit,
-        )
-        sources_refresh.click(h.sources, None, sources_out, api_visibility="private")
+        wire_admin_tab(admin_controls, h, admin, refresh_outputs)
+        wire_reports_tab(reports_ui, tabs, t_subject)
         demo.load(h.on_load, None, [banner, admin, *refresh_outputs], api_visibility="private")
         if saved is not None:
             shown = [chatbot, turns, sources, context, session, followups, saved_actions]
@@ -371,7 +317,6 @@ def build_blocks(
                 saved.admin_feedback, None, feedback_out, api_visibility="private"
             )
             admin.select(saved.admin_feedback, None, feedback_out, api_visibility="private")
-        admin.select(h.sources, None, sources_out, api_visibility="private")
 
         gr.api(h.api_ask, api_name="ask", **limit)
         gr.api(h.api_quote, api_name="quote", **limit)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.core import Assistant
+from assistant.kinds import kind_of
 from assistant.vocabulary import grade_label, judgement_label
 from ingest.records import Judgement
 from vectorstore.records import ReportRecord
@@ -24,8 +25,10 @@ REPORT_COLUMNS = [
     "Status",
     "File",
     "Reason",
+    "Kind",
+    "Report id",
 ]
-REPORT_DATATYPES = ["str"] * 8 + ["number", "number"] + ["str"] * 3
+REPORT_DATATYPES = ["str"] * 8 + ["number", "number"] + ["str"] * 5
 
 
 def grade_cells(judgements: Sequence[Judgement]) -> tuple[str, str]:
@@ -75,6 +78,8 @@ def report_rows(
                 r.status,
                 r.source,
                 r.error or "",
+                kind_of(r) if r.status == "indexed" else "",
+                r.report_id or "",
             ]
         )
     return rows

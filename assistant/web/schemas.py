@@ -155,3 +155,8 @@ class RescanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     prune: bool = Field(False, description="Also remove reports whose files are gone.")
+    yes: bool = Field(
+        False,
+        description="With `prune`: remove them even when that is more than a fifth of the "
+        "index (otherwise such a prune is refused with 409 and nothing is changed).",
+    )
