@@ -75,15 +75,15 @@ def _upload(url: str, paths: list[Path]) -> str:
     """Upload files through the Admin tab's button, as the page does; returns the admin log."""
     with httpx.Client(base_url=url, timeout=300) as http:
         config = http.get("config").json()
-        button = next(
+        field = next(
             c["id"]
             for c in config["components"]
-            if c.get("props", {}).get("elem_id") == "ia-upload-btn"
+            if c.get("props", {}).get("elem_id") == "ia-upload"
         )
+        # The step of the button's chain that takes the uploaded files (an earlier step may
+        # only clear the log).
         fn_index, dep = next(
-            (i, d)
-            for i, d in enumerate(config["dependencies"])
-            if [button, "click"] in [list(t) for t in d["targets"]]
+            (i, d) for i, d in enumerate(config["dependencies"]) if d.get("inputs") == [field]
         )
         sent = [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in paths]
         stored = http.post("gradio_api/upload", files=sent).json()
@@ -98,7 +98,7 @@ def _upload(url: str, paths: list[Path]) -> str:
                 "data": [files],
                 "fn_index": dep.get("id", fn_index),
                 "session_hash": session,
-                "trigger_id": button,
+                "trigger_id": None,
                 "event_data": None,
             },
         )

@@ -65,7 +65,14 @@ def make_filter(grade, year, kind, inspectorate) -> ReportsFilter:
 def shown_rows(rows: list[list], f: ReportsFilter) -> tuple[list[list], list[int]]:
     """The visible cells of the rows that pass the filter, and their positions in ``rows``."""
     keep = [i for i, r in enumerate(rows) if f.keeps(r)]
-    return [[_col(rows[i], name) for name in SHOWN] for i in keep], keep
+    return [[_shown(rows[i], name) for name in SHOWN] for i in keep], keep
+
+
+def _shown(row: list, name: str):
+    # A file that failed has no title: its name says which one it is.
+    if name == "Title":
+        return _col(row, "Title") or _col(row, "File")
+    return _col(row, name)
 
 
 def filter_options(rows: list[list]) -> dict[str, list[str]]:
