@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import Composer, Sentence
-from assistant.decide import NO_ANSWER, Evidence, Policy, decide
-from assistant.records import Answer, Citation
+from assistant.answer import Cited, Composer, Sentence
+from assistant.decide import NO_ANSWER, decide
+from assistant.evidence import Evidence
+from assistant.records import Answer
 from assistant.rerank import content_terms, coverage, renumber
 from assistant.retrieve import Retriever
+from assistant.settings import AbstentionSettings
 from ingest.dates import human_range
 from vectorstore.records import Filters, Hit
 
@@ -48,9 +50,10 @@ class AcrossReports:
         self,
         retriever: Retriever,
         composer: Composer,
-        policy: Policy,
-        reports: int = 8,
-        pool: int = 60,
+        policy: AbstentionSettings,
+        *,
+        reports: int,
+        pool: int,
     ) -> None:
         self.retriever = retriever
         self.composer = composer
@@ -70,7 +73,7 @@ class AcrossReports:
             out.append(h)
         return renumber(out)
 
-    def answer(self, question: str, filters: Filters) -> tuple[Answer, Evidence]:
+    def answer(self, question: str, filters: Filters) -> Answer:
         """The listed reports, or an abstention (with the closest passages)."""
         topic = topic_of(question)
         best = self.best_per_report(topic, filters)
@@ -85,20 +88,18 @@ class AcrossReports:
             best,
             sorted(chosen, key=lambda s: s.score, reverse=True),
             self.composer.best_similarity(topic, chosen) if chosen else 0.0,
-            coverage(terms, best[:5]),
+            coverage(terms, best[: self.policy.coverage_passages]),
             chosen[:1],
         )
         abstention = decide(ev, self.policy)
         if abstention is not None:
-            return Answer(
-                question, abstention.message, True, passages=best, abstention=abstention
-            ), ev
+            return Answer(question, abstention.message, True, passages=best, abstention=abstention)
         kept = [s for s in chosen if s.sim >= self.policy.below]
-        text, citations = self._cite(kept)
-        return Answer(question, text, False, citations=citations, passages=best), ev
+        cited = self._cite(kept)
+        return Answer(question, cited.text, False, citations=cited.citations, passages=best)
 
-    def _cite(self, chosen: list[Sentence]) -> tuple[str, list[Citation]]:
-        _, citations = self.composer.cite(chosen)
+    def _cite(self, chosen: list[Sentence]) -> Cited:
+        citations = self.composer.cite(chosen).citations
         items = []
         for s, c in zip(chosen, citations, strict=True):
             ch = s.hit.chunk
@@ -108,7 +109,7 @@ class AcrossReports:
             name = ch.subject or ch.title or ch.source
             items.append(f"{name}{f' ({when})' if when else ''}: “{c.quote}” [{c.n}]")
         lead = f"{len(items)} report{'s' if len(items) != 1 else ''} speak to this"
-        return lead + ": " + "; ".join(items) + ".", citations
+        return Cited(lead + ": " + "; ".join(items) + ".", citations)
 
 
 __all__ = ["NO_ANSWER", "AcrossReports", "topic_of"]

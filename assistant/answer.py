@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.records import Citation
+from assistant.settings import AnswerSettings, RerankWeights
 from ingest.chunking import sentence_spans
 from ingest.dates import human_range
 from ingest.records import Chunk
@@ -79,7 +80,8 @@ def make_citation(n: int, chunk: Chunk, quote: str, offset: int | None = None) -
         offset = chunk.text.find(quote)
     if offset < 0 or not quote or chunk.text[offset : offset + len(quote)] != quote:
         raise QuoteNotVerbatimError(f"quote not found verbatim in {chunk.id}")
-    page, pdf_page = chunk.page_at(offset)
+    at = chunk.page_at(offset)
+    page, pdf_page = at.page, at.pdf_page
     paragraph = chunk.paragraph_at(offset)
     return Citation(
         n=n,
@@ -99,6 +101,14 @@ def make_citation(n: int, chunk: Chunk, quote: str, offset: int | None = None) -
         line=citation_line(quote, chunk, page, paragraph, pdf_page),
         url=chunk.url,
     )
+
+
+@dataclass(frozen=True)
+class Cited:
+    """Answer text with its [n] markers and the verified citations they number."""
+
+    text: str
+    citations: list[Citation]
 
 
 @dataclass
@@ -134,12 +144,12 @@ class Composer:
 
     Args:
         embedder: The embedder (sentences are compared with the question in its space).
-        max_sentences: Sentences in an answer.
-        max_words: Words in an answer.
-        abstain_below: A best sentence at least this similar is a confident match (below it,
-            the abstention rule also weighs term coverage).
+        settings: The ``answer`` group (length, score gap, near-duplicates, templates, cache).
+        weights: The score weights (``retrieval.weights``).
         passages: How many top passages sentences are taken from.
         embed_limit: How many sentences without stored vectors are embedded and compared.
+        confident: A best sentence at least this similar is a confident match (below it,
+            the abstention rule also weighs term coverage).
         sentence_lookup: Sentence vectors stored at ingest, by chunk id (see
             ``Index.sentence_vectors``); sentences without one are embedded here.
     """
@@ -147,24 +157,25 @@ class Composer:
     def __init__(
         self,
         embedder: Embedder,
-        max_sentences: int = 3,
-        max_words: int = 120,
-        abstain_below: float = 0.40,
-        passages: int = 5,
-        embed_limit: int = 14,
+        settings: AnswerSettings,
+        *,
+        weights: RerankWeights,
+        passages: int,
+        embed_limit: int,
+        confident: float,
         sentence_lookup: Callable[[list[str]], dict[str, SpanVectors]] | None = None,
     ) -> None:
         self.embedder = embedder
-        self.max_sentences = max_sentences
-        self.max_words = max_words
-        self.abstain_below = abstain_below
+        self.settings = settings
+        self.weights = weights
+        self.max_sentences = settings.sentences
+        self.max_words = settings.words
+        self.confident = confident
         self.passages = passages
         self.embed_limit = embed_limit
         self.sentence_lookup = sentence_lookup
         # Set by the assistant once the index's template sentences are known.
         self.is_boilerplate: Callable[[str], bool] | None = None
-        self.boilerplate_penalty = 0.3
-        self.cache_size = 20000
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
 
@@ -195,7 +206,7 @@ class Composer:
             # and passage rank first.
             def cheap(s: Sentence) -> float:
                 cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
-                return cov + 0.5 / s.hit.rank
+                return cov + 0.5 / s.hit.rank  # a shortlist order only, never a score
 
             missing = sorted(missing, key=cheap, reverse=True)[: self.embed_limit]
         for s in have:
@@ -215,9 +226,14 @@ class Composer:
             s.sim = float(sim)
             s.vector = v
             s.bonus = bonus(s) if bonus else 0.0
-            s.score = float(sim) + 0.25 * cov + 0.05 / s.hit.rank + s.bonus
+            s.score = (
+                float(sim)
+                + self.weights.sentence_coverage * cov
+                + self.weights.sentence_rank / s.hit.rank
+                + s.bonus
+            )
             if templates_count and self.is_boilerplate(s.text):
-                s.score -= self.boilerplate_penalty  # a template sentence answers nothing
+                s.score -= self.settings.boilerplate_penalty  # a template answers nothing
         cands.sort(key=lambda s: s.score, reverse=True)
         return cands
 
@@ -232,7 +248,7 @@ class Composer:
         if not lead:
             return 0.0
         pooled = max(s.sim for s in lead)
-        if pooled >= self.abstain_below or not any(s.pooled for s in lead):
+        if pooled >= self.confident or not any(s.pooled for s in lead):
             return pooled
         q = self.embedder.embed_query(question)
         return max(pooled, float((self._sentence_vectors([s.text for s in lead]) @ q).max()))
@@ -257,7 +273,7 @@ class Composer:
                 found[t] = v
             with self._cache_lock:
                 self._cache.update((t, found[t]) for t in missing)
-                while len(self._cache) > self.cache_size:
+                while len(self._cache) > self.settings.sentence_cache:
                     self._cache.pop(next(iter(self._cache)))
         return np.stack([found[t] for t in texts])
 
@@ -276,11 +292,11 @@ class Composer:
             if any(
                 c.vector is not None
                 and s.vector is not None
-                and float(np.dot(c.vector, s.vector)) > 0.9
+                and float(np.dot(c.vector, s.vector)) > self.settings.near_duplicate
                 for c in chosen
             ):
                 continue
-            if chosen and s.score < chosen[0].score - 0.25:
+            if chosen and s.score < chosen[0].score - self.settings.score_gap:
                 break
             chosen.append(s)
             words += n
@@ -288,7 +304,7 @@ class Composer:
                 break
         return chosen
 
-    def cite(self, chosen: list[Sentence]) -> tuple[str, list[Citation]]:
+    def cite(self, chosen: list[Sentence]) -> Cited:
         """Answer text with [n] markers and the verified citations."""
         citations: list[Citation] = []
         parts: list[str] = []
@@ -296,4 +312,4 @@ class Composer:
             c = make_citation(len(citations) + 1, s.hit.chunk, s.text, s.offset)
             citations.append(c)
             parts.append(f"{s.text} [{c.n}]")
-        return " ".join(parts), citations
+        return Cited(" ".join(parts), citations)

@@ -36,15 +36,18 @@ class Boilerplate:
 
     Args:
         chunks: Every live chunk.
-        min_reports: In how many reports a template must stand.
+        min_reports: In how many reports a template must stand (``answer.boilerplate_reports``).
+        opening_share: The share of the reports whose sentences must open with the same words
+            for those openings to count as a template (``answer.boilerplate_opening_share``).
+        opening_words: How many words make an opening (``answer.boilerplate_opening_words``).
     """
 
     def __init__(
         self,
         chunks: Iterable[Chunk],
-        min_reports: int = 10,
-        opening_share: float = 0.15,
-        opening_words: int = 6,
+        min_reports: int,
+        opening_share: float,
+        opening_words: int,
     ) -> None:
         seen: dict[int, set[str]] = defaultdict(set)
         openings: dict[int, set[str]] = defaultdict(set)
@@ -91,10 +94,15 @@ def _stop_background() -> None:
 
 
 def learn_in_background(
-    load: Callable[[], Iterable[Chunk]], ready: Callable[[Boilerplate], None]
+    load: Callable[[], Iterable[Chunk]],
+    ready: Callable[[Boilerplate], None],
+    min_reports: int,
+    opening_share: float,
+    opening_words: int,
 ) -> threading.Thread:
     """Count the templates of the chunks ``load`` returns in a background thread and hand the
-    result to ``ready`` (not called when the process exits first).
+    result to ``ready`` (not called when the process exits first). The thresholds are those of
+    :class:`Boilerplate`.
 
     Returns:
         The started thread.
@@ -102,7 +110,9 @@ def learn_in_background(
 
     def build() -> None:
         chunks = load()
-        found = Boilerplate(c for c in chunks if not _EXITING.is_set())
+        found = Boilerplate(
+            (c for c in chunks if not _EXITING.is_set()), min_reports, opening_share, opening_words
+        )
         if not _EXITING.is_set():
             ready(found)
 

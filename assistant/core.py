@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant.across import AcrossReports
 from assistant.answer import Composer
-from assistant.boilerplate import Boilerplate, learn_in_background
 from assistant.catalogue import Catalogue, answer_from_catalogue
-from assistant.decide import NO_ANSWER, Evidence, Policy, decide
+from assistant.decide import NO_ANSWER, decide
+from assistant.evidence import passage_evidence, quote_evidence, subject_terms
 from assistant.factory import make_embedder_for, open_index
 from assistant.focus import focus_query
+from assistant.generation import PerGeneration
 from assistant.ground import Grounder
 from assistant.question import QuestionResolver, Understood
 from assistant.quotes import literal_matches, press_release_dates, quotes_from
 from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
-from assistant.rerank import Weights, content_terms, coverage, rerank_by_sentences, sentence_bonus
+from assistant.rerank import content_terms
 from assistant.retrieve import Retrieved, Retriever
 from assistant.route import CATALOGUE_ROUTES, ExemplarRouter, Route, RouteKind, Router
 from assistant.settings import Settings
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
-from vectorstore.keyword import tokenize
 from vectorstore.records import Filters, Hit, ReportRecord
 
 # Declined before routing: the catalogue could only answer about something else.
@@ -52,28 +51,30 @@ class Assistant:
         s = self.settings
         self.index = index or open_index(s)
         self.embedder = embedder or make_embedder_for(s)
-        self.retriever = Retriever(
-            self.index,
-            self.embedder,
-            candidates=s.candidates,
-            weights=Weights(undated=s.undated_rank_penalty),
-        )
+        self.retriever = Retriever(self.index, self.embedder, s.retrieval)
         self.composer = Composer(
             self.embedder,
-            s.answer_sentences,
-            s.answer_words,
-            s.abstain_soft_below,
-            passages=s.rerank_passages,
-            embed_limit=s.rerank_sentences,
+            s.answer,
+            weights=s.retrieval.weights,
+            passages=s.retrieval.rerank_passages,
+            embed_limit=s.retrieval.rerank_sentences,
+            confident=s.abstention.soft_below,
             sentence_lookup=self.index.sentence_vectors,
         )
-        self._exemplars = ExemplarRouter(self.embedder) if s.route_exemplars else None
-        self.policy = Policy(s.abstain_below, s.abstain_soft_below, s.abstain_coverage)
-        self.across = AcrossReports(self.retriever, self.composer, self.policy)
-        self._resolver: tuple[int, QuestionResolver, Grounder, Catalogue] | None = None
-        self._lock = threading.Lock()
+        self._exemplars = (
+            ExemplarRouter(self.embedder, top=s.route.nearest) if s.route.exemplars else None
+        )
+        self.policy = s.abstention
+        self.across = AcrossReports(
+            self.retriever,
+            self.composer,
+            self.policy,
+            reports=s.answer.across_reports,
+            pool=s.answer.across_pool,
+        )
+        self.generation = PerGeneration(self.index, self.composer, s.answer)
         self.llm = None
-        if s.llm_provider != "none":
+        if s.llm.provider != "none":
             from assistant.llm import make_llm
 
             self.llm = make_llm(s)
@@ -86,43 +87,17 @@ class Assistant:
     @property
     def resolver(self) -> QuestionResolver:
         """The question resolver, rebuilt when the index changes."""
-        return self._per_generation()[1]
+        return self.generation.current().resolver
 
     @property
     def grounder(self) -> Grounder:
         """The check of a question's names and kinds, rebuilt when the index changes."""
-        return self._per_generation()[2]
+        return self.generation.current().grounder
 
     @property
     def catalogue(self) -> Catalogue:
         """The catalogue of reports and their judgements, rebuilt when the index changes."""
-        return self._per_generation()[3]
-
-    def _per_generation(self) -> tuple[int, QuestionResolver, Grounder, Catalogue]:
-        gen = self.index.manifest.generation()
-        cached = self._resolver
-        if cached is None or cached[0] != gen:
-            with self._lock:
-                resolver = QuestionResolver(self.reports(include_failed=False))
-                grounder = Grounder(resolver.reports, resolver.resolver, self._mentions)
-                catalogue = Catalogue(self.index.manifest, resolver.resolver, self.index.provenance)
-                cached = (gen, resolver, grounder, catalogue)
-                self._resolver = cached
-                self._learn_boilerplate(gen)
-        return cached
-
-    def _learn_boilerplate(self, gen: int) -> None:
-        """Find the index's template sentences in the background (a few seconds on a large
-        index); answers prefer other sentences once they are known."""
-
-        def ready(found: Boilerplate) -> None:
-            if self.index.manifest.generation() == gen:
-                self.composer.is_boilerplate = found.__contains__
-
-        self._boilerplate_thread = learn_in_background(self.index.manifest.live_chunks, ready)
-
-    def _mentions(self, phrase: str) -> list[str]:
-        return [h.chunk.text for h in self.index.search_keyword(phrase, 20)]
+        return self.generation.current().catalogue
 
     def warm_up(self) -> None:
         """Load the model and indexes now rather than on the first question."""
@@ -130,9 +105,8 @@ class Assistant:
         if self._exemplars is not None:
             self._exemplars.scores("warm up")
         self.index.warm_up()
-        _ = self.resolver
-        if self._boilerplate_thread is not None:
-            self._boilerplate_thread.join()
+        self.generation.current()
+        self.generation.wait_for_templates()
 
     # -- answers ------------------------------------------------------------------------
     def understand(
@@ -161,16 +135,14 @@ class Assistant:
         self, question: str, filters=None, k=None, understood: Understood | None = None
     ) -> Retrieved:
         u = understood or self.understand(question, None, filters)
-        question = focus_query(question, u) if self.settings.focus_queries else question
+        question = focus_query(question, u) if self.settings.retrieval.focus_queries else question
         return self.retriever.retrieve(
-            question, u.filters, k or self.settings.top_k, self._subject_terms(u), u.newest
+            question,
+            u.filters,
+            k or self.settings.retrieval.top_k,
+            subject_terms(u),
+            u.newest,
         )
-
-    def _subject_terms(self, u: Understood) -> set[str]:
-        terms: set[str] = set()
-        for s in u.context.subjects:
-            terms |= set(tokenize(s))
-        return terms
 
     def ask(
         self,
@@ -261,7 +233,7 @@ class Assistant:
 
     def route(self, question: str, u: Understood, history: list | None = None) -> Route:
         """Which path answers the question (catalogue, across reports or passages)."""
-        router = Router(self.resolver.resolver, self._exemplars, self.settings.route_margin)
+        router = Router(self.resolver.resolver, self._exemplars, self.settings.route)
         last = history[-1] if history else None
         after_grades = bool(u.context.carried and last is not None and last.mode == "catalogue")
         return router.route(
@@ -277,34 +249,26 @@ class Assistant:
                 return None  # no list of points was extracted: the passages may still say
             return answer
         if route.kind is RouteKind.MENTIONS and u.abstention is None:
-            answer, _ = self.across.answer(question, u.filters)
+            answer = self.across.answer(question, u.filters)
             answer.context, answer.filters, answer.mode = u.context, u.filters, "across"
             return answer
         return None
 
-    def _evidence(self, question: str, u: Understood, hits: list[Hit]) -> Evidence:
-        """Score the sentences of the top passages and gather what the decision needs."""
-        ev = Evidence(question, hits, grounding=u.abstention)
-        if not hits:
-            return ev
-        terms = content_terms(question) - self._subject_terms(u)
-        focus = focus_query(question, u) if self.settings.focus_queries else question
-        ev.sentences = self.composer.score_sentences(
-            focus, hits, terms, sentence_bonus(question, u.newest, self.retriever.weights)
-        )
-        if self.settings.sentence_rerank:
-            ev.hits = rerank_by_sentences(
-                hits, ev.sentences, self.composer.passages, self.retriever.weights
-            )
-        ev.coverage = coverage(terms, ev.hits[:5])
-        ev.best_similarity = self.composer.best_similarity(focus, ev.sentences)
-        ev.chosen = self.composer.select(ev.sentences) if ev.sentences else []
-        return ev
-
     def _compose(
         self, question: str, u: Understood, hits: list[Hit], use_llm: bool = True
     ) -> Answer:
-        ev = self._evidence(question, u, hits)
+        r = self.settings.retrieval
+        focus = focus_query(question, u) if r.focus_queries else question
+        ev = passage_evidence(
+            question,
+            focus,
+            u,
+            hits,
+            self.composer,
+            r.weights,
+            sentence_rerank=r.sentence_rerank,
+            coverage_of=self.policy.coverage_passages,
+        )
         abstention = decide(ev, self.policy)
         if abstention is not None:
             passages = ev.hits
@@ -324,12 +288,12 @@ class Assistant:
                 filters=u.filters,
                 abstention=abstention,
             )
-        text, citations = self.composer.cite(ev.chosen)
+        cited = self.composer.cite(ev.chosen)
         answer = Answer(
             question,
-            text,
+            cited.text,
             False,
-            citations=citations,
+            citations=cited.citations,
             passages=ev.hits,
             context=u.context,
             filters=u.filters,
@@ -364,27 +328,18 @@ class Assistant:
         if report:
             f = replace(f, report_ids=(self._report_id(report),))
         u = self.understand(topic, None, f)
-        hits = self.retriever.search(
-            topic, u.filters, max(8, k * 2), self._subject_terms(u), u.newest
-        )
-        terms = content_terms(topic) - self._subject_terms(u)
-        cands = (
-            self.composer.score_sentences(
-                topic, hits, terms, sentence_bonus(topic, u.newest, self.retriever.weights)
-            )
-            if hits
-            else []
-        )
-        ev = Evidence(
+        hits = self.retriever.search(topic, u.filters, max(8, k * 2), subject_terms(u), u.newest)
+        ev = quote_evidence(
             topic,
+            u,
             hits,
-            cands,
-            self.composer.best_similarity(topic, cands) if cands else 0.0,
-            coverage(terms, hits[:5]),
-            cands[:1],
+            self.composer,
+            self.settings.retrieval.weights,
+            coverage_of=self.policy.coverage_passages,
         )
+        cands = ev.sentences
         if cands and decide(ev, self.policy) is not None:
-            cands = literal_matches(cands, terms)
+            cands = literal_matches(cands, content_terms(topic) - subject_terms(u))
         return quotes_from(cands, k, press_release_dates(self.catalogue.live_reports()))
 
     def _report_id(self, report: str) -> str:

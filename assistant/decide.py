@@ -1,67 +1,27 @@
 """Decide: answer or abstain, one policy with a typed reason.
 
-The evidence a decision is made on is gathered once (the ranked passages, the scored sentences,
-the best sentence's similarity on the calibrated scale, the question's term coverage and what
-the question names that the index lacks); :func:`decide` then returns an :class:`Abstention`
-or None (answer).
+The evidence a decision is made on is gathered once (:mod:`assistant.evidence`: the ranked
+passages, the scored sentences, the best sentence's similarity on the calibrated scale, the
+question's term coverage and what the question names that the index lacks); :func:`decide`
+then returns an :class:`Abstention` or None (answer).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from assistant.answer import Sentence
+from assistant.evidence import Evidence
 from assistant.records import AbstainReason, Abstention
 from assistant.rerank import states_person_asked, states_what_is_asked
-from vectorstore.records import Hit
+from assistant.settings import AbstentionSettings
 
 NO_ANSWER = "The indexed reports don't answer this question."
 
 
-@dataclass(frozen=True)
-class Policy:
-    """The abstention thresholds (calibrated on the development questions only).
-
-    Attributes:
-        below: Abstain when the best sentence's similarity is below this.
-        soft_below: Below this, abstain too unless enough of the question's terms are covered.
-        coverage: The share of content terms the top passages must hold above ``below``.
-    """
-
-    below: float = 0.29
-    soft_below: float = 0.45
-    coverage: float = 0.34
-
-
-@dataclass
-class Evidence:
-    """What a passage answer would be made of.
-
-    Attributes:
-        question: The question as asked.
-        hits: Ranked passages.
-        sentences: Scored candidate sentences, best first.
-        best_similarity: The leading sentences' best similarity, on the calibrated scale.
-        coverage: Share of the question's content terms the top passages hold.
-        chosen: The sentences the answer would cite.
-        grounding: An abstention found before retrieval (a name or kind the index lacks).
-    """
-
-    question: str
-    hits: list[Hit]
-    sentences: list[Sentence] = field(default_factory=list)
-    best_similarity: float = 0.0
-    coverage: float = 0.0
-    chosen: list[Sentence] = field(default_factory=list)
-    grounding: Abstention | None = None
-
-
-def decide(ev: Evidence, policy: Policy) -> Abstention | None:
+def decide(ev: Evidence, policy: AbstentionSettings) -> Abstention | None:
     """The one answer-or-abstain decision for a passage answer.
 
     Args:
         ev: The evidence.
-        policy: The thresholds.
+        policy: The thresholds (the ``abstention`` group).
 
     Returns:
         An abstention with its reason, or None when the evidence answers the question.

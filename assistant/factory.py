@@ -26,22 +26,23 @@ def settings_for(**overrides: Any) -> Settings:
     """Settings (from the environment and ``.env``) with the given values in their place.
 
     Args:
-        **overrides: Settings fields; a None value leaves the field as configured.
+        **overrides: Flat everyday names (``index_dir``, ``host``...) or ``group__field``
+            names (see ``Settings.override``); a None value leaves the field as configured.
 
     Returns:
         The settings.
     """
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    return Settings().override(**overrides)
 
 
 def has_index(settings: Settings) -> bool:
     """True when an index has been built at the settings' index folder."""
-    return (settings.index_dir / "manifest.sqlite").exists()
+    return (settings.store.index_dir / "manifest.sqlite").exists()
 
 
 def no_index_message(settings: Settings) -> str:
     """What to tell someone who has no index yet."""
-    return f"no index at {settings.index_dir}: run `inspection-assistant ingest PATH` first"
+    return f"no index at {settings.store.index_dir}: run `inspection-assistant ingest PATH` first"
 
 
 def require_index(settings: Settings) -> None:
@@ -54,12 +55,13 @@ def open_index(settings: Settings) -> Index:
     """The index named by the settings (created empty when the folder holds none)."""
     from vectorstore.index import Index
 
+    st = settings.store
     return Index(
-        settings.index_dir,
-        store=settings.store,
-        host=settings.chroma_host,
-        port=settings.chroma_port,
-        collection=settings.collection,
+        st.index_dir,
+        store=st.backend,
+        host=st.chroma_host,
+        port=st.chroma_port,
+        collection=st.collection,
     )
 
 
@@ -67,12 +69,8 @@ def make_embedder_for(settings: Settings) -> Embedder:
     """The embedder named by the settings (backend, model, batch size, threads)."""
     from vectorstore.embedder import make_embedder
 
-    return make_embedder(
-        settings.embedder,
-        settings.embedding_model,
-        settings.embedding_batch_size,
-        settings.embedder_threads,
-    )
+    e = settings.embedding
+    return make_embedder(kind=e.backend, model=e.model, batch_size=e.batch_size, threads=e.threads)
 
 
 def make_ingestor(settings: Settings, index: Index | None = None) -> Ingestor:

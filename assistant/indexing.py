@@ -39,8 +39,6 @@ __all__ = ["IndexLockedError", "IndexWriteError", "Ingestor", "discover", "write
 
 log = logging.getLogger("inspection_assistant.ingest")
 
-EMBED_GROUP = 1024  # chunks embedded together: fuller, length-sorted batches
-
 
 @dataclass
 class IngestSummary:
@@ -153,7 +151,7 @@ class Ingestor:
         try:
             return self._run(paths, prune, force_prune, progress, phases)
         except Exception as exc:
-            below = int(self.settings.disk_full_below_mb * 1024 * 1024)
+            below = int(self.settings.store.disk_full_below_mb * 1024 * 1024)
             cause = disk_full_cause(exc) or low_space_cause(self.index.path, below)
             if cause is None:
                 raise
@@ -175,7 +173,8 @@ class Ingestor:
             named = {os.path.abspath(p) for p in paths}
             if prune and not force_prune:
                 present = {relative_source(f, root) for f, root in files}
-                plan = plan_prune(self.index.manifest, present, self.settings.prune_max_fraction)
+                limit = self.settings.ingest.prune_max_fraction
+                plan = plan_prune(self.index.manifest, present, limit)
                 if plan.over_limit:
                     raise PruneRefusedError(plan)
             accepted = AcceptedFiles(self.index.path).paths()
@@ -202,7 +201,8 @@ class Ingestor:
                     for c, d in zip(chunks, shifts, strict=True)
                 ]
                 phase(Phase("embedding", position, len(files), chunks=len(chunks)))
-                vectors, pooled = self.embedder.embed_passages(texts, spans)
+                embedded = self.embedder.embed_passages(texts, spans)
+                vectors, pooled = embedded.vectors, embedded.spans
                 sentences = [
                     SpanVectors((sv.spans - d).astype(np.int32), sv.vectors)
                     for sv, d in zip(pooled, shifts, strict=True)
@@ -277,10 +277,10 @@ class Ingestor:
                     self._tick(progress, done, len(files), s, t0, rel)
                     continue
                 try:
-                    if st.st_size > self.settings.max_file_bytes:
+                    if st.st_size > self.settings.ingest.max_file_bytes:
                         raise IngestError(
                             f"file too large: {st.st_size / 1048576:.1f} MB is over the "
-                            f"{self.settings.max_file_mb:g} MB limit"
+                            f"{self.settings.ingest.max_file_mb:g} MB limit"
                         )
                     data = path.read_bytes()
                 except OSError as exc:
@@ -314,8 +314,8 @@ class Ingestor:
                     chunks = chunk_report(
                         report,
                         self.embedder.count_tokens,
-                        max_tokens=self.settings.max_tokens,
-                        target_tokens=self.settings.chunk_tokens,
+                        max_tokens=self.settings.embedding.max_tokens,
+                        target_tokens=self.settings.ingest.chunk_tokens,
                     )
                     if not chunks:
                         raise IngestError("no indexable text after parsing")
@@ -340,7 +340,7 @@ class Ingestor:
                 pending.append(item)
                 by_sha[sha] = item
                 pending_chunks += len(chunks)
-                if pending_chunks >= EMBED_GROUP:
+                if pending_chunks >= self.settings.ingest.embed_group:
                     flush()
                 self._tick(progress, done, len(files), s, t0, rel)
             chunks_before = s.chunks
@@ -370,10 +370,11 @@ class Ingestor:
     def _failure_key(self) -> str:
         """What a file's failure may depend on besides its bytes: when it changes, files that
         failed are read again even if they did not change."""
-        st = self.settings
+        st = self.settings.ingest
         tesseract = bool(shutil.which("tesseract"))
         return (
-            f"{PARSER_VERSION}:{st.max_file_mb}:{st.ocr and tesseract}:{st.max_tokens}:"
+            f"{PARSER_VERSION}:{st.max_file_mb}:{st.ocr and tesseract}:"
+            f"{self.settings.embedding.max_tokens}:"
             f"{st.chunk_tokens}:{st.parse_isolated}:{st.parse_memory_mb}:{st.parse_timeout_s}:"
             f"{st.max_pages}:{st.max_unzipped_mb}:{st.ocr_max_megapixels}:{st.ocr_min_dpi}:"
             f"{st.max_html_depth}"

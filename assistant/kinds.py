@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 
 from vectorstore.records import ReportRecord
 
@@ -124,3 +125,36 @@ def recorded_kinds(words: str, held: Iterable[str]) -> tuple[str, ...]:
     named = kinds_named(words, held) or [" ".join(words.split())]
     lowered = {k.lower(): k for k in held}
     return covered((lowered.get(n.lower(), n) for n in named), held)
+
+
+_INSPECTION_KIND = re.compile(r"\b(?:re-?inspection|ILACS|SIF)\b", re.I)
+_INSPECTION = re.compile(r"\binspection\b", re.I)
+_VISIT = re.compile(r"\bvisit\b", re.I)
+
+
+def names_inspection(question: str) -> bool:
+    """True when a question asks for an inspection rather than a visit: "re-inspection", ILACS,
+    SIF, or an "inspection" that no "visit" follows ("the visit after the inspection" does not).
+
+    One pass over the question per word (a lookahead to the end after each "inspection" would
+    take quadratic time on a long question).
+    """
+    if _INSPECTION_KIND.search(question):
+        return True
+    last_inspection = max((m.end() for m in _INSPECTION.finditer(question)), default=-1)
+    last_visit = max((m.start() for m in _VISIT.finditer(question)), default=-1)
+    return last_inspection > last_visit
+
+
+def holdings(reports: list[ReportRecord]) -> str:
+    """ "inspection (2017), focused visit (2020)": the kinds and years of the reports, oldest
+    first (what the index holds of a subject)."""
+    items = []
+    for r in sorted(reports, key=_when):
+        when = _when(r)
+        items.append(f"{kind_of(r)} ({when.year if when != date.min else 'undated'})")
+    return ", ".join(dict.fromkeys(items)) or "none"
+
+
+def _when(r: ReportRecord) -> date:
+    return r.inspection_end or r.inspection_start or r.published or date.min

@@ -16,21 +16,23 @@ def parser_for(settings: Settings) -> nullcontext[IsolatedParser | None]:
     """The child process files are parsed in (started at the first file that needs it).
 
     Args:
-        settings: Its memory and time limits, or ``parse_isolated=False`` for none.
+        settings: Its memory and time limits, or ``ingest.parse_isolated=False`` for none.
     """
-    if not settings.parse_isolated:
+    if not settings.ingest.parse_isolated:
         return nullcontext(None)
-    return nullcontext(shared_parser(settings.parse_memory_mb, settings.parse_timeout_s))
+    return nullcontext(
+        shared_parser(settings.ingest.parse_memory_mb, settings.ingest.parse_timeout_s)
+    )
 
 
 def parse_limits(settings: Settings) -> ParseLimits:
     """The parser's caps from the settings."""
     return ParseLimits(
-        max_pages=settings.max_pages,
-        max_unzipped_bytes=int(settings.max_unzipped_mb * 1024 * 1024),
-        ocr_max_pixels=int(settings.ocr_max_megapixels * 1_000_000),
-        ocr_min_dpi=settings.ocr_min_dpi,
-        max_html_depth=settings.max_html_depth,
+        max_pages=settings.ingest.max_pages,
+        max_unzipped_bytes=int(settings.ingest.max_unzipped_mb * 1024 * 1024),
+        ocr_max_pixels=int(settings.ingest.ocr_max_megapixels * 1_000_000),
+        ocr_min_dpi=settings.ingest.ocr_min_dpi,
+        max_html_depth=settings.ingest.max_html_depth,
     )
 
 
@@ -51,6 +53,12 @@ def parse_with(
     limits = parse_limits(settings)
     if parser is None:
         return parse_bytes(
-            data, source, max_bytes=settings.max_file_bytes, ocr=settings.ocr, limits=limits
+            data,
+            source,
+            max_bytes=settings.ingest.max_file_bytes,
+            ocr=settings.ingest.ocr,
+            limits=limits,
         )
-    return parser.parse(ParseJob(data, source, settings.max_file_bytes, settings.ocr, limits))
+    return parser.parse(
+        ParseJob(data, source, settings.ingest.max_file_bytes, settings.ingest.ocr, limits)
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ingest.dates import MONTHS
@@ -51,8 +52,24 @@ _SEASONS = {
 }  # fmt: skip
 
 
-def parse_period(text: str) -> tuple[date | None, date | None, str]:
-    """The period a question names, and how to describe it ("" when none).
+@dataclass(frozen=True)
+class Period:
+    """A period a question names.
+
+    Attributes:
+        start: Its first day, or None when open (``before 2019``).
+        end: Its last day, or None when open (``since 2019``).
+        words: How to describe it ("2017", "since 2019", "before the 2023 report"; "" when the
+            question names none).
+    """
+
+    start: date | None = None
+    end: date | None = None
+    words: str = ""
+
+
+def parse_period(text: str) -> Period:
+    """The period a question names, and how to describe it (``Period()`` when none).
 
     When the question also names the year of the inspection or report itself ("between April
     and December 2014, according to the 2015 inspection"), that year wins over dates that only
@@ -63,15 +80,15 @@ def parse_period(text: str) -> tuple[date | None, date | None, str]:
         # "the visits that came before the 2023 inspection": counted from that report's year.
         y = int(m.group(2))
         if re.match(r"(?:before|prior|preced|earlier)", m.group(1), re.I):
-            return None, date(y, 12, 31), f"before the {y} report"
-        return date(y, 1, 1), None, f"after the {y} report"
+            return Period(None, date(y, 12, 31), f"before the {y} report")
+        return Period(date(y, 1, 1), None, f"after the {y} report")
     start, end, words = _parse_period(text)
     m = _INSPECTION_YEAR.search(text)
     if m:
         y = int(m.group(1) or m.group(2))
         if not ((start is None or start.year <= y) and (end is None or y <= end.year)):
-            return date(y, 1, 1), date(y, 12, 31), str(y)
-    return start, end, words
+            return Period(date(y, 1, 1), date(y, 12, 31), str(y))
+    return Period(start, end, words)
 
 
 def _parse_period(text: str) -> tuple[date | None, date | None, str]:

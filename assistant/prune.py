@@ -64,7 +64,7 @@ def plan_prune(manifest, present: set[str], max_fraction: float) -> PrunePlan:
     Args:
         manifest: The index's ``Manifest``.
         present: The source paths (relative, as recorded) whose files are still there.
-        max_fraction: The allowed share (``Settings.prune_max_fraction``).
+        max_fraction: The allowed share (``Settings.ingest.prune_max_fraction``).
     """
     rows = manifest.query("SELECT path, status, report_id FROM sources ORDER BY path")
     live = manifest.live_report_ids()
@@ -89,7 +89,7 @@ def preview_prune(index, paths: list[Path], max_fraction: float) -> PrunePlan:
     Args:
         index: The ``vectorstore.index.Index``.
         paths: The files and folders an ingest would be given.
-        max_fraction: The allowed share (``Settings.prune_max_fraction``).
+        max_fraction: The allowed share (``Settings.ingest.prune_max_fraction``).
     """
     present = {relative_source(f, root) for f, root in discover(paths, skip=[index.path])}
     return plan_prune(index.manifest, present, max_fraction)

@@ -11,7 +11,15 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.kinds import INSPECTION, covered, is_of_kind, kind_of, kinds_named
+from assistant.kinds import (
+    INSPECTION,
+    covered,
+    holdings,
+    is_of_kind,
+    kind_of,
+    kinds_named,
+    names_inspection,
+)
 from assistant.periods import UNDATED_LEAD, describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
@@ -27,9 +35,6 @@ _RELATIVE = re.compile(
     r"before\s+that|the\s+one\s+before)\b",
     re.I,
 )
-_INSPECTION_KIND = re.compile(r"\b(?:re-?inspection|ILACS|SIF)\b", re.I)
-_INSPECTION = re.compile(r"\binspection\b", re.I)
-_VISIT = re.compile(r"\bvisit\b", re.I)
 _REPORT_NOUN = re.compile(r"\b(?:report|visit|inspection|re-inspection|letter)s?\b", re.I)
 _EARLIEST = re.compile(r"\b(earliest|first|oldest)\b", re.I)
 _PREVIOUS = re.compile(r"\b(previous|prior|preceding|last time)\b", re.I)
@@ -44,20 +49,6 @@ _FOLLOW_UP = re.compile(
     r"this authority|that council|this council|that force|this force|those|these)\b",
     re.I,
 )
-
-
-def names_inspection(question: str) -> bool:
-    """True when a question asks for an inspection rather than a visit: "re-inspection", ILACS,
-    SIF, or an "inspection" that no "visit" follows ("the visit after the inspection" does not).
-
-    One pass over the question per word (a lookahead to the end after each "inspection" would
-    take quadratic time on a long question).
-    """
-    if _INSPECTION_KIND.search(question):
-        return True
-    last_inspection = max((m.end() for m in _INSPECTION.finditer(question)), default=-1)
-    last_visit = max((m.start() for m in _VISIT.finditer(question)), default=-1)
-    return last_inspection > last_visit
 
 
 @dataclass(frozen=True)
@@ -93,15 +84,6 @@ def _overlaps(r: ReportRecord, start: date | None, end: date | None) -> bool:
 
 def _when(r: ReportRecord) -> date:
     return r.inspection_end or r.inspection_start or r.published or date.min
-
-
-def _holdings(reports: list[ReportRecord]) -> str:
-    """ "inspection (2017), focused visit (2020)": what the index holds of a subject."""
-    items = []
-    for r in sorted(reports, key=_when):
-        when = _when(r)
-        items.append(f"{kind_of(r)} ({when.year if when != date.min else 'undated'})")
-    return ", ".join(dict.fromkeys(items)) or "none"
 
 
 class QuestionResolver:
@@ -158,7 +140,8 @@ class QuestionResolver:
                         tuple(wider),
                     ),
                 )
-        start, end, period = parse_period(question)
+        named = parse_period(question)
+        start, end, period = named.start, named.end, named.words
         names_report = bool(_REPORT_NOUN.search(question))
         latest = (
             bool(_LATEST.search(question))
@@ -234,7 +217,7 @@ class QuestionResolver:
         )
         region = region_named(question) if not subjects and not filters.subjects else None
         if region is not None:
-            name, members = region
+            name, members = region.name, region.members
             held = tuple(m for m in members if m in self.subjects)
             ctx = replace(
                 u.context, description="; ".join(b for b in (name, u.context.description) if b)
@@ -281,7 +264,7 @@ class QuestionResolver:
                         AbstainReason.PERIOD_NOT_COVERED,
                         f"No {', '.join(subjects)} report in the index covers "
                         f"{describe_period(start, end)}; the indexed reports are: "
-                        f"{_holdings(mine)}.",
+                        f"{holdings(mine)}.",
                         (describe_period(start, end),),
                     )
                 mine = in_period
@@ -294,7 +277,7 @@ class QuestionResolver:
                         AbstainReason.KIND_NOT_HELD,
                         f"The index holds no {kinds[0]} of {', '.join(subjects)}"
                         f"{' in ' + span if span else ''}; the indexed reports are: "
-                        f"{_holdings(every)}.",
+                        f"{holdings(every)}.",
                         (kinds[0],),
                     )
                 mine = of_kind
@@ -402,7 +385,7 @@ class QuestionResolver:
             return (), Abstention(
                 AbstainReason.PERIOD_NOT_COVERED,
                 f"The index holds no {', '.join(subjects)} report {where} the one of "
-                f"{_when(anchor[0]).year}; the indexed reports are: {_holdings(mine)}.",
+                f"{_when(anchor[0]).year}; the indexed reports are: {holdings(mine)}.",
                 (f"{where} {_when(anchor[0]).year}",),
             )
         if word.startswith("since"):

@@ -46,7 +46,7 @@ def _norm(text: str) -> str:
 
 def _place(s: Sentence) -> tuple[tuple[str, int], tuple[str, int | None]]:
     ch = s.hit.chunk
-    _page, pdf_page = ch.page_at(s.offset)
+    pdf_page = ch.page_at(s.offset).pdf_page
     para = ch.paragraph_at(s.offset)
     return (ch.report_id, pdf_page), (ch.report_id, para if para is not None else -s.offset)
 

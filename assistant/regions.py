@@ -5,6 +5,7 @@ boroughs were rated outstanding" or "North West councils that mention Operation 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 REGIONS: dict[str, tuple[str, ...]] = {
     "London": (
@@ -82,10 +83,23 @@ _NAMES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
 )  # fmt: skip
 
 
-def region_named(question: str) -> tuple[str, tuple[str, ...]] | None:
+@dataclass(frozen=True)
+class Region:
+    """A region a question names ("London boroughs", "the North West and North East").
+
+    Attributes:
+        name: The region's name(s), as the answer's context says them.
+        members: Its local authorities.
+    """
+
+    name: str
+    members: tuple[str, ...]
+
+
+def region_named(question: str) -> Region | None:
     """The region a question names and its local authorities, or None."""
     for rx, regions in _NAMES:
         if rx.search(question):
             members = tuple(m for r in regions for m in REGIONS[r])
-            return " and ".join(regions), members
+            return Region(" and ".join(regions), members)
     return None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from assistant.settings import RerankWeights
 from vectorstore.keyword import tokenize
 from vectorstore.records import Hit
 
@@ -75,36 +75,6 @@ NUMBER = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Weights:
-    """Weights of the passage and sentence scores (calibrated on the development questions).
-
-    Attributes:
-        dense: Cosine similarity of passage and question.
-        keyword: BM25 score, divided by the best one.
-        coverage: Share of the question's content terms the passage holds.
-        rrf: Reciprocal-rank fusion score.
-        newest: Bonus for a passage of the subject's newest report (no period named).
-        sentence: Weight of the best sentence in the second, sentence-level reorder.
-        figure_bonus: Sentence bonus for stating the figure or amount a question asks for.
-        newest_sentence_bonus: Sentence bonus for coming from the subject's newest report.
-        person_bonus: Sentence bonus for naming a person in the role a "who is…" question asks.
-        undated: Taken from a passage of a report whose dates were not read, when the search
-            is limited to a period (such passages pass the period, with less confidence).
-    """
-
-    dense: float = 1.0
-    keyword: float = 0.35
-    coverage: float = 0.35
-    rrf: float = 4.0
-    newest: float = 0.5
-    sentence: float = 0.5
-    figure_bonus: float = 0.08
-    newest_sentence_bonus: float = 0.15
-    person_bonus: float = 0.4
-    undated: float = 0.1
-
-
 def content_terms(text: str) -> set[str]:
     """Stemmed content words of a question (question words and names of the trade left out)."""
     return {t for t in tokenize(text) if t not in _QUESTION_WORDS and not t.isdigit()}
@@ -124,8 +94,8 @@ def rank_passages(
     hits: list[Hit],
     terms: set[str],
     k: int,
-    prefer: tuple[str, ...] = (),
-    weights: Weights | None = None,
+    prefer: tuple[str, ...],
+    weights: RerankWeights,
     in_period: bool = False,
 ) -> list[Hit]:
     """Score fused hits, order them, drop near-repeats and keep the k best (ranks set).
@@ -135,10 +105,10 @@ def rank_passages(
         terms: The question's content terms (subject names left out).
         k: How many to keep.
         prefer: Report ids ranked a little higher (a subject's newest report).
-        weights: The score weights.
+        weights: The score weights (``retrieval.weights``).
         in_period: The search was limited to a period: undated passages rank a little lower.
     """
-    w = weights or Weights()
+    w = weights
     top_kw = max((h.keyword or 0.0) for h in hits) if hits else 1.0
     top_kw = top_kw or 1.0
     for h in hits:
@@ -188,11 +158,11 @@ def diversify(hits: list[Hit], k: int) -> list[Hit]:
 
 
 def sentence_bonus(
-    question: str, newest: tuple[str, ...], weights: Weights | None = None
+    question: str, newest: tuple[str, ...], weights: RerankWeights
 ) -> Callable | None:
     """Extra score for a sentence: stating a figure, an amount or a person in the role when the
     question asks for one, and coming from the subject's newest report when no period was named."""
-    w = weights or Weights()
+    w = weights
     money = bool(ASKS_MONEY.search(question))
     number = bool(ASKS_NUMBER.search(question))
     person = bool(ASKS_PERSON.search(question))
@@ -329,12 +299,10 @@ def states_what_is_asked(question: str, texts: list[str]) -> bool:
     return not (ASKS_NUMBER.search(question) and not NUMBER.search(text))
 
 
-def rerank_by_sentences(
-    hits: list[Hit], cands: list, n: int, weights: Weights | None = None
-) -> list[Hit]:
+def rerank_by_sentences(hits: list[Hit], cands: list, n: int, weights: RerankWeights) -> list[Hit]:
     """Reorder the top n passages by their best sentence's similarity to the question, blended
     with the passage score (sentence-level evidence is sharper than a passage's average)."""
-    w = weights or Weights()
+    w = weights
     best: dict[str, float] = {}
     for s in cands:
         cid = s.hit.chunk.id

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.records import KEYWORD_ONLY, SearchFallback
-from assistant.rerank import Weights, content_terms, rank_passages
+from assistant.rerank import content_terms, rank_passages
+from assistant.settings import RetrievalSettings
 from vectorstore.embedder import Embedder
 from vectorstore.errors import StoreUnavailableError
 from vectorstore.index import Index
 from vectorstore.records import Filters, Hit
 
-RRF_K = 60
 log = logging.getLogger("inspection_assistant.retrieve")
 
 
@@ -40,17 +40,18 @@ class Retriever:
     Args:
         index: The index.
         embedder: The embedder the index was built with.
-        candidates: How many hits each of dense and keyword search contribute.
-        weights: The rerank weights.
+        settings: The ``retrieval`` group: candidates from each search, the fusion constant
+            and the rerank weights.
     """
 
     def __init__(
-        self, index: Index, embedder: Embedder, candidates: int = 40, weights: Weights | None = None
+        self, index: Index, embedder: Embedder, settings: RetrievalSettings | None = None
     ) -> None:
         self.index = index
         self.embedder = embedder
-        self.candidates = candidates
-        self.weights = weights or Weights()
+        self.settings = settings or RetrievalSettings()
+        self.candidates = self.settings.candidates
+        self.weights = self.settings.weights
 
     def fuse(
         self, query: str, filters: Filters | None = None, qvec: np.ndarray | None = None
@@ -80,11 +81,11 @@ class Retriever:
         for rank, h in enumerate(dense):
             hit = fused.setdefault(h.chunk.id, Hit(chunk=h.chunk))
             hit.dense = h.dense
-            hit.fused += 1.0 / (RRF_K + rank + 1)
+            hit.fused += 1.0 / (self.settings.rrf_k + rank + 1)
         for rank, h in enumerate(kw):
             hit = fused.setdefault(h.chunk.id, Hit(chunk=h.chunk))
             hit.keyword = h.keyword
-            hit.fused += 1.0 / (RRF_K + rank + 1)
+            hit.fused += 1.0 / (self.settings.rrf_k + rank + 1)
         hits = list(fused.values())
         missing = [h.chunk.id for h in hits if h.dense is None]
         if missing and fallback is None:

@@ -51,6 +51,7 @@ from assistant.route_words import (
     subject_spans,
     topic_words,
 )
+from assistant.settings import RouteSettings
 from assistant.vocabulary import OVERALL, USER_GRADE, Area, areas_in, grade_from_words
 from ingest.subjects import SubjectResolver
 
@@ -215,10 +216,15 @@ class ExemplarRouter:
     Args:
         embedder: Anything with ``embed_documents(list[str])`` and ``embed_query(str)``.
         exemplars: Route name → example questions.
-        top: How many nearest examples of a route are averaged.
+        top: How many nearest examples of a route are averaged (``route.nearest``).
     """
 
-    def __init__(self, embedder, exemplars: dict[str, tuple[str, ...]] = EXEMPLARS, top: int = 3):
+    def __init__(
+        self,
+        embedder,
+        exemplars: dict[str, tuple[str, ...]] = EXEMPLARS,
+        top: int = RouteSettings().nearest,
+    ):
         self.embedder = embedder
         self.exemplars = exemplars
         self.top = top
@@ -255,21 +261,22 @@ class Router:
     Args:
         resolver: The subjects the index holds.
         exemplars: The example-based scorer (rules only when None).
-        margin: How much nearer a structured route's examples must be than the passages'.
-        strong_cue: How much of that margin a grade word of the trade makes up for.
+        settings: The ``route`` group: how much nearer a structured route's examples must be
+            than the passages' (``margin``), and how much of that a grade word of the trade
+            makes up for (``strong_cue``).
     """
 
     def __init__(
         self,
         resolver: SubjectResolver,
         exemplars: ExemplarRouter | None = None,
-        margin: float = 0.03,
-        strong_cue: float = 0.08,
+        settings: RouteSettings | None = None,
     ) -> None:
         self.resolver = resolver
         self.exemplars = exemplars
-        self.margin = margin
-        self.strong_cue = strong_cue
+        settings = settings or RouteSettings()
+        self.margin = settings.margin
+        self.strong_cue = settings.strong_cue
 
     def route(
         self, question: str, carried_subject: bool = False, after_grades: bool = False

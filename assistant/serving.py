@@ -45,17 +45,19 @@ class ServePlan:
     def url(self) -> str:
         """The address the app is served at."""
         s = self.settings
-        host = f"[{s.host}]" if ":" in s.host else s.host
-        return f"http://{host}:{s.port}/"
+        host = f"[{s.web.host}]" if ":" in s.web.host else s.web.host
+        return f"http://{host}:{s.web.port}/"
 
     @property
     def listening(self) -> str:
         """The line that says where the app is served and who may use it."""
-        mcp = f"; MCP tools at {self.url}mcp" if self.settings.mcp else ""
+        mcp = f"; MCP tools at {self.url}mcp" if self.settings.web.mcp else ""
         if self.users is None:
             where = " (loopback only: only this computer can connect)" if self.loopback else ""
             return f"serving on {self.url} without login{where}{mcp}"
-        return f"serving on {self.url} (login required, users from {self.settings.auth_file}){mcp}"
+        return (
+            f"serving on {self.url} (login required, users from {self.settings.web.auth_file}){mcp}"
+        )
 
 
 def serve_settings(concurrency: int = 2, **overrides: Any) -> Settings:
@@ -71,8 +73,8 @@ def serve_settings(concurrency: int = 2, **overrides: Any) -> Settings:
         The settings.
     """
     s = settings_for(**overrides)
-    if not s.embedder_threads and concurrency > 1:
-        s = s.model_copy(update={"embedder_threads": 1})
+    if not s.embedding.threads and concurrency > 1:
+        s = s.override(embedding__threads=1)
     return s
 
 
@@ -94,29 +96,29 @@ def plan(settings: Settings, *, allow_remote_without_auth: bool, concurrency: in
     from assistant.web.access import is_loopback
 
     users = None
-    if settings.auth_file is not None:
+    if settings.web.auth_file is not None:
         from assistant.auth import AuthError, UserStore
 
-        users = UserStore(settings.auth_file)
+        users = UserStore(settings.web.auth_file)
         try:
             names = users.names()
         except AuthError as exc:
             raise ServeRefusedError(str(exc)) from exc
         if not names:
             raise ServeRefusedError(
-                f"no users in {settings.auth_file}: add one with `inspection-assistant users "
-                f"add NAME --role admin --auth {settings.auth_file}`"
+                f"no users in {settings.web.auth_file}: add one with `inspection-assistant users "
+                f"add NAME --role admin --auth {settings.web.auth_file}`"
             )
-    loopback = is_loopback(settings.host)
+    loopback = is_loopback(settings.web.host)
     warning = None
     if users is None and not loopback:
         if not allow_remote_without_auth:
             raise ServeRefusedError(
-                f"refusing to serve on {settings.host} without login. Use --auth FILE, or "
+                f"refusing to serve on {settings.web.host} without login. Use --auth FILE, or "
                 "--allow-remote-without-auth if the network is trusted."
             )
         warning = (
-            f"WARNING: serving on {settings.host} WITHOUT LOGIN: anyone who can reach this "
+            f"WARNING: serving on {settings.web.host} WITHOUT LOGIN: anyone who can reach this "
             "machine can use the app. Uploads and re-indexing are switched off."
         )
     return ServePlan(settings, users, loopback, concurrency, warning)
@@ -136,15 +138,15 @@ def build_app(p: ServePlan) -> fastapi.FastAPI:
     assistant.warm_up()
     app = create_app(
         assistant,
-        p.settings.reports_dir,
+        p.settings.sources.reports_dir,
         p.users,
         admin_without_auth=p.loopback,
         answer_concurrency=p.concurrency,
-        mcp=p.settings.mcp,
+        mcp=p.settings.web.mcp,
     )
     # Held while the process lives: `ingest` from another process refuses to write an
     # embedded store this app has open (the Admin tab writes through this process instead).
-    app.state.serving_lock = hold_serving(p.settings.index_dir)
+    app.state.serving_lock = hold_serving(p.settings.store.index_dir)
     return app
 
 
@@ -154,8 +156,8 @@ def run(app: fastapi.FastAPI, p: ServePlan) -> None:
 
     uvicorn.run(
         app,
-        host=p.settings.host,
-        port=p.settings.port,
+        host=p.settings.web.host,
+        port=p.settings.web.port,
         log_level="warning",
         lifespan="on",
         ws="none",

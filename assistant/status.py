@@ -91,7 +91,7 @@ def index_status(settings: Settings) -> IndexStatus:
     """The status of the settings' index (with ``error`` set when none has been built or its
     manifest cannot be read), and whether its parts agree."""
     if not has_index(settings):
-        return IndexStatus(settings.index_dir, error=no_index_message(settings))
+        return IndexStatus(settings.store.index_dir, error=no_index_message(settings))
     try:
         index = open_index(settings)
         damage = index.manifest.check()
@@ -99,18 +99,18 @@ def index_status(settings: Settings) -> IndexStatus:
             raise CorruptIndexError(damage)
         st = index.stats()
     except (CorruptIndexError, ValueError) as exc:
-        return IndexStatus(settings.index_dir, error=str(exc))
+        return IndexStatus(settings.store.index_dir, error=str(exc))
     health = index.store_health()
     problems = [p for p in (health.problem, index.keyword_problem()) if p]
     return IndexStatus(
-        index=settings.index_dir,
+        index=settings.store.index_dir,
         reports=st.reports,
         sources=st.sources,
         chunks=st.chunks,
         failed=list(st.failed),
         size_bytes=st.size_bytes,
-        embedding_model=st.embedding_model or settings.embedding_model,
-        synced=all_states(settings.index_dir),
+        embedding_model=st.embedding_model or settings.embedding.model,
+        synced=all_states(settings.store.index_dir),
         collection=health.collection,
         vectors=health.vectors,
         problems=problems,

@@ -68,8 +68,9 @@ def unchanged_passes(corpus: Path, index: Path, out: Path | None, runs: int = 2)
         copy = work / "index"
         shutil.copytree(index, copy, symlinks=True)
         settings = Settings()
+        e = settings.embedding
         embedder = make_embedder(
-            settings.embedder, settings.embedding_model, settings.embedding_batch_size
+            e.backend, e.model, e.batch_size
         )  # the model loads on first use: an unchanged pass does not load it
         ing = Ingestor(Index(copy), embedder, settings)
         passes = []
@@ -131,7 +132,7 @@ def main() -> None:
     if index_dir.exists():
         shutil.rmtree(index_dir)
     embedder = make_embedder(
-        settings.embedder, settings.embedding_model, settings.embedding_batch_size
+        settings.embedding.backend, settings.embedding.model, settings.embedding.batch_size
     )
     embedder.embed_query("load the model before the clock starts")
     index = Index(index_dir)
@@ -162,18 +163,18 @@ def main() -> None:
     # backend, that backend bare: each on the same texts at the same batch size.
     from vectorstore.embedder import SentenceTransformerEmbedder
 
-    bare = SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
+    bare = SentenceTransformerEmbedder(settings.embedding.model, settings.embedding.batch_size)
     bare.model.encode(texts[:8], batch_size=8)
     t0 = time.perf_counter()
     bare.model.encode(
         texts,
-        batch_size=settings.embedding_batch_size,
+        batch_size=settings.embedding.batch_size,
         normalize_embeddings=True,
         show_progress_bar=False,
     )
     raw_s = time.perf_counter() - t0
     backend_s = raw_s
-    if settings.embedder != "sentence-transformers":
+    if settings.embedding.backend != "sentence-transformers":
         t0 = time.perf_counter()
         embedder.embed_documents(texts)
         backend_s = time.perf_counter() - t0
@@ -190,7 +191,7 @@ def main() -> None:
         "raw_encoded": len(texts),
         "raw_chunks_per_s": round(len(texts) / raw_s, 2),
         "ratio_ingest_over_raw": round((first.chunks / ingest_s) / (len(texts) / raw_s), 3),
-        "embedder": settings.embedder,
+        "embedder": settings.embedding.backend,
         "bare_backend_chunks_per_s": round(len(texts) / backend_s, 2),
         "ratio_ingest_over_bare_backend": round(
             (first.chunks / ingest_s) / (len(texts) / backend_s), 3
@@ -200,7 +201,7 @@ def main() -> None:
         "unchanged_rerun": second.as_dict(),
         "add_one_report_seconds": round(add_one_s, 2),
         "add_one": {k: third.as_dict()[k] for k in ("added", "chunks", "pages")},
-        "batch_size": settings.embedding_batch_size,
+        "batch_size": settings.embedding.batch_size,
         "cpus": os.cpu_count(),
         "command": " ".join(sys.argv),
     }

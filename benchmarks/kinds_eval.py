@@ -68,7 +68,7 @@ def main() -> None:
         result = evaluate_assistant(assistant, questions, None)
         rows = {r.qid: r for r in result.rows}
         if args.json:
-            print(json.dumps(result.metrics(), indent=1))
+            print(json.dumps(result.metrics().as_dict(), indent=1))
             return
         for q in questions:
             r = rows[q.id]
@@ -78,7 +78,7 @@ def main() -> None:
                 f"{'' if r.grade_correct is None else ' grade ' + str(r.grade_correct)}"
                 f"  {q.question}"
             )
-        print(json.dumps(result.metrics(), indent=1))
+        print(json.dumps(result.metrics().as_dict(), indent=1))
 
 
 if __name__ == "__main__":

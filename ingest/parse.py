@@ -91,11 +91,15 @@ def _read(
         if parsed.ocr_pages:
             warnings.append(f"OCR used on pages {parsed.ocr_pages}")
     elif kind == "html":
-        paragraphs, title, meta = parse_html(data, limits)
-        md = extract_metadata(paragraphs, file_type=kind, props={**meta, "title": title or ""})
+        page = parse_html(data, limits)
+        paragraphs = page.paragraphs
+        md = extract_metadata(
+            paragraphs, file_type=kind, props={**page.metadata, "title": page.title or ""}
+        )
     elif kind == "docx":
-        paragraphs, props = parse_docx(data, limits)
-        md = extract_metadata(paragraphs, file_type=kind, props=props)
+        document = parse_docx(data, limits)
+        paragraphs = document.paragraphs
+        md = extract_metadata(paragraphs, file_type=kind, props=document.metadata)
     else:
         text = decode_text(data)
         paragraphs = parse_text(text, markdown=kind == "markdown")

@@ -133,6 +133,19 @@ class ParsedReport:
 
 
 @dataclass(frozen=True)
+class PageAt:
+    """Where a character of a passage stands in its file.
+
+    Attributes:
+        page: The printed page number (0 for unnumbered front matter).
+        pdf_page: The PDF page (1-based), or the page the text format counts.
+    """
+
+    page: int
+    pdf_page: int
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A passage to index: whole sentences of one or more paragraphs of one section.
 
@@ -181,14 +194,14 @@ class Chunk:
     url: str | None = None
     kind: str | None = None
 
-    def page_at(self, offset: int) -> tuple[int, int]:
+    def page_at(self, offset: int) -> PageAt:
         """Printed page and pdf page of the character at ``offset`` of ``text``."""
         page, pdf = self.page_start, self.pdf_page_start
         for start, p, q in self.pages_at:
             if start > offset:
                 break
             page, pdf = p, q
-        return page, pdf
+        return PageAt(page, pdf)
 
     def paragraph_at(self, offset: int) -> int | None:
         """The report's paragraph number at ``offset`` of ``text``, if numbered."""

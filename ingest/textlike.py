@@ -7,6 +7,7 @@ leading "9." becomes the paragraph number, as in PDFs.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from io import BytesIO
 
 from ingest.errors import IngestError
@@ -41,6 +42,21 @@ def decode_text(data: bytes) -> str:
     if best is not None:
         return str(best)
     return data.decode("cp1252", errors="replace")
+
+
+@dataclass
+class ParsedText:
+    """The paragraphs of a web page or Word document, with what the file says about itself.
+
+    Attributes:
+        paragraphs: The paragraphs in reading order (headings marked).
+        title: The page's or document's title, if it has one.
+        metadata: Meta tags or core properties worth keeping (publication date, author...).
+    """
+
+    paragraphs: list[Paragraph]
+    title: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 class _Builder:
@@ -149,9 +165,7 @@ _SKIP_TAGS = (
 )
 
 
-def parse_html(
-    data: bytes, limits: ParseLimits | None = None
-) -> tuple[list[Paragraph], str | None, dict[str, str]]:
+def parse_html(data: bytes, limits: ParseLimits | None = None) -> ParsedText:
     """Main text of a web page (navigation, scripts, styles, header and footer dropped).
 
     Args:
@@ -212,12 +226,10 @@ def parse_html(
     if title is None:
         h1 = next((p.text for p in b.paragraphs if p.is_heading), None)
         title = h1
-    return b.paragraphs, title, meta
+    return ParsedText(b.paragraphs, title, meta)
 
 
-def parse_docx(
-    data: bytes, limits: ParseLimits | None = None
-) -> tuple[list[Paragraph], dict[str, str]]:
+def parse_docx(data: bytes, limits: ParseLimits | None = None) -> ParsedText:
     """Paragraphs of a Word document; Heading styles become sections.
 
     Args:
@@ -225,7 +237,8 @@ def parse_docx(
         limits: The cap on its unpacked size (defaults when not given).
 
     Returns:
-        The paragraphs and the document's core properties (title, author, dates).
+        The paragraphs and the document's core properties (title, author, dates); ``title``
+        stays None (it is one of the properties).
 
     Raises:
         IngestError: Corrupt, or unpacking to more than the cap (a zip bomb).
@@ -255,4 +268,4 @@ def parse_docx(
         for k, v in {"title": props.title, "author": props.author, "created": props.created}.items()
         if v
     }
-    return b.paragraphs, meta
+    return ParsedText(b.paragraphs, metadata=meta)

@@ -354,8 +354,8 @@ def embedder():
     """The real model (the configured backend), loaded once."""
     from vectorstore.embedder import make_embedder
 
-    s = Settings()
-    return make_embedder(s.embedder, s.embedding_model, s.embedding_batch_size)
+    e = Settings().embedding
+    return make_embedder(kind=e.backend, model=e.model, batch_size=e.batch_size)
 
 
 @pytest.fixture(scope="session")
@@ -379,7 +379,7 @@ def index_reports(paths: list[Path], settings: Settings, embedder):
     from assistant.indexing import Ingestor
     from vectorstore.index import Index
 
-    index = Index(settings.index_dir)
+    index = Index(settings.store.index_dir)
     summary = Ingestor(index, embedder, settings).run(list(paths))
     assert not summary.failed, summary.failed
     return settings, index, summary
@@ -409,8 +409,8 @@ def fresh(tmp_path, embedder):
     from assistant.indexing import Ingestor
     from vectorstore.index import Index
 
-    settings = Settings(index_dir=tmp_path / "index", max_file_mb=1)
-    index = Index(settings.index_dir)
+    settings = Settings(index_dir=tmp_path / "index", ingest={"max_file_mb": 1})
+    index = Index(settings.store.index_dir)
     return Ingestor(index, embedder, settings), index, settings
 
 
@@ -419,6 +419,7 @@ def cli_env() -> dict[str, str]:
     """Environment for CLI subprocesses."""
     env = dict(os.environ)
     env.pop("INSPECTION_ASSISTANT_INDEX_DIR", None)
+    env.pop("INSPECTION_ASSISTANT_STORE__INDEX_DIR", None)
     return env
 
 

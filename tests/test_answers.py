@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 from assistant.answer import QuoteNotVerbatimError, make_citation
-from assistant.periods import parse_period
+from assistant.periods import Period, parse_period
 from vectorstore.records import Filters
 
 CLI = [sys.executable, "-m", "assistant.cli"]
@@ -22,7 +22,7 @@ def _assert_verified(answer, index):
         chunk = index.chunks([c.chunk_id])[c.chunk_id]
         offset = chunk.text.find(c.quote)
         assert offset >= 0, c.quote
-        assert chunk.page_at(offset)[0] == c.page
+        assert chunk.page_at(offset).page == c.page
         assert c.line.startswith(f"“{c.quote}”")
         assert f"[{c.n}]" in answer.text
 
@@ -104,16 +104,19 @@ def test_citation_refuses_words_not_in_the_passage(built_index):
 
 
 def test_parse_period():
-    assert parse_period("Croydon in 2017")[2] == "2017"
-    start, end, _ = parse_period("Norfolk in November 2022")
+    assert parse_period("Croydon in 2017").words == "2017"
+    p = parse_period("Norfolk in November 2022")
+    start, end = p.start, p.end
     assert (start.isoformat(), end.isoformat()) == ("2022-11-01", "2022-11-30")
-    assert parse_period("since 2019")[0].isoformat() == "2019-01-01"
-    assert parse_period("no period here") == (None, None, "")
+    assert parse_period("since 2019").start.isoformat() == "2019-01-01"
+    assert parse_period("no period here") == Period()
     # the inspection's own year wins over the period the report's figures cover
     q = "How many went missing between April and December 2014, according to the 2015 inspection?"
-    assert parse_period(q)[2] == "2015"
-    assert parse_period("Who led the June 2013 Ofsted inspection?")[2] == "June 2013"
-    assert parse_period("What changed since 2014, according to the 2020 report?")[2] == "since 2014"
+    assert parse_period(q).words == "2015"
+    assert parse_period("Who led the June 2013 Ofsted inspection?").words == "June 2013"
+    assert (
+        parse_period("What changed since 2014, according to the 2020 report?").words == "since 2014"
+    )
 
 
 def test_langchain_retriever(assistant):
@@ -131,7 +134,7 @@ def test_cli_ask_contract(built_index, tmp_path, cli_env):
             "ask",
             "How are care leavers supported in Norfolk?",
             "--index",
-            str(settings.index_dir),
+            str(settings.store.index_dir),
             "--json",
         ],
         capture_output=True,
@@ -160,7 +163,15 @@ def test_cli_ask_contract(built_index, tmp_path, cli_env):
         )
     )
     out = subprocess.run(
-        [*CLI, "ask", "--questions-file", str(qfile), "--index", str(settings.index_dir), "--json"],
+        [
+            *CLI,
+            "ask",
+            "--questions-file",
+            str(qfile),
+            "--index",
+            str(settings.store.index_dir),
+            "--json",
+        ],
         capture_output=True,
         text=True,
         env=cli_env,
@@ -178,7 +189,7 @@ def test_cli_ask_contract(built_index, tmp_path, cli_env):
             "--subject",
             "Essex Police",
             "--index",
-            str(settings.index_dir),
+            str(settings.store.index_dir),
             "--json",
         ],
         capture_output=True,
@@ -233,7 +244,7 @@ def test_answers_embed_sentences_when_the_index_has_no_sentence_vectors(
     real, calls = embedder.embed_documents, []
     monkeypatch.setattr(embedder, "embed_documents", lambda t: calls.append(len(t)) or real(t))
     got = a.ask("How quickly are return home interviews done for missing children in Norfolk?")
-    assert sum(calls) > 3 and max(calls) <= settings.rerank_sentences
+    assert sum(calls) > 3 and max(calls) <= settings.retrieval.rerank_sentences
     assert "completed within three days" in " ".join(c.quote for c in got.citations)
     _assert_verified(got, index)
 

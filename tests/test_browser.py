@@ -407,7 +407,7 @@ def short_memory_url(ui_env):
     from assistant.web.server import create_app, start
 
     other = copy.copy(ui_env.assistant)
-    other.settings = ui_env.assistant.settings.model_copy(update={"chat_history_turns": 2})
+    other.settings = ui_env.assistant.settings.override(chat_history_turns=2)
     running = start(create_app(other, ui_env.reports_dir), "127.0.0.1", shared.free_port())
     yield running.url
     running.stop()

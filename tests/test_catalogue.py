@@ -644,7 +644,14 @@ def test_timeline_for_a_chart(cat):
 
 def test_cli_reports_json(cat_index, cli_env):
     settings, _ = cat_index
-    base = [sys.executable, "-m", "assistant.cli", "reports", "--index", str(settings.index_dir)]
+    base = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "reports",
+        "--index",
+        str(settings.store.index_dir),
+    ]
     out = subprocess.run(
         [*base, "--json"], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120
     )

@@ -65,12 +65,12 @@ def test_status_and_reports_tables(built_index, capsys):
     from assistant.cli import main
 
     settings, index = built_index
-    assert main(["status", "--index", str(settings.index_dir)]) == 0
+    assert main(["status", "--index", str(settings.store.index_dir)]) == 0
     text = capsys.readouterr().out
     st = index.stats()
     assert f"{st.reports} ({st.sources} files)" in text
-    assert "embedding model" in text and str(settings.index_dir) in text
-    assert main(["reports", "--index", str(settings.index_dir), "--subject", "Croydon"]) == 0
+    assert "embedding model" in text and str(settings.store.index_dir) in text
+    assert main(["reports", "--index", str(settings.store.index_dir), "--subject", "Croydon"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["subject", "inspected", "overall", "source"]
     assert [line.split()[0] for line in lines[1:]] == ["Croydon", "Croydon"]
@@ -154,7 +154,7 @@ def test_serve_options_reach_the_settings(built_index, tmp_path, monkeypatch, ca
     from assistant.cli import main
 
     settings, _ = built_index
-    for var in ("MCP", "HOST", "PORT", "AUTH_FILE", "EMBEDDER_THREADS"):
+    for var in ("MCP", "HOST", "PORT", "AUTH_FILE", "EMBEDDING__THREADS"):
         monkeypatch.delenv(f"INSPECTION_ASSISTANT_{var}", raising=False)
     started = []
     monkeypatch.setattr(serving, "run", lambda app, plan: started.append((app, plan)))
@@ -162,7 +162,7 @@ def test_serve_options_reach_the_settings(built_index, tmp_path, monkeypatch, ca
         [
             "serve",
             "--index",
-            str(settings.index_dir),
+            str(settings.store.index_dir),
             "--reports",
             str(tmp_path / "reports"),
             "--host",
@@ -178,9 +178,17 @@ def test_serve_options_reach_the_settings(built_index, tmp_path, monkeypatch, ca
     assert code == 0
     ((app, plan),) = started
     s = plan.settings
-    assert s.mcp is True
-    assert (s.index_dir, s.reports_dir) == (settings.index_dir, tmp_path / "reports")
-    assert (s.host, s.port, s.auth_file, s.embedder_threads) == ("0.0.0.0", 8123, None, 1)
+    assert s.web.mcp is True
+    assert (s.store.index_dir, s.sources.reports_dir) == (
+        settings.store.index_dir,
+        tmp_path / "reports",
+    )
+    assert (s.web.host, s.web.port, s.web.auth_file, s.embedding.threads) == (
+        "0.0.0.0",
+        8123,
+        None,
+        1,
+    )
     assert plan.concurrency == 3 and not plan.loopback and plan.users is None
     assert app.routes
     err = capsys.readouterr().err
@@ -190,22 +198,22 @@ def test_serve_options_reach_the_settings(built_index, tmp_path, monkeypatch, ca
 def test_serve_defaults(monkeypatch):
     from assistant import serving
 
-    for var in ("MCP", "HOST", "PORT", "AUTH_FILE", "EMBEDDER_THREADS"):
+    for var in ("MCP", "HOST", "PORT", "AUTH_FILE", "EMBEDDING__THREADS"):
         monkeypatch.delenv(f"INSPECTION_ASSISTANT_{var}", raising=False)
     s = serving.serve_settings()
-    assert (s.host, s.port, s.auth_file, s.mcp, s.embedder_threads) == (
+    assert (s.web.host, s.web.port, s.web.auth_file, s.web.mcp, s.embedding.threads) == (
         "127.0.0.1",
         7860,
         None,
         False,
         1,
     )
-    assert serving.serve_settings(1).embedder_threads == 0
-    assert serving.serve_settings(mcp=True, host="::1").mcp is True
+    assert serving.serve_settings(1).embedding.threads == 0
+    assert serving.serve_settings(mcp=True, host="::1").web.mcp is True
     plan = serving.plan(s, allow_remote_without_auth=False, concurrency=2)
     assert plan.loopback and plan.warning is None
     assert plan.url == "http://127.0.0.1:7860/"
     assert plan.listening.endswith("(loopback only: only this computer can connect)")
-    remote = s.model_copy(update={"host": "0.0.0.0"})
+    remote = s.override(host="0.0.0.0")
     with pytest.raises(serving.ServeRefusedError, match="without login"):
         serving.plan(remote, allow_remote_without_auth=False, concurrency=2)

@@ -61,7 +61,8 @@ def _spans(text: str) -> list[tuple[int, int]]:
 def test_passage_and_sentence_vectors_from_one_pass(backends, name):
     e = backends[name]
     spans = [_spans(PASSAGE), [(0, 7)], []]
-    vecs, pooled = e.embed_passages([PASSAGE, TEXTS[0], TEXTS[2]], spans)
+    got = e.embed_passages([PASSAGE, TEXTS[0], TEXTS[2]], spans)
+    vecs, pooled = got.vectors, got.spans
     assert np.abs(vecs - e.embed_documents([PASSAGE, TEXTS[0], TEXTS[2]])).max() < 1e-5
     assert [p.spans.tolist() for p in pooled] == [[list(s) for s in spans[0]], [[0, 7]], []]
     sents = pooled[0].vectors
@@ -71,14 +72,15 @@ def test_passage_and_sentence_vectors_from_one_pass(backends, name):
     topics = ["children waiting for adoption", "monthly review of caseloads", "missing children"]
     sims = np.stack([e.embed_query(t) for t in topics]) @ sents.T
     assert list(sims.argmax(axis=1)) == [0, 1, 2]
-    vecs, pooled = e.embed_passages([], [])
+    got = e.embed_passages([], [])
+    vecs, pooled = got.vectors, got.spans
     assert vecs.shape == (0, 384) and pooled == []
 
 
 def test_backends_give_the_same_sentence_vectors(backends):
     spans = [_spans(PASSAGE)]
-    a = backends["sentence-transformers"].embed_passages([PASSAGE], spans)[1][0].vectors
-    b = backends["onnx"].embed_passages([PASSAGE], spans)[1][0].vectors
+    a = backends["sentence-transformers"].embed_passages([PASSAGE], spans).spans[0].vectors
+    b = backends["onnx"].embed_passages([PASSAGE], spans).spans[0].vectors
     assert np.abs(a - b).max() < 1e-4
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, requires_corpus
 
-from assistant.evaluate import Question, Row, Summary, _ranks
+from assistant.evaluate import Passage, Question, Ranks, Row, Summary, ranks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,20 +24,25 @@ Q = Question(
 
 def test_evidence_is_the_labelled_span_in_a_listed_source():
     passages = [
-        ("c.pdf", "Caseloads are too high in the assessment teams."),  # not a listed source
-        ("a.pdf", "Leaders are ambitious."),
-        ("b.pdf", "Inspectors found caseloads  are too high in the assessment-\nteams."),
+        Passage("c.pdf", "Caseloads are too high in the assessment teams."),  # not listed
+        Passage("a.pdf", "Leaders are ambitious."),
+        Passage("b.pdf", "Inspectors found caseloads  are too high in the assessment-\nteams."),
     ]
-    assert _ranks(passages, Q) == (2, None)
-    passages[2] = ("b.pdf", "Inspectors found that caseloads are too high in the assessment teams.")
-    assert _ranks(passages, Q) == (2, 3)
+    assert ranks(passages, Q) == Ranks(source=2, evidence=None)
+    passages[2] = Passage(
+        "b.pdf", "Inspectors found that caseloads are too high in the assessment teams."
+    )
+    assert ranks(passages, Q) == Ranks(source=2, evidence=3)
 
 
 def test_cross_report_phrases_count_in_any_listed_source():
     q = replace(Q, type="cross_report", evidence_any=("Mockingbird", "mocking bird"))
-    passages = [("c.pdf", "The Mockingbird model."), ("b.pdf", "The ‘Mocking Bird’ model.")]
-    assert _ranks(passages, q) == (2, 2)
-    assert _ranks(passages[:1], q) == (None, None)
+    passages = [
+        Passage("c.pdf", "The Mockingbird model."),
+        Passage("b.pdf", "The ‘Mocking Bird’ model."),
+    ]
+    assert ranks(passages, q) == Ranks(2, 2)
+    assert ranks(passages[:1], q) == Ranks(None, None)
 
 
 def test_overall_evidence_rate_leaves_cross_report_questions_to_their_own_row():
@@ -48,9 +53,10 @@ def test_overall_evidence_rate_leaves_cross_report_questions_to_their_own_row():
         Row("q3", "cross_report", True, source_rank=1, evidence_rank=None),
         Row("q4", "unanswerable", False, abstained=True),
     ]
-    assert s.metrics()["evidence_hit@5"] == 0.5
-    assert s.metrics("cross_report")["evidence_hit@5"] == 0.0
-    assert s.metrics()["abstention_unanswerable"] == 1.0
+    assert s.metrics().evidence_hit_5 == 0.5
+    assert s.metrics("cross_report").evidence_hit_5 == 0.0
+    assert s.metrics().abstention_unanswerable == 1.0
+    assert s.metrics().as_dict()["evidence_hit@5"] == 0.5  # the reports' column names
 
 
 @requires_corpus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.layouts.improvements import read_improvements
+from ingest.layouts.improvements import Improvements, read_improvements
 from ingest.layouts.text import read_pages
 
 START_HEADINGS = [
@@ -40,14 +40,15 @@ def page(start: str, end: str) -> str:
 
 @pytest.mark.parametrize("start", START_HEADINGS)
 def test_each_start_heading_opens_a_list(start):
-    points, pages = read_improvements(read_pages([(3, page(start, "Main findings"))]))
+    found = read_improvements(read_pages([(3, page(start, "Main findings"))]))
+    points, pages = found.points, found.pages
     assert points == POINTS
     assert pages == [3, 3]
 
 
 @pytest.mark.parametrize("end", END_HEADINGS)
 def test_each_end_heading_closes_the_list(end):
-    points, _ = read_improvements(read_pages([(1, page("Areas for improvement", end))]))
+    points = read_improvements(read_pages([(1, page("Areas for improvement", end))])).points
     assert points == POINTS
 
 
@@ -58,12 +59,12 @@ def test_a_list_runs_on_over_a_page_and_stops_at_a_graded_heading():
             (3, f"2. {POINTS[1]}\nThe experiences and progress of care leavers: good\n3. Text."),
         ]
     )
-    assert read_improvements(pages) == (POINTS, [2, 3])
+    assert read_improvements(pages) == Improvements(POINTS, [2, 3])
 
 
 def test_a_contents_page_does_not_open_a_list():
     pages = read_pages([(1, "Contents\nRecommendations\nThe local authority\nSummary")])
-    assert read_improvements(pages) == ([], [])
+    assert read_improvements(pages) == Improvements([], [])
 
 
 def test_lead_ins_and_footers_are_not_points():

@@ -24,6 +24,7 @@ from conftest import (
 from ingest.chunking import chunk_report, split_sentences
 from ingest.errors import IngestError
 from ingest.parse import parse_bytes, parse_file
+from ingest.records import PageAt
 from vectorstore.records import Filters
 
 CLI = [sys.executable, "-m", "assistant.cli"]
@@ -67,8 +68,8 @@ def test_paragraph_over_page_break_keeps_page_of_each_part(tmp_path, embedder):
     chunks = chunk_report(report, embedder.count_tokens)
     chunk = next(c for c in chunks if "return home interviews" in c.text)
     assert chunk.paragraph_at(chunk.text.index("return home interviews")) == 3
-    assert chunk.page_at(chunk.text.index("return home interviews")) == (1, 2)
-    assert chunk.page_at(chunk.text.index("shared with the police")) == (2, 3)
+    assert chunk.page_at(chunk.text.index("return home interviews")) == PageAt(1, 2)
+    assert chunk.page_at(chunk.text.index("shared with the police")) == PageAt(2, 3)
     assert (chunk.page_start, chunk.page_end) == (1, 2)
 
 
@@ -496,7 +497,7 @@ def test_real_2013_report_printed_page_numbers():
 @pytest.mark.corpus
 def test_real_search_with_filters(fresh):
     ingestor, index, _ = fresh
-    ingestor.settings = ingestor.settings.model_copy(update={"max_file_mb": 50})
+    ingestor.settings = ingestor.settings.override(ingest__max_file_mb=50)
     folder = corpus_file("ofsted-ilacs", "80418_norfolk")
     s = ingestor.run(
         [

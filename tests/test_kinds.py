@@ -233,7 +233,7 @@ def test_the_cli_filters_by_kind(kinds_assistant, cli_env):
     import subprocess
     import sys
 
-    index = str(kinds_assistant.settings.index_dir)
+    index = str(kinds_assistant.settings.store.index_dir)
     out = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "reports", "--kind", "the SEND inspection",
          "--index", index, "--json"],

@@ -37,7 +37,6 @@ from assistant.llm import (
 )
 from assistant.llm.check import complete_sentences
 from assistant.llm.evidence import figures, grades, negated
-from assistant.llm.rewrite import deadline_seconds
 from assistant.records import Answer
 from assistant.settings import Settings
 from vectorstore.embedder import make_embedder
@@ -121,14 +120,12 @@ def world(tmp_path_factory, fake_server) -> World:
         llm_timeout_s=2,
     )
     embedder = make_embedder(
-        settings.embedder, settings.embedding_model, settings.embedding_batch_size
+        settings.embedding.backend, settings.embedding.model, settings.embedding.batch_size
     )
     _, index, summary = index_reports([reports], settings, embedder)
     assert summary.added == 3
     llm_assistant = Assistant(settings, index=index, embedder=embedder)
-    plain = Assistant(
-        settings.model_copy(update={"llm_provider": "none"}), index=index, embedder=embedder
-    )
+    plain = Assistant(settings.override(llm_provider="none"), index=index, embedder=embedder)
     return World(llm_assistant, plain, settings, index, embedder)
 
 
@@ -482,7 +479,7 @@ def _free_port() -> int:
 
 
 def _with(settings: Settings, **update) -> tuple[Settings, object]:
-    changed = settings.model_copy(update=update)
+    changed = settings.override(**update)
     return changed, make_llm(changed)
 
 
@@ -511,7 +508,7 @@ def test_slow_server_falls_back_with_notice(settings, extractive, server):
 
 def test_slow_server_falls_back_through_ask(world, extractive, server):
     slow = Assistant(
-        world.settings.model_copy(update={"llm_deadline_s": 0.5}),
+        world.settings.override(llm_deadline_s=0.5),
         index=world.index,
         embedder=world.embedder,
     )
@@ -543,8 +540,8 @@ def test_trickling_server_is_cut_off_at_the_deadline(streamed, settings, extract
 
 
 def test_deadline_defaults_to_the_timeout():
-    assert deadline_seconds(Settings(llm_timeout_s=7)) == 7
-    assert deadline_seconds(Settings(llm_timeout_s=7, llm_deadline_s=20)) == 20
+    assert Settings(llm_timeout_s=7).llm.deadline == 7
+    assert Settings(llm_timeout_s=7, llm_deadline_s=20).llm.deadline == 20
 
 
 # -- streaming ---------------------------------------------------------------------------------

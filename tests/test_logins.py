@@ -65,7 +65,7 @@ def served(assistant, users_file: Path, **settings):
     from assistant.web.server import create_app, start
 
     tuned = Assistant(
-        assistant.settings.model_copy(update={"route_exemplars": False, **settings}),
+        assistant.settings.override(route__exemplars=False, **settings),
         index=assistant.index,
         embedder=assistant.embedder,
     )

@@ -10,13 +10,15 @@ import pytest
 
 from assistant.across import topic_of
 from assistant.answer import Sentence
-from assistant.decide import Evidence, Policy, decide
+from assistant.decide import decide
 from assistant.evaluate import quotes_evidence, states_grade
+from assistant.evidence import Evidence
 from assistant.ground import Grounder, proper_names
 from assistant.kinds import kind_of, kinds_named
-from assistant.periods import parse_period
+from assistant.periods import Period, parse_period
 from assistant.records import AbstainReason
 from assistant.route import ExemplarRouter, RouteKind, Router, mask_places, rule_route
+from assistant.settings import AbstentionSettings, AnswerSettings
 from ingest.records import Chunk
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 from vectorstore.records import Hit, ReportRecord
@@ -131,10 +133,15 @@ def test_questions_about_what_is_held_pass():
 
 
 def test_seasons_and_parts_of_a_year():
-    assert parse_period("the autumn 2020 visit")[:2] == (date(2020, 9, 1), date(2020, 11, 30))
-    assert parse_period("in spring 2021")[:2] == (date(2021, 3, 1), date(2021, 5, 31))
-    assert parse_period("late 2020")[:2] == (date(2020, 9, 1), date(2020, 12, 31))
-    assert parse_period("winter 2019")[:2] == (date(2019, 12, 1), date(2020, 2, 29))
+    assert parse_period("the autumn 2020 visit") == Period(
+        date(2020, 9, 1), date(2020, 11, 30), "autumn 2020"
+    )
+    assert parse_period("in spring 2021") == Period(
+        date(2021, 3, 1), date(2021, 5, 31), "spring 2021"
+    )
+    assert parse_period("late 2020") == Period(date(2020, 9, 1), date(2020, 12, 31), "late 2020")
+    p = parse_period("winter 2019")
+    assert (p.start, p.end) == (date(2019, 12, 1), date(2020, 2, 29))
 
 
 def test_kinds_named_and_kind_of_a_report():
@@ -159,7 +166,7 @@ def _sentence(text: str, sim: float) -> Sentence:
 
 
 def test_one_policy_gives_typed_reasons():
-    p = Policy(below=0.3, soft_below=0.45, coverage=0.34)
+    p = AbstentionSettings(below=0.3, soft_below=0.45, coverage=0.34)
     s = _sentence("Caseloads are manageable.", 0.6)
     ok = Evidence("How are caseloads?", [s.hit], [s], 0.6, 1.0, [s])
     assert decide(ok, p) is None
@@ -333,7 +340,13 @@ def test_template_sentences_and_template_openings_are_boilerplate():
         )
         for i, p in enumerate(places * 2)
     ]
-    found = Boilerplate(chunks, min_reports=10)
+    a = AnswerSettings()
+    found = Boilerplate(
+        chunks,
+        min_reports=a.boilerplate_reports,
+        opening_share=a.boilerplate_opening_share,
+        opening_words=a.boilerplate_opening_words,
+    )
     assert "This letter summarises the findings of the visit to Wakefield on 3 June." in found
     assert "Inspectors looked at the arrangements in Kent for children in need of help." in found
     assert "Children in Kent wait 9 weeks for an assessment of their needs." in found

@@ -130,13 +130,13 @@ def test_whole_assistant_on_a_chroma_server(chroma_server, tmp_path, embedder):
     )
     settings = Settings(
         index_dir=tmp_path / "idx",
-        store="chroma-server",
-        chroma_port=chroma_server,
-        collection="whole",
+        store={"backend": "chroma-server", "chroma_port": chroma_server, "collection": "whole"},
     )
-    index = Index(settings.index_dir, store="chroma-server", port=chroma_server, collection="whole")
+    index = Index(
+        settings.store.index_dir, store="chroma-server", port=chroma_server, collection="whole"
+    )
     assert Ingestor(index, embedder, settings).run([src]).added == 1
-    assert not (settings.index_dir / "chroma").exists()  # vectors live in the server
+    assert not (settings.store.index_dir / "chroma").exists()  # vectors live in the server
     a = Assistant(settings, index=index, embedder=embedder).ask(
         "Do care leavers in Thetaford have personal advisers?"
     )

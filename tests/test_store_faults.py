@@ -98,10 +98,10 @@ def _server_settings(tmp_path: Path, name: str, port: int, **extra) -> Settings:
 
 def _open(settings: Settings) -> Index:
     return Index(
-        settings.index_dir,
-        store=settings.store,
-        port=settings.chroma_port,
-        collection=settings.collection,
+        settings.store.index_dir,
+        store=settings.store.backend,
+        port=settings.store.chroma_port,
+        collection=settings.store.collection,
     )
 
 
@@ -139,7 +139,7 @@ def test_a_collection_of_another_index_is_refused(tmp_path, embedder, chroma_ser
         cwd=ROOT,
         env={
             **os.environ,
-            "INSPECTION_ASSISTANT_INDEX_DIR": str(intruder.index_dir),
+            "INSPECTION_ASSISTANT_INDEX_DIR": str(intruder.store.index_dir),
             "INSPECTION_ASSISTANT_STORE": "chroma-server",
             "INSPECTION_ASSISTANT_CHROMA_PORT": str(port),
             "INSPECTION_ASSISTANT_COLLECTION": a.collection,
@@ -159,11 +159,11 @@ def test_an_index_made_before_collections_were_recorded_keeps_the_default(tmp_pa
     # As older versions left an index: no ids in the manifest, no owner on the collection.
     index.store.collection.modify(metadata={"made_by": "an older version"})
     index.manifest.close()
-    with sqlite3.connect(settings.index_dir / "manifest.sqlite") as db:
+    with sqlite3.connect(settings.store.index_dir / "manifest.sqlite") as db:
         db.execute("DELETE FROM meta WHERE key IN ('collection', 'index_id')")
-    reopened = _open(Settings(index_dir=settings.index_dir))
+    reopened = _open(Settings(index_dir=settings.store.index_dir))
     assert reopened.collection == "chunks" and reopened.store_health().ok
-    answer = Assistant(Settings(index_dir=settings.index_dir), reopened, embedder).ask(
+    answer = Assistant(Settings(index_dir=settings.store.index_dir), reopened, embedder).ask(
         "What did Alphaton inspectors praise?"
     )
     assert not answer.abstained and answer.search_fallback is None
@@ -215,7 +215,7 @@ def test_an_emptied_collection_is_found_by_a_warm_server_and_the_next_ingest(fre
     index.store.collection.delete(where={"report_id": rid})  # half the vectors gone
 
     assert "disagree" in " ".join(index_status(settings).problems)
-    assistant = Assistant(settings, Index(settings.index_dir), ingestor.embedder)
+    assistant = Assistant(settings, Index(settings.store.index_dir), ingestor.embedder)
     assistant.index.warm_up()  # the in-memory vectors now lack a live report's
     answer = assistant.ask("Do Betaville foster carers wait long for panels?")
     assert not answer.abstained and "approval panels" in answer.citations[0].quote
@@ -252,10 +252,10 @@ def test_a_store_that_stops_answering_leaves_keyword_search(tmp_path, embedder, 
 def test_a_damaged_manifest_is_named_at_open(tmp_path, cli_env, embedder):
     settings = Settings(index_dir=tmp_path / "idx", max_file_mb=1)
     src = tmp_path / "src"
-    Ingestor(Index(settings.index_dir), embedder, settings).run(
+    Ingestor(Index(settings.store.index_dir), embedder, settings).run(
         [_report(src, "a.txt", "Alphaton", ALPHA)]
     )
-    manifest = settings.index_dir / "manifest.sqlite"
+    manifest = settings.store.index_dir / "manifest.sqlite"
     for extra in manifest.parent.glob("manifest.sqlite-*"):
         extra.unlink()
     manifest.write_bytes(b"this is no database " * 300)
@@ -265,7 +265,7 @@ def test_a_damaged_manifest_is_named_at_open(tmp_path, cli_env, embedder):
         ["ingest", str(src)],
     ):
         out = subprocess.run(
-            [*CLI, *args, "--index", str(settings.index_dir)],
+            [*CLI, *args, "--index", str(settings.store.index_dir)],
             capture_output=True,
             text=True,
             env=cli_env,
@@ -282,19 +282,19 @@ def test_a_damaged_keyword_index_is_detected_and_rebuilt(fresh, tmp_path):
     src = tmp_path / "src"
     _report(src, "a.txt", "Alphaton", ALPHA)
     ingestor.run([src])
-    build = settings.index_dir / "bm25" / index.manifest.get_meta("bm25")
+    build = settings.store.index_dir / "bm25" / index.manifest.get_meta("bm25")
     (build / "ids.json").write_text('["nonsense"')
     assert "keyword index" in " ".join(index_status(settings).problems)
 
-    reader = Index(settings.index_dir)
+    reader = Index(settings.store.index_dir)
     hits = reader.search_keyword("adoption team", 5)
     assert hits and hits[0].chunk.source == "a.txt"  # rebuilt from the manifest
     assert reader.keyword_problem() is None  # and saved in place of the damaged build
 
     (build / "ids.json").write_text("[]")
     assert ingestor.run([src]).unchanged == 1
-    assert Index(settings.index_dir).keyword_problem() is None
-    assert Index(settings.index_dir).search_keyword("adoption team", 5)
+    assert Index(settings.store.index_dir).keyword_problem() is None
+    assert Index(settings.store.index_dir).search_keyword("adoption team", 5)
 
 
 # -- a full disk -----------------------------------------------------------------------------
@@ -323,10 +323,10 @@ def test_a_full_disk_mid_ingest_keeps_the_previous_index(tmp_path, embedder, cli
     if namespace is None:
         pytest.skip("no private mount namespace here to mount a small tmpfs in")
     settings = Settings(index_dir=tmp_path / "previous", max_file_mb=1)
-    Ingestor(Index(settings.index_dir), embedder, settings).run(
+    Ingestor(Index(settings.store.index_dir), embedder, settings).run(
         [_report(tmp_path / "old", "a.txt", "Alphaton", ALPHA)]
     )
-    used = sum(f.stat().st_size for f in settings.index_dir.rglob("*") if f.is_file())
+    used = sum(f.stat().st_size for f in settings.store.index_dir.rglob("*") if f.is_file())
     paragraphs = [
         f"Betaville paragraph {i}: social workers visit children often, managers check the "
         f"quality of plan number {i} each month and partners share what they know." * 3
@@ -341,7 +341,7 @@ def test_a_full_disk_mid_ingest_keeps_the_previous_index(tmp_path, embedder, cli
         **cli_env,
         "SIZE": f"{used // 1024 + 300}k",
         "MNT": str(tmp_path / "mnt"),
-        "PREVIOUS": str(settings.index_dir),
+        "PREVIOUS": str(settings.store.index_dir),
         "NEW": str(new),
         "OUT": str(out),
         "PY": sys.executable,
@@ -354,26 +354,26 @@ def test_a_full_disk_mid_ingest_keeps_the_previous_index(tmp_path, embedder, cli
     assert "disk is full" in stderr and "Traceback" not in stderr
     after = Settings(index_dir=out / "index", max_file_mb=1)
     assert index_status(after).reports == 1 and index_status(after).problems == []
-    answer = Assistant(after, Index(after.index_dir), embedder).ask(
+    answer = Assistant(after, Index(after.store.index_dir), embedder).ask(
         "What did Alphaton inspectors praise?"
     )
     assert not answer.abstained and "adoption team" in answer.citations[0].quote
     # With room again, the next run finishes the job.
-    summary = Ingestor(Index(after.index_dir), embedder, after).run([new])
+    summary = Ingestor(Index(after.store.index_dir), embedder, after).run([new])
     assert summary.added == 1 and index_status(after).reports == 2
 
 
 # -- ingest beside serve ---------------------------------------------------------------------
 def test_cli_ingest_refuses_an_embedded_index_being_served(tmp_path, cli_env, embedder):
     settings = Settings(index_dir=tmp_path / "idx", max_file_mb=1)
-    Ingestor(Index(settings.index_dir), embedder, settings).run(
+    Ingestor(Index(settings.store.index_dir), embedder, settings).run(
         [_report(tmp_path / "old", "a.txt", "Alphaton", ALPHA)]
     )
     new = tmp_path / "new"
     _report(new, "b.txt", "Betaville", BETA)
     port = _free_port()
     serve = subprocess.Popen(
-        [*CLI, "serve", "--index", str(settings.index_dir), "--port", str(port)],
+        [*CLI, "serve", "--index", str(settings.store.index_dir), "--port", str(port)],
         env=cli_env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -382,7 +382,7 @@ def test_cli_ingest_refuses_an_embedded_index_being_served(tmp_path, cli_env, em
     try:
         _wait_for_port(port, serve, 300)
         refused = subprocess.run(
-            [*CLI, "ingest", str(new), "--index", str(settings.index_dir), "--json"],
+            [*CLI, "ingest", str(new), "--index", str(settings.store.index_dir), "--json"],
             capture_output=True,
             text=True,
             env=cli_env,
@@ -391,11 +391,11 @@ def test_cli_ingest_refuses_an_embedded_index_being_served(tmp_path, cli_env, em
         )
         assert refused.returncode == 1, refused.stdout
         assert "Admin tab" in refused.stderr and "Chroma server" in refused.stderr
-        assert Index(settings.index_dir).stats().reports == 1  # nothing was written
+        assert Index(settings.store.index_dir).stats().reports == 1  # nothing was written
     finally:
         _stop(serve)
     done = subprocess.run(
-        [*CLI, "ingest", str(new), "--index", str(settings.index_dir), "--json"],
+        [*CLI, "ingest", str(new), "--index", str(settings.store.index_dir), "--json"],
         capture_output=True,
         text=True,
         env=cli_env,

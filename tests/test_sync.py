@@ -41,15 +41,15 @@ def setup(tmp_path, embedder, server):
     settings = Settings(
         index_dir=tmp_path / "index",
         reports_dir=tmp_path / "reports",
-        max_file_mb=1,
+        ingest={"max_file_mb": 1},
         sync_retries=1,
         sync_backoff_s=0.05,
         sync_min_interval_s=0.0,
         sync_timeout_s=1.0,
     )
-    index = Index(settings.index_dir)
+    index = Index(settings.store.index_dir)
     ingestor = Ingestor(index, embedder, settings)
-    syncer = Syncer(settings, index, lambda: ingestor.run([settings.reports_dir]))
+    syncer = Syncer(settings, index, lambda: ingestor.run([settings.sources.reports_dir]))
     config = SourceConfig(name="ofsted", kind="feed", location=server.url("/feed.xml"))
     return settings, index, syncer, config
 
@@ -60,7 +60,7 @@ def feed_of(server: FeedServer, *names: str, day: str = "2025-03-20") -> None:
 
 
 def live_files(settings: Settings) -> list[str]:
-    folder = settings.reports_dir / "sources" / "ofsted"
+    folder = settings.sources.reports_dir / "sources" / "ofsted"
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
@@ -169,7 +169,7 @@ def test_failed_download_keeps_the_live_version(tmp_path, setup, server, case, r
     assert [f.url for f in result.failed] == [server.url("/r/a.pdf")]
     assert reason in result.failed[0].reason
     assert index.live_ids() == live  # the live report stays
-    folder = settings.reports_dir / "sources" / "ofsted"
+    folder = settings.sources.reports_dir / "sources" / "ofsted"
     assert sorted(p.name for p in folder.iterdir()) == ["a.pdf"]  # no partial file left
     assert (folder / "a.pdf").read_bytes() == good
     if case == "500":
@@ -231,7 +231,7 @@ def test_status_and_admin_view_show_each_source_with_its_failures(tmp_path, setu
     server.publish("/r/a.pdf", pdf_bytes(tmp_path, "Croydon", 2017))
     server.publish("/r/b.pdf", b"no", status=500)
     feed_of(server, "a.pdf", "b.pdf")
-    settings = settings.model_copy(update={"sources": [config]})
+    settings = settings.override(sources=[config])
     scheduler = SyncScheduler(settings, index, setup[2].ingest)
     scheduler.sync_now()
     (synced,) = index_status(settings).as_dict()["sync"]

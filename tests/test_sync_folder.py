@@ -40,9 +40,9 @@ def test_watched_folder_takes_whole_files_only(tmp_path, embedder):
         sync_settle_s=1.0,
         sync_debounce_ms=200,
     )
-    index = Index(settings.index_dir)
+    index = Index(settings.store.index_dir)
     ingestor = Ingestor(index, embedder, settings)
-    mirror = settings.reports_dir / "sources" / "share"
+    mirror = settings.sources.reports_dir / "sources" / "share"
     seen: list[list[str]] = []
 
     def ingest():
@@ -50,7 +50,7 @@ def test_watched_folder_takes_whole_files_only(tmp_path, embedder):
         seen.append([p.name for p in files])
         for p in files:  # whatever is indexed is whole
             assert p.read_bytes() in (a, b), f"a partial file reached the index: {p.name}"
-        return ingestor.run([settings.reports_dir])
+        return ingestor.run([settings.sources.reports_dir])
 
     scheduler = SyncScheduler(settings, index, ingest)
     scheduler.start()
@@ -64,7 +64,7 @@ def test_watched_folder_takes_whole_files_only(tmp_path, embedder):
                 time.sleep(0.7)
         wait_for(lambda: len(index.live_ids()) == 1, "the copied file indexed")
         (share / "b.pdf.part").write_bytes(b)
-        time.sleep(2 * settings.sync_settle_s + 1)
+        time.sleep(2 * settings.sources.settle_s + 1)
         assert len(index.live_ids()) == 1 and not (mirror / "b.pdf.part").exists()
         (share / "b.pdf.part").rename(share / "b.pdf")
         wait_for(lambda: len(index.live_ids()) == 2, "the renamed file indexed")

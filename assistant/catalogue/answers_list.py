@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.catalogue.cites import Cites
 from assistant.catalogue.records import TimelinePoint, sort_key
-from assistant.catalogue.reply import MAX_CITATIONS, abstain, finish
+from assistant.catalogue.reply import abstain, finish
 from assistant.catalogue.scope import CURRENT, scope_of
 from assistant.catalogue.store import Catalogue, in_period
 from assistant.catalogue.wording import lc, period_words, when
@@ -29,7 +29,7 @@ def answer_list(catalogue: Catalogue, question: str, u: Understood, route: Route
         route: The route, with the judgement area, the grade and councils or forces.
 
     Returns:
-        One cited sentence listing the reports (at most ``MAX_CITATIONS`` cited, the rest
+        One cited sentence listing the reports (at most ``catalogue.max_citations`` cited, the rest
         counted), or an abstention saying no report records it.
     """
     area = route.areas[0] if route.areas else OVERALL
@@ -70,7 +70,7 @@ def answer_list(catalogue: Catalogue, question: str, u: Understood, route: Route
     items = []
     over = 0
     for p in hits:
-        if len(items) >= MAX_CITATIONS:
+        if len(items) >= catalogue.max_citations:
             over += 1
             continue
         r, j = p.record, p.judgement

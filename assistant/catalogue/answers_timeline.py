@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.catalogue.cites import Cites
-from assistant.catalogue.reply import MAX_CITATIONS, finish
+from assistant.catalogue.reply import finish
 from assistant.catalogue.scope import pool, scope_of, subjects_or_abstain
 from assistant.catalogue.store import Catalogue
 from assistant.catalogue.wording import lc, none_stated, period_words, possessive, when
@@ -49,7 +49,7 @@ def answer_timeline(catalogue: Catalogue, question: str, u: Understood, route: R
                 if j is None:
                     ungraded += 1
                     continue
-                if len(items) >= MAX_CITATIONS:
+                if len(items) >= catalogue.max_citations:
                     continue
                 n = cites.cite_judgement(rep.report_id, j)
                 if n is not None:

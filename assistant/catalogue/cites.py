@@ -124,7 +124,7 @@ class Cites:
                 continue
             start, end = span
             found = Located(ch, ch.text[start:end], start)
-            if page is None or ch.page_at(start)[0] == page:
+            if page is None or ch.page_at(start).page == page:
                 return found
             fallback = fallback or found
         return fallback

@@ -5,9 +5,6 @@ from __future__ import annotations
 from assistant.question import Understood
 from assistant.records import Answer, Citation
 
-MAX_CITATIONS = 12
-"""Most items cited in one answer; the rest are counted ("and 3 more")."""
-
 UNQUOTED = (
     "The catalogue holds the grade, but no stored passage of the report contains its "
     "statement verbatim, so it is not shown."
@@ -62,4 +59,4 @@ def finish(
     )
 
 
-__all__ = ["MAX_CITATIONS", "abstain", "finish"]
+__all__ = ["abstain", "finish"]

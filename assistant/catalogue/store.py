@@ -21,6 +21,7 @@ from assistant.catalogue.records import (
 )
 from assistant.kinds import is_of_kind, kind_of, kinds_named
 from assistant.periods import UNDATED_LEAD
+from assistant.settings import AnswerSettings
 from assistant.vocabulary import OVERALL, Area, grade_from_words, judgement_area, pick_judgement
 from ingest.layouts.improvements import is_point
 from ingest.records import Chunk, Judgement
@@ -121,14 +122,21 @@ class Catalogue:
         manifest: The index's manifest.
         subjects: The resolver of the indexed subjects' names and aliases.
         provenance: Where the reports came from (their public links), when known.
+        max_citations: Most items cited in one answer; the rest are counted ("and 3 more")
+            (``answer.catalogue_citations``).
     """
 
     def __init__(
-        self, manifest: Manifest, subjects: SubjectResolver, provenance: Provenance | None = None
+        self,
+        manifest: Manifest,
+        subjects: SubjectResolver,
+        provenance: Provenance | None = None,
+        max_citations: int = AnswerSettings().catalogue_citations,
     ) -> None:
         self._manifest = manifest
         self._subjects = subjects
         self._provenance = provenance
+        self.max_citations = max_citations
 
     def live_reports(self) -> list[ReportRecord]:
         """One record per live report; its ``source`` is the path its chunks carry (as in

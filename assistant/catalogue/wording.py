@@ -50,7 +50,7 @@ def possessive(name: str) -> str:
 
 def period_words(question: str, prep: str = "from") -> str:
     """ "from 2017", "since 2014", "from March 2023" (``prep`` for a plain period), or ""."""
-    _, _, desc = parse_period(question)
+    desc = parse_period(question).words
     if not desc:
         return ""
     if desc.startswith(("since", "before")):

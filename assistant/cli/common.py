@@ -86,9 +86,9 @@ def refuse_if_served(settings: Settings) -> None:
     """
     from vectorstore.locks import served_elsewhere
 
-    if settings.store == "chroma" and served_elsewhere(settings.index_dir):
+    if settings.store.backend == "chroma" and served_elsewhere(settings.store.index_dir):
         fail(
-            f"the index at {settings.index_dir} is being served by `inspection-assistant serve`; "
+            f"the index at {settings.store.index_dir} is being served by `inspection-assistant serve`; "
             "its embedded vector store must have one process writing it, or the server would "
             "answer from stale vectors and could overwrite the new ones. Add the reports from "
             "the Admin tab of the running app (or stop it first), or keep the vectors in a "

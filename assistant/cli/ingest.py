@@ -56,7 +56,7 @@ def ingest(
     try:
         opened = open_index(settings)
     except Exception as exc:
-        fail(f"cannot open the index at {settings.index_dir}: {exc}", EXIT_INDEX)
+        fail(f"cannot open the index at {settings.store.index_dir}: {exc}", EXIT_INDEX)
     ingestor = make_ingestor(settings, opened)
     try:
         with ingest_progress(enabled=not json_out) as shown:

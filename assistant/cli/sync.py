@@ -36,8 +36,8 @@ def sync(
     from assistant.sync.engine import SyncBusyError, Syncer, one_off_feed
 
     settings = settings_for(index_dir=index, reports_dir=reports)
-    configs = [c for c in settings.sources if not source or c.name in source]
-    unknown = sorted(set(source or []) - {c.name for c in settings.sources})
+    configs = [c for c in settings.sources.configured if not source or c.name in source]
+    unknown = sorted(set(source or []) - {c.name for c in settings.sources.configured})
     if unknown:
         fail(f"no configured source named {', '.join(unknown)}", EXIT_INDEX)
     configs += [one_off_feed(url) for url in feed or []]
@@ -47,7 +47,7 @@ def sync(
     try:
         opened = open_index(settings)
         ingestor = make_ingestor(settings, opened)
-        syncer = Syncer(settings, opened, lambda: ingestor.run([settings.reports_dir]))
+        syncer = Syncer(settings, opened, lambda: ingestor.run([settings.sources.reports_dir]))
         result = syncer.run(configs)
     except SyncBusyError as exc:
         fail(str(exc), EXIT_INDEX)

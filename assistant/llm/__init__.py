@@ -28,7 +28,6 @@ from assistant.llm.backends import (
     make_llm,
 )
 from assistant.llm.check import (
-    MIN_SUPPORT,
     CheckedSentence,
     LLMCheck,
     Span,
@@ -41,7 +40,6 @@ from assistant.llm.evidence import is_instruction
 from assistant.llm.prompt import SYSTEM_PROMPT, build_messages
 from assistant.llm.rewrite import (
     FAILED,
-    MAX_PASSAGES,
     NOTHING_VERIFIED,
     TOO_SLOW,
     UNREACHABLE,
@@ -54,8 +52,6 @@ from assistant.llm.rewrite import (
 __all__ = [
     "BACKENDS",
     "FAILED",
-    "MAX_PASSAGES",
-    "MIN_SUPPORT",
     "NOTHING_VERIFIED",
     "SYSTEM_PROMPT",
     "TOO_SLOW",

@@ -25,10 +25,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from assistant.settings import LLMSettings
+
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
-MAX_OUTPUT_TOKENS = 512
+_DEFAULT = LLMSettings()
 """Longest reply asked for, in tokens."""
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 OLLAMA_DEFAULT_URL = "http://localhost:11434/v1"
@@ -99,19 +101,21 @@ class ModelConfig:
     model: str | None
     base_url: str | None = None
     api_key: str | None = None
-    timeout_s: float = 30.0
-    max_tokens: int = MAX_OUTPUT_TOKENS
+    timeout_s: float = _DEFAULT.timeout_s
+    max_tokens: int = _DEFAULT.max_output_tokens
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ModelConfig:
-        """The configuration named by ``llm_provider``, ``llm_model``, ``llm_base_url``,
-        ``llm_api_key`` and ``llm_timeout_s``."""
+        """The configuration named by the ``llm`` group (provider, model, base URL, API key,
+        socket timeout and longest reply)."""
+        llm = settings.llm
         return cls(
-            provider=settings.llm_provider,
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key,
-            timeout_s=settings.llm_timeout_s,
+            provider=llm.provider,
+            model=llm.model,
+            base_url=llm.base_url,
+            api_key=llm.api_key,
+            timeout_s=llm.timeout_s,
+            max_tokens=llm.max_output_tokens,
         )
 
 

@@ -46,10 +46,11 @@ from assistant.llm.evidence import (
     quotes,
     terms,
 )
+from assistant.settings import LLMSettings
 from ingest.records import Chunk
 from vectorstore.records import Hit
 
-MIN_SUPPORT = 0.5
+_DEFAULT = LLMSettings()
 """Share of a sentence's content words that must occur in its cited passages."""
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -190,7 +191,7 @@ def prepare(passages: Sequence[Hit | Chunk]) -> list[Passage]:
 
 
 def check_llm_answer(
-    text: str, passages: Sequence[Hit | Chunk], min_support: float = MIN_SUPPORT
+    text: str, passages: Sequence[Hit | Chunk], min_support: float = _DEFAULT.min_support
 ) -> LLMCheck:
     """Check a model reply sentence by sentence against the numbered passages.
 
@@ -207,7 +208,7 @@ def check_llm_answer(
 
 
 def check_sentence(
-    raw: str, passages: Sequence[Passage], min_support: float = MIN_SUPPORT
+    raw: str, passages: Sequence[Passage], min_support: float = _DEFAULT.min_support
 ) -> CheckedSentence:
     """The verdict on one sentence of a reply (see the module docstring for the checks)."""
     plain = plain_text(raw)

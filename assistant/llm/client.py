@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from assistant.llm.backends import (
-    MAX_OUTPUT_TOKENS,
     ChatMessage,
     Deadline,
     ModelError,
@@ -31,6 +30,9 @@ from assistant.llm.backends import (
     ModelTimeout,
     ModelUnreachable,
 )
+from assistant.settings import LLMSettings
+
+_DEFAULT = LLMSettings()
 
 
 class OpenAICompatibleChat:
@@ -49,8 +51,8 @@ class OpenAICompatibleChat:
         base_url: str,
         model: str,
         api_key: str | None = None,
-        timeout_s: float = 30.0,
-        max_tokens: int = MAX_OUTPUT_TOKENS,
+        timeout_s: float = _DEFAULT.timeout_s,
+        max_tokens: int = _DEFAULT.max_output_tokens,
     ) -> None:
         url = urllib.parse.urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:

@@ -37,7 +37,6 @@ from assistant.llm.backends import (
 )
 from assistant.llm.check import (
     MARKER,
-    MIN_SUPPORT,
     CheckedSentence,
     check_sentence,
     complete_sentences,
@@ -46,15 +45,13 @@ from assistant.llm.check import (
 )
 from assistant.llm.prompt import build_messages
 from assistant.records import Answer, Citation
+from assistant.settings import LLMSettings
 from vectorstore.records import Hit
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
 log = logging.getLogger("inspection_assistant.llm")
-
-MAX_PASSAGES = 5
-"""How many of the extractive answer's top passages are numbered and sent to the model."""
 
 UNREACHABLE = "The language model could not be reached; showing the extractive answer."
 TOO_SLOW = "The language model was too slow; showing the extractive answer."
@@ -65,20 +62,15 @@ NOTHING_VERIFIED = (
 )
 
 
-def deadline_seconds(settings: Settings) -> float:
-    """The wall-clock limit of one model call: ``llm_deadline_s``, else ``llm_timeout_s``."""
-    return settings.llm_deadline_s or settings.llm_timeout_s
-
-
 def max_sentences(settings: Settings) -> int:
     """Longest answer the model is asked for."""
-    return max(3, settings.answer_sentences + 1)
+    return max(3, settings.answer.sentences + 1)
 
 
 class _Builder:
     """Checks reply sentences one at a time and assembles the renumbered, cited answer."""
 
-    def __init__(self, passages: Sequence[Hit], min_support: float = MIN_SUPPORT) -> None:
+    def __init__(self, passages: Sequence[Hit], min_support: float) -> None:
         self.prepared = prepare(passages)
         self.min_support = min_support
         self.checked: list[CheckedSentence] = []
@@ -166,7 +158,7 @@ def finish_llm_answer(
     extractive: Answer,
     text: str,
     passages: Sequence[Hit] | None = None,
-    min_support: float = MIN_SUPPORT,
+    llm: LLMSettings | None = None,
 ) -> Answer:
     """The checked answer for a full model reply (or the extractive answer with a notice).
 
@@ -174,16 +166,17 @@ def finish_llm_answer(
         extractive: The extractive answer the passages came from.
         text: The model's full reply.
         passages: The numbered passages sent to the model (default: the extractive answer's
-            top ``MAX_PASSAGES``).
-        min_support: See :func:`assistant.llm.check.check_llm_answer`.
+            top ``llm.max_passages``).
+        llm: The model's settings (``max_passages``, ``min_support``); the defaults when None.
 
     Returns:
         An ``Answer`` with ``mode="llm"``, the kept sentences with markers renumbered
         ``[1..m]`` in order of first use and one verified citation per marker; or, when no
         sentence survives, the extractive answer with a notice.
     """
-    chosen = list(passages if passages is not None else extractive.passages[:MAX_PASSAGES])
-    builder = _Builder(chosen, min_support)
+    llm = llm or LLMSettings()
+    chosen = list(passages if passages is not None else extractive.passages[: llm.max_passages])
+    builder = _Builder(chosen, llm.min_support)
     for raw in split_llm_sentences(text):
         builder.add(raw)
     return builder.answer(extractive)
@@ -194,23 +187,23 @@ def compose_with_llm(model: ChatModel, extractive: Answer, settings: Settings) -
 
     Args:
         model: The chat model.
-        extractive: The extractive answer; its top ``MAX_PASSAGES`` passages are numbered.
-        settings: ``llm_deadline_s`` / ``llm_timeout_s`` (the call's deadline) and
-            ``answer_sentences`` (the answer's length).
+        extractive: The extractive answer; its top ``llm.max_passages`` passages are numbered.
+        settings: ``llm`` (the call's deadline, passages, support) and ``answer.sentences``
+            (the answer's length).
 
     Returns:
         The checked LLM answer (``mode="llm"``), or the extractive answer with a notice when the
         model is unreachable, misses its deadline, fails, or nothing it wrote could be verified.
     """
-    passages = extractive.passages[:MAX_PASSAGES]
+    passages = extractive.passages[: settings.llm.max_passages]
     if extractive.abstained or not passages:
         return extractive
     messages = build_messages(extractive.question, passages, max_sentences(settings))
     try:
-        reply = model.complete(messages, Deadline.after(deadline_seconds(settings)))
+        reply = model.complete(messages, Deadline.after(settings.llm.deadline))
     except Exception as exc:  # an optional layer: a failed call must not break the answer
         return _failure(extractive, exc)
-    return finish_llm_answer(extractive, reply, passages)
+    return finish_llm_answer(extractive, reply, passages, settings.llm)
 
 
 class LLMStream(Iterator[str]):
@@ -225,7 +218,8 @@ class LLMStream(Iterator[str]):
 
     def __init__(self, model: ChatModel, extractive: Answer, settings: Settings) -> None:
         self.extractive = extractive
-        self.passages = extractive.passages[:MAX_PASSAGES]
+        self.llm = settings.llm
+        self.passages = extractive.passages[: self.llm.max_passages]
         self.answer: Answer | None = None
         self._raw: list[str] = []
         self._pieces = self._run(model, settings)
@@ -254,10 +248,10 @@ class LLMStream(Iterator[str]):
             self.answer = ext
             return
         messages = build_messages(ext.question, self.passages, max_sentences(settings))
-        builder = _Builder(self.passages)
+        builder = _Builder(self.passages, self.llm.min_support)
         done: list[str] = []
         try:
-            for token in model.stream(messages, Deadline.after(deadline_seconds(settings))):
+            for token in model.stream(messages, Deadline.after(settings.llm.deadline)):
                 self._raw.append(token)
                 for raw in complete_sentences(self.raw_text)[len(done) :]:
                     done.append(raw)
@@ -270,7 +264,7 @@ class LLMStream(Iterator[str]):
         sentences = split_llm_sentences(self.raw_text)
         if sentences[: len(done)] != done:  # pragma: no cover - the splitter only looks ahead
             log.warning("streamed sentences differ from the full reply; checking it again")
-            self.answer = finish_llm_answer(ext, self.raw_text, self.passages)
+            self.answer = finish_llm_answer(ext, self.raw_text, self.passages, self.llm)
             return
         for raw in sentences[len(done) :]:
             out = builder.add(raw)

@@ -115,7 +115,7 @@ class Syncer:
         self.settings = settings
         self.index = index
         self.ingest = ingest
-        self.reports_dir = Path(settings.reports_dir)
+        self.reports_dir = Path(settings.sources.reports_dir)
 
     def run(self, configs: list[SourceConfig]) -> SyncResult:
         """Sync the given sources, then ingest what changed (once, for all of them).

@@ -67,8 +67,8 @@ class PoliteClient:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._client = httpx.Client(
-            timeout=httpx.Timeout(settings.sync_timeout_s),
-            headers={"User-Agent": settings.sync_user_agent},
+            timeout=httpx.Timeout(settings.sources.timeout_s),
+            headers={"User-Agent": settings.sources.user_agent},
             follow_redirects=True,
             trust_env=False,
         )
@@ -88,7 +88,7 @@ class PoliteClient:
     def _wait_turn(self, url: str) -> None:
         host = urlsplit(url).netloc
         with self._lock:
-            due = self._last.get(host, 0.0) + self.settings.sync_min_interval_s
+            due = self._last.get(host, 0.0) + self.settings.sources.min_interval_s
             pause = due - time.monotonic()
             if pause > 0:
                 time.sleep(pause)
@@ -125,7 +125,7 @@ class PoliteClient:
             headers["If-None-Match"] = validators.etag
         if validators is not None and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
-        attempts = max(0, self.settings.sync_retries) + 1
+        attempts = max(0, self.settings.sources.retries) + 1
         for attempt in range(attempts):
             self._wait_turn(url)
             try:
@@ -133,7 +133,7 @@ class PoliteClient:
             except _Retryable as exc:
                 if attempt + 1 >= attempts:
                     raise FetchError(str(exc)) from exc
-                time.sleep(self.settings.sync_backoff_s * (2**attempt))
+                time.sleep(self.settings.sources.backoff_s * (2**attempt))
         raise AssertionError("unreachable")
 
     def _once(self, url: str, headers: dict[str, str], limit: int, to: Path | None) -> Fetched:
@@ -170,7 +170,7 @@ class PoliteClient:
                     raise
                 return Fetched(False, got, path=to, size=size, content_type=kind)
         except httpx.TimeoutException as exc:
-            raise _Retryable(f"timed out after {self.settings.sync_timeout_s:g} s") from exc
+            raise _Retryable(f"timed out after {self.settings.sources.timeout_s:g} s") from exc
         except httpx.RemoteProtocolError as exc:
             raise _Retryable(f"connection broken: {exc}") from exc
         except httpx.TransportError as exc:

@@ -21,8 +21,6 @@ from vectorstore.index import Index
 
 log = logging.getLogger("inspection_assistant.sync")
 
-RETRY_BUSY_S = 30.0  # a rescan or another process holds the index: try again this soon
-
 
 class SyncScheduler:
     """Runs the configured sources' syncs on schedule.
@@ -37,7 +35,7 @@ class SyncScheduler:
         self, settings: Settings, index: Index, ingest: Callable[[], IngestSummary]
     ) -> None:
         self.settings = settings
-        self.configs = {c.name: c for c in settings.sources}
+        self.configs = {c.name: c for c in settings.sources.configured}
         self.syncer = Syncer(settings, index, ingest)
         self.index = index
         self._due = dict.fromkeys(self.configs, time.monotonic())
@@ -100,7 +98,7 @@ class SyncScheduler:
         for state in result.sources:
             wait = state.interval_s
             if state.pending:
-                wait = min(wait, self.settings.sync_settle_s + 0.5)
+                wait = min(wait, self.settings.sources.settle_s + 0.5)
             self._due[state.name] = now + wait
         return result
 
@@ -114,7 +112,7 @@ class SyncScheduler:
                 except Exception as exc:  # noqa: BLE001 - the app must keep answering
                     log.warning("sync failed: %s", exc)
                     for n in due:
-                        self._due[n] = time.monotonic() + RETRY_BUSY_S
+                        self._due[n] = time.monotonic() + self.settings.sources.retry_busy_s
                 finally:
                     self._run_lock.release()
                 continue
@@ -131,13 +129,13 @@ class SyncScheduler:
         try:
             for _changes in watch(
                 folder,
-                debounce=self.settings.sync_debounce_ms,
+                debounce=self.settings.sources.debounce_ms,
                 stop_event=self._stop,
                 yield_on_timeout=False,
                 raise_interrupt=False,
             ):
                 # Wait for the copy to settle before the sync looks (it skips unsettled files).
-                self._due[config.name] = time.monotonic() + self.settings.sync_settle_s + 0.1
+                self._due[config.name] = time.monotonic() + self.settings.sources.settle_s + 0.1
                 self._wake.set()
         except Exception as exc:  # noqa: BLE001 - polling still covers the folder
             log.warning("watching %s stopped: %s", folder, exc)
@@ -148,7 +146,7 @@ def start_scheduler(
 ) -> SyncScheduler | None:
     """A started scheduler for the configured sources, or None when there are none (or
     ``sync_on_serve`` is off)."""
-    if not settings.sources or not settings.sync_on_serve:
+    if not settings.sources.configured or not settings.sources.sync_on_serve:
         return None
     scheduler = SyncScheduler(settings, index, ingest)
     scheduler.start()

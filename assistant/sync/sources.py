@@ -73,7 +73,7 @@ class Source(Protocol):
 class _HttpSource:
     def __init__(self, config: SourceConfig, settings: Settings) -> None:
         self.config = config
-        self.limit = settings.max_file_bytes
+        self.limit = settings.ingest.max_file_bytes
 
     def listing(self, client: PoliteClient, validators: Validators | None) -> Listing:
         got = client.get(self.config.location, validators, limit=self.limit)
@@ -115,8 +115,8 @@ class FolderSource:
     def __init__(self, config: SourceConfig, settings: Settings) -> None:
         self.config = config
         self.folder = Path(config.location).expanduser()
-        self.settle_s = settings.sync_settle_s
-        self.limit = settings.max_file_bytes
+        self.settle_s = settings.sources.settle_s
+        self.limit = settings.ingest.max_file_bytes
 
     def listing(self, client: PoliteClient, validators: Validators | None) -> Listing:
         if not self.folder.is_dir():

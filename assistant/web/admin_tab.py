@@ -125,7 +125,7 @@ class AdminActions:
         """Show what removing the reports whose files are gone would do, and ask to confirm."""
         self.h.access.require(request, "admin")
         a = self.h.assistant
-        plan = preview_prune(a.index, [self.h.reports_dir], a.settings.prune_max_fraction)
+        plan = preview_prune(a.index, [self.h.reports_dir], a.settings.ingest.prune_max_fraction)
         return (
             plan_html(plan),
             gr.update(visible=plan.removes > 0 or bool(plan.gone), value=self._label(plan)),
@@ -140,7 +140,7 @@ class AdminActions:
         """Remove the reports whose files are gone; more than the allowed share needs ``second``."""
         self.h.access.require(request, "admin")
         a = self.h.assistant
-        plan = preview_prune(a.index, [self.h.reports_dir], a.settings.prune_max_fraction)
+        plan = preview_prune(a.index, [self.h.reports_dir], a.settings.ingest.prune_max_fraction)
         if plan.over_limit and not second:
             refused = (
                 f"Nothing was removed: this {plan.describe()}. Tick the second confirmation "

@@ -3,6 +3,7 @@ serves it (``/report-file/<report_id>``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote as url_quote
 
@@ -13,15 +14,17 @@ from assistant.core import Assistant
 from assistant.web.access import Access, signed_in_user
 from ingest.errors import IngestError
 from ingest.sniff import sniff
+from vectorstore.records import ReportRecord
 
 
-def report_file(assistant: Assistant, reports_dir: Path, report_id: str) -> Path | None:
+def report_file(reports: Sequence[ReportRecord], reports_dir: Path, report_id: str) -> Path | None:
     """The file of an indexed report inside the reports folder, or None.
 
-    Only sources the index knows are served, and only when they resolve inside the folder.
+    Only sources the index knows (``reports``, the live records) are served, and only when they
+    resolve inside the folder.
     """
     root = Path(reports_dir).resolve()
-    for r in assistant.reports(include_failed=False):
+    for r in reports:
         if r.report_id != report_id or r.status != "indexed":
             continue
         for src in [r.source, *r.aliases]:
@@ -34,11 +37,11 @@ def report_file(assistant: Assistant, reports_dir: Path, report_id: str) -> Path
     return None
 
 
-def servable_kinds(assistant: Assistant, reports_dir: Path) -> dict[str, str]:
-    """report_id -> "pdf" or "other" for reports whose file can be opened from the app."""
+def servable_kinds(reports: Sequence[ReportRecord], reports_dir: Path) -> dict[str, str]:
+    """report_id -> "pdf" or "other" for the live reports whose file can be opened from the app."""
     root = Path(reports_dir).resolve()
     out: dict[str, str] = {}
-    for r in assistant.reports(include_failed=False):
+    for r in reports:
         if not r.report_id or r.report_id in out:
             continue
         try:
@@ -84,7 +87,7 @@ def add_report_file_route(
     def report_file_route(report_id: str, request: fastapi.Request) -> Response:
         if access.users is not None and access.role_of(signed_in_user(request)) is None:
             return PlainTextResponse("Please sign in.", status_code=401)
-        path = report_file(assistant, reports_dir, report_id)
+        path = report_file(assistant.reports(include_failed=False), reports_dir, report_id)
         if path is None:
             return PlainTextResponse("No such report file.", status_code=404)
         return file_response(path)

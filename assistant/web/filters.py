@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import gradio as gr
 
-from assistant.core import Assistant
 from assistant.kinds import kind_of
 from ingest.dates import human_range
 from vectorstore.records import Filters, ReportRecord
@@ -39,9 +39,9 @@ def report_label(r: ReportRecord) -> str:
     return f"{r.subject or 'Unknown'} — {r.title or r.source} ({when})"
 
 
-def filter_choices(assistant: Assistant) -> FilterChoices:
-    """The subjects, inspectorates, reports and kinds of report of the live index."""
-    live = assistant.reports(include_failed=False)
+def filter_choices(live: Sequence[ReportRecord]) -> FilterChoices:
+    """The subjects, inspectorates, reports and kinds of report of the live index (its live
+    records)."""
     subjects = sorted({r.subject for r in live if r.subject})
     inspectorates = sorted({r.inspectorate for r in live if r.inspectorate})
     seen: dict[str, str] = {}

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from assistant.catalogue import timeline_json
 from assistant.core import Assistant
 from assistant.indexing import IngestSummary
 from assistant.jsonio import answer_json, quote_json
@@ -50,8 +49,6 @@ if TYPE_CHECKING:
     from assistant.sync.schedule import SyncScheduler
 
 TITLE = "Inspection Assistant"
-REVEAL_WORDS = 4  # words added per step when showing a finished answer progressively
-REVEAL_PAUSE_S = 0.02
 TOO_LONG = f"Questions and topics are at most {MAX_TEXT_CHARS:,} characters."
 
 
@@ -83,11 +80,11 @@ class Handlers:
     # -- shared -----------------------------------------------------------------------------
     def files(self) -> dict[str, str]:
         """report_id -> "pdf" or "other" for the reports whose file the app serves."""
-        return servable_kinds(self.assistant, self.reports_dir)
+        return servable_kinds(self.assistant.reports(include_failed=False), self.reports_dir)
 
     def refresh_outputs(self):
         """New choices for every filter dropdown, and the Reports tab's table."""
-        choices = filter_choices(self.assistant)
+        choices = filter_choices(self.assistant.reports(include_failed=False))
         table = reports_table(self.assistant)
         return (
             gr.update(choices=choices.subjects),
@@ -107,9 +104,7 @@ class Handlers:
         self.access.require(request, "reader")
         if not subject:
             return EMPTY_TIMELINE
-        points = timeline_json(
-            self.assistant.catalogue.timeline(subject, judgement="overall", graded_only=True)
-        )
+        points = self.assistant.catalogue.timeline(subject, judgement="overall", graded_only=True)
         return timeline_html(subject, points, self.files())
 
     # -- API endpoints (same JSON as the CLI) ------------------------------------------------
@@ -223,7 +218,7 @@ class Handlers:
         if pending is None:
             yield chat, turns, gr.update(), gr.update(), gr.update()
             return
-        keep = self.assistant.settings.chat_history_turns
+        keep = self.assistant.settings.web.chat_history_turns
         turns = [*(turns or []), pending]
         chat = list(chat)
         if len(turns) > keep:
@@ -234,12 +229,13 @@ class Handlers:
         turn = len(turns)
         numbers = {c.n for c in pending.citations}
         if not streamed and not pending.abstained:
+            web = self.assistant.settings.web
             words = pending.text.split(" ")
-            for end in range(REVEAL_WORDS, len(words), REVEAL_WORDS):
+            for end in range(web.reveal_words, len(words), web.reveal_words):
                 partial = " ".join(words[:end])
                 chat[-1] = {"role": "assistant", "content": answer_markdown(partial, turn, numbers)}
                 yield chat, gr.update(), gr.update(), gr.update(), gr.update()
-                time.sleep(REVEAL_PAUSE_S)
+                time.sleep(web.reveal_pause_s)
         chat[-1] = {"role": "assistant", "content": answer_message(pending, turn)}
         yield (
             chat,
@@ -326,7 +322,9 @@ class Handlers:
             raise gr.Error("Choose one or more report files first.")
         paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in files]
         try:
-            result = save_uploads(paths, self.reports_dir, self.assistant.settings.max_file_bytes)
+            result = save_uploads(
+                paths, self.reports_dir, self.assistant.settings.ingest.max_file_bytes
+            )
         finally:
             discard_uploads(paths)
         summary = self.run_ingest(progress) if result.saved else None

@@ -52,7 +52,7 @@ def build_blocks(
         saved: Saved conversations, share links and feedback (None: not offered).
     """
     # Temporary uploads (Gradio's cache) older than this are deleted, checked as often.
-    cache_age = h.assistant.settings.upload_cache_max_age_s
+    cache_age = h.assistant.settings.web.upload_cache_max_age_s
     with gr.Blocks(
         title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(cache_age, cache_age)
     ) as demo:

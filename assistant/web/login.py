@@ -153,19 +153,19 @@ class Gatekeeper:
 
     Args:
         users: The users file.
-        settings: The ``login_*`` and ``session_*`` settings.
+        settings: Its ``web.login_*`` and ``web.session_*`` settings.
     """
 
     def __init__(self, users: UserStore, settings: Settings) -> None:
         self.users = users
         self.limiter = AttemptLimiter(
-            settings.login_window_s,
-            settings.login_failures_per_client,
-            settings.login_failures_per_user,
+            settings.web.login_window_s,
+            settings.web.login_failures_per_client,
+            settings.web.login_failures_per_user,
         )
-        self.sessions = SessionTable(users, settings.session_idle_s, settings.session_max_s)
-        self.cache_s = settings.login_basic_cache_s
-        self._checks = anyio.CapacityLimiter(max(1, settings.login_checks_at_once))
+        self.sessions = SessionTable(users, settings.web.session_idle_s, settings.web.session_max_s)
+        self.cache_s = settings.web.login_basic_cache_s
+        self._checks = anyio.CapacityLimiter(max(1, settings.web.login_checks_at_once))
         self._key = secrets.token_bytes(32)
         self._cache: OrderedDict[bytes, _Cached] = OrderedDict()
         self._cache_lock = threading.Lock()

@@ -68,7 +68,7 @@ def add_page_image_route(
     def page_image(report_id: str, pdf_page: int, request: fastapi.Request, q: str = ""):
         if access.users is not None and access.role_of(signed_in_user(request)) is None:
             return PlainTextResponse("Please sign in.", status_code=401)
-        path = report_file(assistant, reports_dir, report_id)
+        path = report_file(assistant.reports(include_failed=False), reports_dir, report_id)
         if path is None or path.suffix.lower() != ".pdf":
             return PlainTextResponse("No such PDF report.", status_code=404)
         try:

@@ -141,7 +141,7 @@ class SavedChats:
         own = session.conversation_id if session.shared_from is None else None
         cid = self.store.append(user, own, pending)
         session = ChatSession(cid)
-        n = self.assistant.settings.follow_up_suggestions
+        n = self.assistant.settings.web.follow_up_suggestions
         questions = follow_ups(self.assistant.catalogue, pending, n) if n > 0 else []
         return (
             session,

@@ -60,10 +60,10 @@ def create_app(
     access = Access(users, admin_without_auth, gate)
     updater = IndexUpdater(assistant, reports_dir)
     scheduler = None
-    if assistant.settings.sources and assistant.settings.sync_on_serve:
+    if assistant.settings.sources.configured and assistant.settings.sources.sync_on_serve:
         from assistant.sync.schedule import SyncScheduler
 
-        synced = assistant.settings.model_copy(update={"reports_dir": Path(reports_dir)})
+        synced = assistant.settings.override(reports_dir=Path(reports_dir))
         scheduler = SyncScheduler(synced, assistant.index, lambda: updater.run(wait=True))
     handlers = Handlers(assistant, reports_dir, access, updater, scheduler)
     service = Service(assistant, answer_concurrency)
@@ -134,7 +134,7 @@ def create_app(
         footer_links=["api"],
         run_history=False,
         show_error=False,  # unexpected errors: a reference id, details only in the log
-        max_file_size=assistant.settings.max_file_bytes,
+        max_file_size=assistant.settings.ingest.max_file_bytes,
         enable_monitoring=False,
         ssr_mode=False,
         pwa=False,
@@ -147,7 +147,7 @@ def create_app(
     if gate is not None:
         app.state.gradio.tokens = gate.sessions
     s = assistant.settings
-    policy = guard_policy(s.allowed_hosts, s.allowed_origins, s.host)
+    policy = guard_policy(s.web.allowed_hosts, s.web.allowed_origins, s.web.host)
     app.add_middleware(RequestGuard, policy=policy, access=access)
     return app
 

@@ -6,8 +6,10 @@ emitted; every text from the reports is escaped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+from assistant.catalogue import TimelinePoint
 from assistant.vocabulary import GRADE_LABELS, GRADE_ORDER, grade_label
 from assistant.web.render import esc, open_link
 
@@ -26,21 +28,20 @@ def _grade_y(grade_key: str) -> float:
     return _PLOT_B - GRADE_ORDER.index(grade_key) * step
 
 
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _grade_key(p: TimelinePoint) -> str | None:
+    return p.judgement.grade_key if p.judgement else None
 
 
-def timeline_svg(subject: str, points: list[dict]) -> str:
+def timeline_svg(subject: str, points: Sequence[TimelinePoint]) -> str:
     """A chart of graded points over time: x the inspection date, y the grade (ordinal).
 
     Only the app's own markup is emitted; every text from the reports is escaped, grades become
     class names only when they are one of the four known grade keys.
     """
     placed = [
-        (d, p) for p in points if (d := _day(p.get("date"))) and p.get("grade_key") in GRADE_ORDER
+        (d, p, p.judgement)
+        for p in points
+        if (d := p.day) and p.judgement and p.judgement.grade_key in GRADE_ORDER
     ]
     title = f"Overall grades of {subject} over time"
     out = [
@@ -60,7 +61,7 @@ def timeline_svg(subject: str, points: list[dict]) -> str:
         f'<line class="ia-tl-axis" x1="{_PLOT_L}" y1="{axis_y}" x2="{_PLOT_R}" y2="{axis_y}"/>'
     )
     if placed:
-        days = [d.toordinal() for d, _ in placed]
+        days = [d.toordinal() for d, _, _ in placed]
         lo, hi = min(days), max(days)
         if hi - lo < 60:  # one report, or reports weeks apart: centre them in a year's span
             lo, hi = lo - 183, hi + 183
@@ -81,42 +82,44 @@ def timeline_svg(subject: str, points: list[dict]) -> str:
                 f'y="{axis_y + 19}" text-anchor="middle">{y}</text>'
             )
         if not years:  # under a year: label the points' dates instead
-            for d, _ in placed:
+            for d, _, _ in placed:
                 out.append(
                     f'<text class="ia-tl-xlabel" x="{x_of(d.toordinal()):.1f}" '
                     f'y="{axis_y + 19}" text-anchor="middle">{esc(d.isoformat())}</text>'
                 )
-        coords = [(x_of(d.toordinal()), _grade_y(p["grade_key"])) for d, p in placed]
+        coords = [(x_of(d.toordinal()), _grade_y(j.grade_key)) for d, _, j in placed]
         if len(coords) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
             out.append(f'<polyline class="ia-tl-line" points="{path}"/>')
-        for (d, p), (x, y) in zip(placed, coords, strict=True):
-            tip = f"{d.isoformat()}: {grade_label(p['grade_key'], p.get('grade'))}"
-            if p.get("page") is not None:
-                tip += f" (page {p['page']})"
-            if p.get("title"):
-                tip += f" · {p['title']}"
+        for (d, p, j), (x, y) in zip(placed, coords, strict=True):
+            tip = f"{d.isoformat()}: {grade_label(j.grade_key, j.grade)}"
+            if j.page is not None:
+                tip += f" (page {j.page})"
+            if p.record.title:
+                tip += f" · {p.record.title}"
             out.append(
-                f'<g class="ia-tl-point" data-date="{d.isoformat()}" data-grade="{p["grade_key"]}">'
-                f'<circle class="ia-g-{p["grade_key"]}" cx="{x:.1f}" cy="{y:.1f}" r="7">'
+                f'<g class="ia-tl-point" data-date="{d.isoformat()}" data-grade="{j.grade_key}">'
+                f'<circle class="ia-g-{j.grade_key}" cx="{x:.1f}" cy="{y:.1f}" r="7">'
                 f"<title>{esc(tip)}</title></circle></g>"
             )
     out.append("</svg>")
     return "".join(out)
 
 
-def timeline_table(points: list[dict], files: dict[str, str]) -> str:
+def timeline_table(points: Sequence[TimelinePoint], files: dict[str, str]) -> str:
     """Date, grade, and the verbatim words stating it (with their page), one row per report."""
     rows = []
     for p in points:
-        where = f" (page {p['page']})" if p.get("page") is not None else ""
-        quote = f"“{esc(' '.join((p.get('quote') or '').split()))}”{esc(where)}"
-        report = esc(p.get("title") or p.get("source") or "")
-        link = open_link(files, p.get("report_id"), None, None)
-        grade = grade_label(p.get("grade_key"), p.get("grade"))
+        r, j = p.record, p.judgement
+        where = f" (page {j.page})" if j and j.page is not None else ""
+        quote = f"“{esc(' '.join(((j.quote if j else None) or '').split()))}”{esc(where)}"
+        report = esc(r.title or r.source or "")
+        link = open_link(files, r.report_id, None, None)
+        grade = grade_label(_grade_key(p), j.grade if j else None)
+        day = p.day
         rows.append(
-            f'<tr class="ia-tl-row" data-grade="{esc(p.get("grade_key") or "")}">'
-            f"<td>{esc(p.get('date') or 'undated')}</td>"
+            f'<tr class="ia-tl-row" data-grade="{esc(_grade_key(p) or "")}">'
+            f"<td>{esc(day.isoformat() if day else 'undated')}</td>"
             f'<td class="ia-tl-grade">{esc(grade)}</td>'
             f'<td class="ia-tl-quote">{quote}</td>'
             f"<td>{report}{' · ' + link if link else ''}</td></tr>"
@@ -128,7 +131,9 @@ def timeline_table(points: list[dict], files: dict[str, str]) -> str:
     )
 
 
-def timeline_html(subject: str | None, points: list[dict], files: dict[str, str]) -> str:
+def timeline_html(
+    subject: str | None, points: Sequence[TimelinePoint], files: dict[str, str]
+) -> str:
     """The Timeline tab: the chart and the table of one authority's overall grades."""
     if not subject:
         return EMPTY_TIMELINE

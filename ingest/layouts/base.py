@@ -100,7 +100,8 @@ def with_improvements(cat: Catalogue, pages: Sequence[Page]) -> Catalogue:
     Returns:
         The same catalogue.
     """
-    cat.improvements, cat.improvement_pages = read_improvements(pages)
+    found = read_improvements(pages)
+    cat.improvements, cat.improvement_pages = found.points, found.pages
     if not cat.improvements:
         cat.notes["improvements"] = "no 'What needs to improve' / recommendations list found"
     return cat

@@ -141,15 +141,27 @@ def is_point(text: str) -> bool:
     )
 
 
-def read_improvements(pages: Sequence[Page]) -> tuple[list[str], list[int]]:
+@dataclass(frozen=True)
+class Improvements:
+    """The points of a report's improvement lists.
+
+    Attributes:
+        points: Each point verbatim (whitespace collapsed), in order.
+        pages: The printed page each point starts on.
+    """
+
+    points: list[str]
+    pages: list[int]
+
+
+def read_improvements(pages: Sequence[Page]) -> Improvements:
     """The points of the improvement lists, in order, with the page each starts on.
 
     Args:
         pages: The report's pages.
 
     Returns:
-        ``(points, pages)``: each point verbatim (whitespace collapsed) and its printed page.
-        Introductions ("In order to improve ... the following action") and headings that
+        Each point verbatim (whitespace collapsed) and its printed page. Introductions ("In order to improve ... the following action") and headings that
         slipped through are left out.
     """
     texts, pages_out = [], []
@@ -161,4 +173,4 @@ def read_improvements(pages: Sequence[Page]) -> tuple[list[str], list[int]]:
             continue  # a heading that slipped through
         texts.append(text)
         pages_out.append(it.page)
-    return texts, pages_out
+    return Improvements(texts, pages_out)
