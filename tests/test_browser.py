@@ -12,22 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import test_ui_units as shared
+from conftest import CHROMIUM
 from test_ui_units import DEVON_PARAGRAPHS, HOSTILE_IMG, HOSTILE_SCRIPT, PASSWORDS, report_pdf
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 60_000
 
 pytestmark = [

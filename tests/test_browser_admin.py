@@ -9,7 +9,8 @@ import shutil
 
 import pytest
 import test_ui_units as shared
-from test_browser import CHROMIUM, Page
+from conftest import CHROMIUM
+from test_browser import Page
 
 from assistant.settings import Settings
 

@@ -13,7 +13,8 @@ import os
 
 import pytest
 import test_ui_units as shared
-from test_browser import CHROMIUM, Page
+from conftest import CHROMIUM
+from test_browser import Page
 from test_ui_units import PASSWORDS
 
 pytestmark = [
