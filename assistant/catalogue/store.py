@@ -23,7 +23,6 @@ from assistant.kinds import is_of_kind, kind_of, kinds_named
 from assistant.periods import UNDATED_LEAD
 from assistant.settings import AnswerSettings
 from assistant.vocabulary import OVERALL, Area, grade_from_words, judgement_area, pick_judgement
-from ingest.layouts.improvements import is_point
 from ingest.records import Chunk, Judgement
 from vectorstore.records import ReportRecord
 
@@ -231,10 +230,7 @@ class Catalogue:
         """A report with its judgements, improvement points and why grades are absent."""
         judgements = tuple(self._judgements(record))
         rid = record.report_id
-        # Indexes read by older parsers may hold lead-ins and footers among the points.
-        improvements = (
-            tuple(p for p in self._manifest.improvements(rid) if is_point(p)) if rid else ()
-        )
+        improvements = tuple(self._manifest.improvements(rid)) if rid else ()
         absences = absences_of(record, judgements, self._notes(rid)) if rid else {}
         return CatalogueReport(record, judgements, improvements, absences)
 
