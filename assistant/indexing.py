@@ -13,14 +13,14 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
 from assistant.discovery import discover, inside_root
 from assistant.held import AcceptedFiles
+from assistant.indexing_records import IngestSummary, Phase, Progress
 from assistant.parsing import parse_with, parser_for
 from assistant.prune import PruneRefusedError, plan_prune
 from assistant.settings import Settings
@@ -33,81 +33,27 @@ from vectorstore.embedder import Embedder
 from vectorstore.errors import IndexWriteError, disk_full_cause, low_space_cause
 from vectorstore.index import Index
 from vectorstore.locks import IndexLockedError, writer_lock
-from vectorstore.records import SpanVectors
+from vectorstore.records import FailedFile, SourceFile, SpanVectors
 
-__all__ = ["IndexLockedError", "IndexWriteError", "Ingestor", "discover", "writer_lock"]
+__all__ = [
+    "IndexLockedError",
+    "IndexWriteError",
+    "IngestSummary",
+    "Ingestor",
+    "Phase",
+    "Progress",
+    "discover",
+    "writer_lock",
+]
 
 log = logging.getLogger("inspection_assistant.ingest")
-
-
-@dataclass
-class IngestSummary:
-    """What one ingest run did."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    repaired: int = 0
-    failed: list[dict[str, str]] = field(default_factory=list)
-    pages: int = 0
-    chunks: int = 0
-    seconds: float = 0.0
-
-    def as_dict(self) -> dict:
-        """The JSON shape of ``ingest --json``."""
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-            "repaired": self.repaired,
-            "failed": self.failed,
-            "pages": self.pages,
-            "chunks": self.chunks,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-@dataclass
-class Progress:
-    """Progress of a run, passed to the callback after each file."""
-
-    files_done: int
-    files_total: int
-    pages: int
-    chunks: int
-    elapsed: float
-    current: str
-
-
-@dataclass(frozen=True)
-class Phase:
-    """A step of a run starting, passed to the ``phases`` callback.
-
-    Attributes:
-        name: "scanning" (finding the files), "reading" (reading and parsing one file),
-            "embedding" (a group of chunks), "making live" (writing reports into the index,
-            and at the end bringing the keyword index up to date) or "removing" (reports
-            whose files are gone, with ``prune``).
-        file: 1-based number of the file being read (the last one read for later steps).
-        files_total: Files found (0 while scanning).
-        current: The file being read ("" for the other steps).
-        chunks: The chunks being embedded or made live (0 otherwise).
-    """
-
-    name: Literal["scanning", "reading", "embedding", "making live", "removing"]
-    file: int = 0
-    files_total: int = 0
-    current: str = ""
-    chunks: int = 0
 
 
 @dataclass
 class _Pending:
     report: ParsedReport
     chunks: list[Chunk]
-    sources: list[tuple[str, str, int, float]]
+    sources: list[SourceFile]
     replaces: bool
 
 
@@ -252,11 +198,10 @@ class Ingestor:
                 live = self.index.live_ids()
                 if (
                     old
-                    and old[3] == "indexed"
-                    and old[4] in live
-                    and old[1] == st.st_size
-                    and old[2] == st.st_mtime
-                    and old[4] == report_id_for(old[0])
+                    and old.indexed
+                    and old.report_id in live
+                    and (old.size, old.mtime) == (st.st_size, st.st_mtime)
+                    and old.report_id == report_id_for(old.sha256)
                 ):
                     if rel in noted:  # the file is back as it was indexed
                         m.touch_source(rel, st.st_mtime)
@@ -267,13 +212,13 @@ class Ingestor:
                 # changes; one that could not be read (no sha recorded) is tried again.
                 if (
                     old
-                    and old[3] == "failed"
-                    and old[0] is not None
+                    and old.status == "failed"
+                    and old.sha256 is not None
                     and not retry_failed
                     and rel not in accepted  # held until an admin accepted it: read it now
-                    and (old[1], old[2]) == (st.st_size, st.st_mtime)
+                    and (old.size, old.mtime) == (st.st_size, st.st_mtime)
                 ):
-                    s.failed.append({"path": rel, "reason": m.source_error(rel) or "failed"})
+                    s.failed.append(FailedFile(rel, m.source_error(rel) or "failed"))
                     self._tick(progress, done, len(files), s, t0, rel)
                     continue
                 try:
@@ -293,8 +238,8 @@ class Ingestor:
                     continue
                 sha = hashlib.sha256(data).hexdigest()
                 rid = report_id_for(sha)
-                src = (rel, sha, st.st_size, st.st_mtime)
-                if old and old[3] == "indexed" and old[4] == rid and rid in live:
+                src = SourceFile(rel, sha, st.st_size, st.st_mtime)
+                if old and old.indexed and old.report_id == rid and rid in live:
                     m.touch_source(rel, st.st_mtime)
                     s.unchanged += 1
                     self._tick(progress, done, len(files), s, t0, rel)
@@ -302,8 +247,8 @@ class Ingestor:
                 if rid in live:  # the same bytes are indexed under another name
                     retired = m.commit_sources(rid, [src])
                     self.index.drop(retired)
-                    s.updated += 1 if old and old[3] == "indexed" else 0
-                    s.added += 0 if old and old[3] == "indexed" else 1
+                    s.updated += 1 if old and old.indexed else 0
+                    s.added += 0 if old and old.indexed else 1
                     self._tick(progress, done, len(files), s, t0, rel)
                     continue
                 if sha in by_sha:
@@ -336,7 +281,7 @@ class Ingestor:
                         f"could not be parsed ({type(exc).__name__}: {str(exc)[:120]})",
                     )
                     continue
-                item = _Pending(report, chunks, [src], bool(old and old[3] == "indexed"))
+                item = _Pending(report, chunks, [src], bool(old and old.indexed))
                 pending.append(item)
                 by_sha[sha] = item
                 pending_chunks += len(chunks)
@@ -403,15 +348,15 @@ class Ingestor:
         if (
             keep_live
             and old
-            and old[3] == "indexed"
-            and old[4] in self.index.live_ids()
-            and (sha is None or sha != old[0])
+            and old.indexed
+            and old.report_id in self.index.live_ids()
+            and (sha is None or sha != old.sha256)
         ):
             reason = f"{reason}; the version indexed before stays live"
             m.note_failure(rel, reason)
         else:
             self.index.drop(m.record_failure(rel, sha, size, mtime, reason))
-        s.failed.append({"path": rel, "reason": reason})
+        s.failed.append(FailedFile(rel, reason))
         log.warning("failed: %s: %s", rel, reason)
 
     @staticmethod

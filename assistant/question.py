@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 
 from assistant.kinds import (
     INSPECTION,
@@ -20,26 +19,20 @@ from assistant.kinds import (
     kinds_named,
     names_inspection,
 )
-from assistant.periods import UNDATED_LEAD, describe_period, parse_period
+from assistant.periods import describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
+from assistant.relative import overlaps, relative_reports, when
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 from vectorstore.records import Filters, ReportRecord
 
 _LATEST = re.compile(
     r"\b(latest|most recent|newest|last|current|recent)\b(?!\s+(?:year|time|month))", re.I
 )
-# Reports counted from the one a conversation was about: "the next inspection", "since then".
-_RELATIVE = re.compile(
-    r"\b(?:next|following|subsequent|later|after\s+that|since(?:\s+then)?|previous|prior|earlier|"
-    r"before\s+that|the\s+one\s+before)\b",
-    re.I,
-)
 _REPORT_NOUN = re.compile(r"\b(?:report|visit|inspection|re-inspection|letter)s?\b", re.I)
 _EARLIEST = re.compile(r"\b(earliest|first|oldest)\b", re.I)
 _PREVIOUS = re.compile(r"\b(previous|prior|preceding|last time)\b", re.I)
 _LAST_TIME = re.compile(r"\blast time\b", re.I)
-_COMPARE = re.compile(r"\b(?:compar\w*|differ\w*|changed?|better|worse|than)\b", re.I)
 _NAMED_BODY = re.compile(
     r"\b((?:[A-Z][a-z]+\s){1,3}(?:City\s|County\s|Borough\s|District\s)?(?:Council|Police|Constabulary))\b"
 )
@@ -70,20 +63,6 @@ class Understood:
     filters: Filters
     abstention: Abstention | None = None
     newest: tuple[str, ...] = ()
-
-
-def _overlaps(r: ReportRecord, start: date | None, end: date | None) -> bool:
-    dates = [d for d in (r.inspection_start, r.inspection_end, r.published) if d]
-    if not dates:
-        return True  # undated: uncertain metadata ranks, it never filters the report out
-    if r.published and not (r.inspection_start or r.inspection_end):
-        dates.append(r.published - UNDATED_LEAD)  # inspected in the weeks before publication
-    lo, hi = min(dates), max(dates)
-    return (start is None or hi >= start) and (end is None or lo <= end)
-
-
-def _when(r: ReportRecord) -> date:
-    return r.inspection_end or r.inspection_start or r.published or date.min
 
 
 class QuestionResolver:
@@ -166,7 +145,9 @@ class QuestionResolver:
         if _LAST_TIME.search(question) and not (prev_ctx and prev_ctx.report_ids):
             latest, previous = True, False  # "how was Leeds rated last time?": the newest report
         if prev_ctx is not None:
-            relative = self._relative(question, subjects, prev_ctx) if not period else None
+            relative = (
+                relative_reports(question, subjects, prev_ctx, self.reports) if not period else None
+            )
             if relative is not None:
                 picked, abstention = relative
                 u = self._finish(
@@ -258,7 +239,7 @@ class QuestionResolver:
             if filters.kinds:
                 mine = [r for r in mine if is_of_kind(r, filters.kinds)]
             if start or end:
-                in_period = [r for r in mine if _overlaps(r, start, end)]
+                in_period = [r for r in mine if overlaps(r, start, end)]
                 if not in_period and mine:
                     abstention = Abstention(
                         AbstainReason.PERIOD_NOT_COVERED,
@@ -288,7 +269,7 @@ class QuestionResolver:
                 # (a preference, never a filter that leaves nothing).
                 mine = [r for r in mine if kind_of(r) == prefer]
             if (latest or earliest) and mine:
-                ordered = sorted(mine, key=_when)
+                ordered = sorted(mine, key=when)
                 if previous and len(ordered) >= 2:
                     chosen = [ordered[-2]]
                 elif latest:
@@ -312,7 +293,7 @@ class QuestionResolver:
             for subject in named:
                 mine = [r for r in self.reports if r.subject == subject and r.report_id]
                 if len(mine) > 1:
-                    newest += (max(mine, key=_when).report_id,)
+                    newest += (max(mine, key=when).report_id,)
         description = self._describe(subjects, start, end, pick, latest)
         if newest:
             description = "; ".join(b for b in (description, "newest report first") if b)
@@ -353,54 +334,9 @@ class QuestionResolver:
             bits.append(describe_period(start, end))
         return "; ".join(b for b in bits if b)
 
-    def _relative(
-        self, question: str, subjects: tuple[str, ...], prev: Context
-    ) -> tuple[tuple[str, ...], Abstention | None] | None:
-        """The reports a follow-up means by "the next inspection", "the one before" or "since
-        then", counted from the report(s) the previous turn was about; None when it says none
-        of these."""
-        m = _RELATIVE.search(question)
-        if m is None or not subjects:
-            return None
-        mine = sorted((r for r in self.reports if r.subject in subjects), key=_when)
-        anchor = [r for r in mine if r.report_id in prev.report_ids] or [
-            r
-            for r in mine
-            if (prev.date_from or prev.date_to) and _overlaps(r, prev.date_from, prev.date_to)
-        ]
-        if not anchor:
-            return None
-        word = m.group(0).lower()
-        before = bool(re.match(r"(?:previous|prior|earlier|before)", word))
-        if before:
-            cands = [r for r in mine if _when(r) < min(_when(r) for r in anchor)]
-        else:
-            cands = [r for r in mine if _when(r) > max(_when(r) for r in anchor)]
-        if re.search(r"\b(?:full|graded)\s+inspection|\binspection\b", question, re.I) and not (
-            re.search(r"\bvisit\b", question, re.I)
-        ):
-            cands = [r for r in cands if kind_of(r) == INSPECTION]
-        if not cands:
-            where = "before" if before else "after"
-            return (), Abstention(
-                AbstainReason.PERIOD_NOT_COVERED,
-                f"The index holds no {', '.join(subjects)} report {where} the one of "
-                f"{_when(anchor[0]).year}; the indexed reports are: {holdings(mine)}.",
-                (f"{where} {_when(anchor[0]).year}",),
-            )
-        if word.startswith("since"):
-            return tuple(r.report_id for r in cands if r.report_id), None
-        chosen = cands[-1] if before else cands[0]
-        picked = (chosen.report_id,) if chosen.report_id else ()
-        if _COMPARE.search(question):
-            # "how does that compare with the previous inspection?": both reports, the one the
-            # conversation is about first (it often says how much has changed since).
-            picked = tuple(r.report_id for r in anchor if r.report_id) + picked
-        return picked, None
-
     def _covers(self, subjects: tuple, start, end) -> bool:
         """Whether any report of the subjects overlaps the period."""
-        return any(r.subject in subjects and _overlaps(r, start, end) for r in self.reports)
+        return any(r.subject in subjects and overlaps(r, start, end) for r in self.reports)
 
     @staticmethod
     def _previous_context(history: list | None) -> Context | None:

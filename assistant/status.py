@@ -9,6 +9,7 @@ from assistant.factory import has_index, no_index_message, open_index
 from assistant.settings import Settings
 from assistant.sync.state import SourceState, all_states
 from vectorstore.errors import CorruptIndexError
+from vectorstore.records import FailedFile
 
 
 def human_size(n: float) -> str:
@@ -29,7 +30,7 @@ class IndexStatus:
         reports: Indexed reports.
         sources: Indexed files (several files may hold the same report).
         chunks: Indexed chunks.
-        failed: (path, reason) of every file that could not be indexed.
+        failed: Every file that could not be indexed.
         size_bytes: Size of the index on disk.
         embedding_model: The model the vectors were made with.
         error: Why there is no status (no index yet, or a damaged manifest), or None.
@@ -44,7 +45,7 @@ class IndexStatus:
     reports: int = 0
     sources: int = 0
     chunks: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[FailedFile] = field(default_factory=list)
     size_bytes: int = 0
     embedding_model: str | None = None
     error: str | None = None
@@ -60,7 +61,7 @@ class IndexStatus:
 
     def as_dict(self) -> dict:
         """The JSON shape of ``status --json``."""
-        failed = [{"path": p, "reason": r} for p, r in self.failed]
+        failed = [f.as_dict() for f in self.failed]
         if self.error is not None:
             return {
                 "index": str(self.index),

@@ -183,7 +183,7 @@ def main() -> None:
         "files": len(files),
         "pages": first.pages + third.pages,
         "chunks": n_chunks,
-        "failed": first.failed + third.failed,
+        "failed": [f.as_dict() for f in first.failed + third.failed],
         "ingest_seconds": round(ingest_s, 1),
         "pages_per_s": round(first.pages / ingest_s, 2),
         "chunks_per_s": round(first.chunks / ingest_s, 2),

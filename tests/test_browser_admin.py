@@ -50,7 +50,7 @@ def admin_app(tmp_path, embedder):
     settings = Settings(index_dir=tmp_path / "index", reports_dir=reports)
     assistant = Assistant(settings, embedder=embedder)
     summary = Ingestor(assistant.index, embedder, settings).run([reports])
-    assert [f["path"] for f in summary.failed] == ["notes.txt"]
+    assert [f.path for f in summary.failed] == ["notes.txt"]
     running = start(
         create_app(assistant, reports, None, admin_without_auth=True),
         "127.0.0.1",

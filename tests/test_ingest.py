@@ -25,7 +25,7 @@ from ingest.chunking import chunk_report, split_sentences
 from ingest.errors import IngestError
 from ingest.parse import parse_bytes, parse_file
 from ingest.records import PageAt
-from vectorstore.records import Filters
+from vectorstore.records import FailedFile, Filters
 
 CLI = [sys.executable, "-m", "assistant.cli"]
 
@@ -275,7 +275,7 @@ def test_bad_files_fail_alone(fresh, tmp_path):
     (src / "huge.txt").write_bytes(b"words " * 300_000)  # over the 1 MB limit of the fixture
     (src / "binary.dat").write_bytes(bytes(range(256)) * 10)
     s = ingestor.run([src])
-    reasons = {f["path"]: f["reason"] for f in s.failed}
+    reasons = {f.path: f.reason for f in s.failed}
     assert set(reasons) == {"zero.pdf", "truncated.pdf", "locked.pdf", "huge.txt", "binary.dat"}
     assert "empty" in reasons["zero.pdf"]
     assert "truncated" in reasons["truncated.pdf"]
@@ -283,7 +283,7 @@ def test_bad_files_fail_alone(fresh, tmp_path):
     assert "too large" in reasons["huge.txt"]
     assert "unsupported" in reasons["binary.dat"]
     assert s.added == 4  # good.txt, good.pdf, lying.pdf (HTML), latin1.txt
-    assert index.stats().failed == sorted(reasons.items())
+    assert index.stats().failed == [FailedFile(p, r) for p, r in sorted(reasons.items())]
     assert _texts(index, "Deltaburgh") and _texts(index, "Epsilonbury")
 
 
@@ -565,15 +565,15 @@ def test_failed_reread_of_a_changed_file_keeps_the_live_version(fresh, tmp_path)
     s = ingestor.run([src])
     assert (s.added, s.updated, s.removed) == (0, 0, 0)
     [failed] = s.failed
-    assert failed["path"] == "testshire.pdf"
-    assert "truncated" in failed["reason"] and "stays live" in failed["reason"]
+    assert failed.path == "testshire.pdf"
+    assert "truncated" in failed.reason and "stays live" in failed.reason
     assert any("return home interviews" in t for t in _texts(index, "return home interviews"))
     assert index.stats().reports == 2
-    assert index.stats().failed == [("testshire.pdf", failed["reason"])]
+    assert index.stats().failed == [FailedFile("testshire.pdf", failed.reason)]
 
     pdf.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 8)  # replaced by a program
     s = ingestor.run([src])
-    assert "unsupported" in s.failed[0]["reason"] and index.stats().reports == 2
+    assert "unsupported" in s.failed[0].reason and index.stats().reports == 2
 
     pdf.write_bytes(good)  # copied again, whole: nothing to re-embed, the failure is gone
     s = ingestor.run([src])
@@ -593,10 +593,7 @@ def test_symlinks_out_of_the_reports_folder_are_refused(fresh, tmp_path):
     (src / "alias.txt").symlink_to(src / "sub" / "real.txt")  # inside the folder: fine
     s = ingestor.run([src])
     assert s.failed == [
-        {
-            "path": "note.txt",
-            "reason": "refused: a symbolic link to a file outside the reports folder",
-        }
+        FailedFile("note.txt", "refused: a symbolic link to a file outside the reports folder")
     ]
     assert s.added == 1
     assert _texts(index, "strongroom code") == []

@@ -211,7 +211,7 @@ def test_an_emptied_collection_is_found_by_a_warm_server_and_the_next_ingest(fre
     _report(src, "a.txt", "Alphaton", ALPHA)
     _report(src, "b.txt", "Betaville", BETA)
     ingestor.run([src])
-    rid = index.manifest.source("b.txt")[4]
+    rid = index.manifest.source("b.txt").report_id
     index.store.collection.delete(where={"report_id": rid})  # half the vectors gone
 
     assert "disagree" in " ".join(index_status(settings).problems)
@@ -414,7 +414,7 @@ def test_an_unchanged_pass_changes_nothing_readers_see(fresh, tmp_path):
     first = ingestor.run([src])
     generation, build = index.manifest.generation(), index.manifest.get_meta("bm25")
     second = ingestor.run([src])
-    assert (second.unchanged, [f["path"] for f in second.failed]) == (1, ["broken.pdf"])
+    assert (second.unchanged, [f.path for f in second.failed]) == (1, ["broken.pdf"])
     assert second.failed == first.failed
     # Nothing moved, so readers reload nothing and the keyword index is not rebuilt.
     assert (index.manifest.generation(), index.manifest.get_meta("bm25")) == (generation, build)

@@ -214,7 +214,7 @@ def get_ui_env(tmp_path_factory, embedder) -> UIEnv:
         )
         assistant = Assistant(settings, embedder=embedder)
         summary = Ingestor(assistant.index, embedder, settings).run([reports])
-        assert [f["path"] for f in summary.failed] == ["broken.pdf"], summary.failed
+        assert [f.path for f in summary.failed] == ["broken.pdf"], summary.failed
         users_file = root / "users.json"
         store = UserStore(users_file)
         for role, password in PASSWORDS.items():

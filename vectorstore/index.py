@@ -25,7 +25,16 @@ from vectorstore.chroma import ChromaStore, make_store
 from vectorstore.errors import CollectionOwnedError, StoreUnavailableError
 from vectorstore.manifest import Manifest
 from vectorstore.provenance import Provenance
-from vectorstore.records import Filters, Hit, Repair, ReportRecord, SpanVectors, StoreHealth
+from vectorstore.records import (
+    FailedFile,
+    Filters,
+    Hit,
+    Repair,
+    ReportRecord,
+    SourceFile,
+    SpanVectors,
+    StoreHealth,
+)
 from vectorstore.views import DenseView, KeywordView
 
 MANIFEST = "manifest.sqlite"
@@ -40,7 +49,7 @@ class IndexStats:
     reports: int
     sources: int
     chunks: int
-    failed: list[tuple[str, str]]
+    failed: list[FailedFile]
     size_bytes: int
     embedding_model: str | None
     vectors: int | None = None
@@ -313,7 +322,7 @@ class Index:
             "WHERE r.status='live'"
         )[0]
         failed = [
-            (p, e)
+            FailedFile(p, e)
             for p, e in m.query(
                 "SELECT path, error FROM sources WHERE status='failed' OR error IS NOT NULL "
                 "ORDER BY path"
@@ -366,7 +375,7 @@ class Index:
         report: ParsedReport,
         chunks: list[Chunk],
         vectors: np.ndarray,
-        sources: list[tuple[str, str, int, float]],
+        sources: list[SourceFile],
         sentences: list[SpanVectors] | None = None,
     ) -> list[str]:
         """Stage a report's chunks and vectors, then make it live in one step.
@@ -375,7 +384,7 @@ class Index:
             report: The parsed report.
             chunks: Its chunks.
             vectors: One normalised vector per chunk.
-            sources: (path, sha256, size, mtime) of every path holding these bytes.
+            sources: Every path holding these bytes.
             sentences: Sentence vectors of each chunk (optional).
 
         Returns:

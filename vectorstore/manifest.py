@@ -20,7 +20,7 @@ from ingest.records import Chunk, Judgement
 from vectorstore.errors import CorruptIndexError
 from vectorstore.manifest_rows import SCHEMA, chunk_from_row, chunk_to_json, now, parse_date
 from vectorstore.manifest_writes import ManifestWrites
-from vectorstore.records import ReportRecord, SpanVectors
+from vectorstore.records import ReportRecord, SourceRow, SpanVectors
 
 __all__ = ["Manifest", "chunk_from_row", "chunk_to_json", "now"]
 
@@ -117,12 +117,12 @@ class Manifest(ManifestWrites):
         """Ids of the reports readers may see."""
         return {r[0] for r in self.query("SELECT report_id FROM reports WHERE status='live'")}
 
-    def source(self, path: str) -> tuple | None:
-        """(sha256, size, mtime, status, report_id) of a source path, or None."""
+    def source(self, path: str) -> SourceRow | None:
+        """What the manifest remembers of a source path, or None."""
         rows = self.query(
             "SELECT sha256, size, mtime, status, report_id FROM sources WHERE path=?", (path,)
         )
-        return rows[0] if rows else None
+        return SourceRow(*rows[0]) if rows else None
 
     def source_error(self, path: str) -> str | None:
         """Why a source path failed, or None."""

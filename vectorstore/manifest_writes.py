@@ -14,7 +14,7 @@ import numpy as np
 
 from ingest.records import Chunk, ParsedReport
 from vectorstore.manifest_rows import chunk_to_json, iso_date, now
-from vectorstore.records import SpanVectors
+from vectorstore.records import SourceFile, SpanVectors
 
 
 class ManifestWrites:
@@ -117,13 +117,13 @@ class ManifestWrites:
                 raise
 
     def commit_sources(
-        self, report_id: str | None, sources: list[tuple[str, str, int, float]], live: bool = True
+        self, report_id: str | None, sources: list[SourceFile], live: bool = True
     ) -> list[str]:
         """Point source paths at a report and make it live, in one transaction.
 
         Args:
             report_id: The report the paths now hold.
-            sources: (path, sha256, size, mtime) of each path.
+            sources: Each path, with the bytes it held.
             live: Make the report live.
 
         Returns:
@@ -139,13 +139,13 @@ class ManifestWrites:
                     for r in c.execute(
                         f"SELECT DISTINCT report_id FROM sources WHERE path IN ({marks}) "
                         "AND report_id IS NOT NULL",
-                        tuple(s[0] for s in sources),
+                        tuple(s.path for s in sources),
                     )
                 }
-                for path, sha, size, mtime in sources:
+                for s in sources:
                     c.execute(
                         "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?,?,?)",
-                        (path, sha, size, mtime, "indexed", None, report_id, now()),
+                        (s.path, s.sha256, s.size, s.mtime, "indexed", None, report_id, now()),
                     )
                 if live and report_id:
                     c.execute(

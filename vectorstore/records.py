@@ -11,6 +11,64 @@ from ingest.records import Chunk
 
 
 @dataclass(frozen=True)
+class FailedFile:
+    """A file that could not be indexed (or was held back), and why.
+
+    Attributes:
+        path: The file's path relative to the reports folder.
+        reason: One line that says what is wrong, for people.
+    """
+
+    path: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        """The JSON shape of one entry of ``failed`` (``ingest --json``, ``status --json``)."""
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file of the reports folder as it was read: where it is and what its bytes were.
+
+    Attributes:
+        path: Relative to the reports folder.
+        sha256: Of its bytes (None when they could not be read).
+        size: In bytes.
+        mtime: Its modification time.
+    """
+
+    path: str
+    sha256: str | None
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """What the manifest remembers of one source path.
+
+    Attributes:
+        sha256: Of the bytes last read (None when they could not be read).
+        size: In bytes, when read.
+        mtime: Modification time, when read.
+        status: "indexed" or "failed".
+        report_id: The report the path holds (None when it failed).
+    """
+
+    sha256: str | None
+    size: int
+    mtime: float
+    status: str
+    report_id: str | None
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the path's report was indexed."""
+        return self.status == "indexed"
+
+
+@dataclass(frozen=True)
 class Filters:
     """Restrict a search. Empty fields do not restrict.
 

@@ -85,7 +85,7 @@ def ingest(
             f"{summary.pages} pages, {summary.chunks} chunks in {summary.seconds:.1f} s"
         )
         for f in summary.failed:
-            print(f"  failed: {f['path']}: {f['reason']}")
+            print(f"  failed: {f.path}: {f.reason}")
     raise typer.Exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
 
 
@@ -137,8 +137,8 @@ def status(index: IndexOption = None, json_out: JsonOption = False) -> None:
             out.print(Text(f"problem: {problem}", style="bold red"))
         if st.failed:
             failed = Table("failed file", "reason")
-            for path, reason in st.failed:
-                failed.add_row(Text(path), Text(reason))
+            for f in st.failed:
+                failed.add_row(Text(f.path), Text(f.reason))
             out.print(failed)
         if st.synced:
             synced = Table("source", "last sync", "next sync", "new", "changed", "failed")

@@ -278,9 +278,9 @@ class Syncer:
     def _ingest_failures(self, summary: IngestSummary, done) -> None:
         by_file = {e.file: (s, e.url or k) for s, _, _ in done for k, e in s.entries.items()}
         for f in summary.failed:
-            hit = by_file.get(f["path"])
+            hit = by_file.get(f.path)
             if hit is not None:
-                hit[0].failed.append(Failure(url=hit[1], reason=f["reason"]))
+                hit[0].failed.append(Failure(url=hit[1], reason=f.reason))
 
     def _prune(self, state: SourceState, gone: list[str]) -> list[str]:
         """Remove withdrawn entries of a pruning source: files, provenance and index rows."""

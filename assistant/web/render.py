@@ -349,7 +349,7 @@ def ingest_log_html(summary: IngestSummary | None, saved: list[str], rejected: l
             parts.append(
                 "<ul>"
                 + "".join(
-                    f'<li class="ia-bad">{esc(f["path"])}: {esc(f["reason"])}</li>'
+                    f'<li class="ia-bad">{esc(f.path)}: {esc(f.reason)}</li>'
                     for f in summary.failed
                 )
                 + "</ul>"
