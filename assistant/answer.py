@@ -280,36 +280,121 @@ class Composer:
     def select(
         self, cands: list[Sentence], max_sentences: int | None = None, max_words: int | None = None
     ) -> list[Sentence]:
-        """The best sentences within the answer's length, near-duplicates left out."""
+        """The best sentences within the answer's length, near-duplicates left out.
+
+        A second sentence from a paragraph already quoted is taken only when no other
+        paragraph offers one as good (within the score gap), and the answer never opens with a
+        sentence that leans on the one before it ("They reported that this has improved"):
+        another chosen sentence opens it, or else the sentence it leans on is put first.
+        """
         max_sentences = max_sentences or self.max_sentences
         max_words = max_words or self.max_words
+        top = cands[0].score if cands else 0.0
+        eligible = [s for s in cands if s.score >= top - self.settings.score_gap]
         chosen: list[Sentence] = []
         words = 0
-        for s in cands:
-            n = len(s.text.split())
-            if chosen and words + n > max_words:
-                continue
-            if any(
-                c.vector is not None
-                and s.vector is not None
-                and float(np.dot(c.vector, s.vector)) > self.settings.near_duplicate
-                for c in chosen
-            ):
-                continue
-            if chosen and s.score < chosen[0].score - self.settings.score_gap:
-                break
-            chosen.append(s)
-            words += n
-            if len(chosen) >= max_sentences:
-                break
-        return chosen
+        for spread in (True, False) if self.settings.spread_paragraphs else (False,):
+            for s in eligible:
+                if len(chosen) >= max_sentences:
+                    break
+                n = len(s.text.split())
+                if any(c is s for c in chosen) or (chosen and words + n > max_words):
+                    continue
+                if spread and any(_paragraph(c) == _paragraph(s) for c in chosen):
+                    continue
+                if any(
+                    c.vector is not None
+                    and s.vector is not None
+                    and float(np.dot(c.vector, s.vector)) > self.settings.near_duplicate
+                    for c in chosen
+                ):
+                    continue
+                chosen.append(s)
+                words += n
+        chosen.sort(key=lambda s: -s.score)
+        return _open_independently(chosen, cands, max_words)
 
     def cite(self, chosen: list[Sentence]) -> Cited:
-        """Answer text with [n] markers and the verified citations."""
+        """Answer text with [n] markers and the verified citations.
+
+        When the sentences come from more than one report, each is introduced with its
+        report's place and year ("Norfolk (2022): …"), so an answer that mixes reports never
+        reads as if about one.
+        """
         citations: list[Citation] = []
         parts: list[str] = []
+        labels = _report_labels([s.hit.chunk for s in chosen])
         for s in chosen:
             c = make_citation(len(citations) + 1, s.hit.chunk, s.text, s.offset)
             citations.append(c)
-            parts.append(f"{s.text} [{c.n}]")
+            label = labels.get(s.hit.chunk.report_id)
+            parts.append(f"{label}: {s.text} [{c.n}]" if label else f"{s.text} [{c.n}]")
         return Cited(" ".join(parts), citations)
+
+
+# Openings that lean on an earlier sentence: a pronoun or a link word as the first word.
+_DEPENDENT = re.compile(
+    r"^(?:They|Their|Them|These|Those|This|That|It|Its|He|She|His|Her|However|But|And|Also|So|"
+    r"Yet|Additionally|Furthermore|Moreover|Consequently|Therefore|Thus|Nevertheless|Similarly|"
+    r"Likewise|Again|Such|Both|Instead|Otherwise|Here|There|As\s+a\s+result|In\s+addition|"
+    r"Despite\s+this|In\s+turn|As\s+such|Of\s+these|Of\s+those)\b"
+)
+
+
+def depends_on_previous(sentence: str) -> bool:
+    """Whether a sentence leans on the one before it ("They reported that…", "However, …")."""
+    text = sentence.lstrip(" \t\"“‘'(•-–")
+    if re.match(r"^(?:It|There)\s+(?:is|are|was|were|has|have)\b", text):
+        # "It is clear that…", "There are too many…" stand on their own.
+        return False
+    return bool(_DEPENDENT.match(text))
+
+
+def _open_independently(
+    chosen: list[Sentence], cands: list[Sentence], max_words: int
+) -> list[Sentence]:
+    if not chosen or not depends_on_previous(chosen[0].text):
+        return chosen
+    for i, s in enumerate(chosen[1:], 1):
+        if not depends_on_previous(s.text):
+            return [s, *chosen[:i], *chosen[i + 1 :]]
+    first = chosen[0]
+    before = [
+        c
+        for c in cands
+        if c.hit.chunk.id == first.hit.chunk.id
+        and c.offset < first.offset
+        and not any(c is x for x in chosen)
+    ]
+    if before:
+        lead = max(before, key=lambda c: c.offset)
+        if not depends_on_previous(lead.text):
+            # The sentence it leans on goes first; the last one goes if the answer gets long.
+            out = [lead, *chosen]
+            while len(out) > 2 and sum(len(s.text.split()) for s in out) > max_words:
+                out.pop()
+            return out
+    return chosen
+
+
+def _paragraph(s: Sentence) -> tuple[str, int | None, int]:
+    chunk = s.hit.chunk
+    return chunk.id, chunk.paragraph_at(s.offset), chunk.text.count("\n\n", 0, s.offset)
+
+
+def report_label(chunk: Chunk) -> str:
+    """A report named for people by its place and year: "Norfolk (2022)"."""
+    day = chunk.inspection_end or chunk.inspection_start or chunk.published
+    place = chunk.subject or chunk.title or chunk.source
+    return f"{place} ({day.year})" if day else place
+
+
+def _report_labels(chunks: list[Chunk]) -> dict[str, str]:
+    """Each report's label when the chunks come from more than one report (else none)."""
+    reports = {c.report_id: c for c in chunks}
+    if len(reports) < 2:
+        return {}
+    labels = {rid: report_label(c) for rid, c in reports.items()}
+    if len(set(labels.values())) < len(labels):  # the same place and year: add the kind
+        labels = {rid: f"{labels[rid]} {c.kind or ''}".strip() for rid, c in reports.items()}
+    return labels

@@ -72,7 +72,7 @@ class Assistant:
             reports=s.answer.across_reports,
             pool=s.answer.across_pool,
         )
-        self.generation = PerGeneration(self.index, self.composer, s.answer)
+        self.generation = PerGeneration(self.index, self.composer, s.answer, s.route)
         self.llm = None
         if s.llm.provider != "none":
             from assistant.llm import make_llm

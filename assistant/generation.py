@@ -3,6 +3,7 @@ catalogue, and (in the background) the index's template sentences."""
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from assistant.boilerplate import Boilerplate, learn_in_background
 from assistant.catalogue import Catalogue
 from assistant.ground import Grounder
 from assistant.question import QuestionResolver
-from assistant.settings import AnswerSettings
+from assistant.settings import AnswerSettings, RouteSettings
 from vectorstore.index import Index
 
 
@@ -40,12 +41,20 @@ class PerGeneration:
         composer: Told which sentences are templates once they are known.
         settings: The ``answer`` group (how many citations a catalogue answer lists, in how
             many reports a template stands).
+        route: The ``route`` group (how the question resolver reads misspelt places).
     """
 
-    def __init__(self, index: Index, composer: Composer, settings: AnswerSettings) -> None:
+    def __init__(
+        self,
+        index: Index,
+        composer: Composer,
+        settings: AnswerSettings,
+        route: RouteSettings | None = None,
+    ) -> None:
         self.index = index
         self.composer = composer
         self.settings = settings
+        self.route = route or RouteSettings()
         self._current: Generation | None = None
         self._lock = threading.Lock()
         self._boilerplate: threading.Thread | None = None
@@ -56,7 +65,9 @@ class PerGeneration:
         cached = self._current
         if cached is None or cached.number != number:
             with self._lock:
-                resolver = QuestionResolver(self.index.reports(include_failed=False))
+                resolver = QuestionResolver(
+                    self.index.reports(include_failed=False), self._in_reports, self.route
+                )
                 cached = Generation(
                     number,
                     resolver,
@@ -95,3 +106,9 @@ class PerGeneration:
 
     def _mentions(self, phrase: str) -> list[str]:
         return [h.chunk.text for h in self.index.search_keyword(phrase, 20)]
+
+    def _in_reports(self, words: str) -> bool:
+        # Keyword search stems ("Cornwal" finds Cornwall): the words must be in a passage as
+        # typed, as whole words.
+        typed = re.compile(r"\b" + r"\s+".join(map(re.escape, words.split())) + r"\b", re.I)
+        return any(typed.search(text) for text in self._mentions(words))

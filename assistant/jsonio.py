@@ -66,6 +66,9 @@ def answer_json(a: Answer, qid: str | None = None) -> dict:
                 "latest": a.context.latest,
                 "carried": a.context.carried,
                 "description": a.context.description,
+                "corrections": [
+                    {"typed": c.typed, "meant": list(c.meant)} for c in a.context.corrections
+                ],
             },
             "mode": a.mode,
             "notice": a.notice,

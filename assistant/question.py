@@ -8,6 +8,7 @@ and period of the turn before it, saying so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from assistant.kinds import (
@@ -23,6 +24,8 @@ from assistant.periods import describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
 from assistant.relative import overlaps, relative_reports, when
+from assistant.settings import RouteSettings
+from assistant.spelling import Correction, near_places
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 from vectorstore.records import Filters, ReportRecord
 
@@ -70,9 +73,17 @@ class QuestionResolver:
 
     Args:
         reports: The live reports of the index (one row per source is fine).
+        in_reports: Whether a word, as typed, appears in the indexed passages (a word that
+            does is never read as a misspelt place name); None reads no misspellings.
+        settings: The ``route`` group (how misspelt place names are read).
     """
 
-    def __init__(self, reports: list[ReportRecord]) -> None:
+    def __init__(
+        self,
+        reports: list[ReportRecord],
+        in_reports: Callable[[str], bool] | None = None,
+        settings: RouteSettings | None = None,
+    ) -> None:
         by_id: dict[str, ReportRecord] = {}
         for r in reports:
             if r.status == "indexed" and r.report_id and r.report_id not in by_id:
@@ -81,6 +92,9 @@ class QuestionResolver:
         self.subjects = sorted({r.subject for r in self.reports if r.subject})
         self.kinds = sorted({kind_of(r) for r in self.reports})
         self.resolver = SubjectResolver(self.subjects)
+        self._in_reports = in_reports
+        self._settings = settings or RouteSettings()
+        self._variants = self.resolver.variants
         self._everyone = SubjectResolver(
             set(LOCAL_AUTHORITIES) | set(POLICE_FORCES) | set(self.subjects)
         )
@@ -98,13 +112,55 @@ class QuestionResolver:
     ) -> Understood:
         """Resolve a question (and its conversation) into a context and search filters.
 
+        A place name typed nearly right ("Cornwal") is read as the indexed place it spells,
+        and the context says so; one that could be either of two places is asked about.
+
         Args:
             question: The user's question.
             history: Earlier answers of the conversation (``Answer`` objects), oldest first.
             filters: Filters the user set explicitly (they always apply).
         """
+        named = tuple(self.resolver.find_in(question))
+        corrections: tuple[Correction, ...] = ()
+        s = self._settings
+        if (
+            not named
+            and s.misspelt_places
+            and self._in_reports is not None
+            and not self.not_indexed(question)
+        ):
+            corrections = tuple(
+                near_places(
+                    question,
+                    self._variants,
+                    self._in_reports,
+                    min_letters=s.misspelling_min_letters,
+                    two_slips_from=s.two_slips_from,
+                )
+            )
+        taken = tuple(c.taken for c in corrections if c.taken)
+        u = self._understand(question, history, filters, named + taken)
+        if not corrections:
+            return u
+        notes = "; ".join(c.describe() for c in corrections)
+        ctx = u.context
+        return replace(
+            u,
+            context=replace(
+                ctx,
+                corrections=corrections,
+                description=f"{ctx.description} ({notes})" if ctx.description else notes,
+            ),
+        )
+
+    def _understand(
+        self,
+        question: str,
+        history: list | None,
+        filters: Filters | None,
+        subjects: tuple[str, ...],
+    ) -> Understood:
         filters = filters or Filters()
-        subjects = tuple(self.resolver.find_in(question))
         wider = [n for n in self._everyone.find_in(question) if n not in self.subjects]
         if wider and subjects:
             # "Lancashire Constabulary" names a force the index lacks, not Lancashire council.

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from assistant.spelling import Correction
 from vectorstore.records import Filters, Hit
 
 
@@ -61,7 +62,10 @@ class Context:
         date_to: End of the period.
         latest: True when the question asked for the newest report.
         carried: True when any of this came from an earlier turn.
-        description: Human-readable summary ("Norfolk, 2022").
+        description: Human-readable summary ("Norfolk, 2022"), with any place name read from
+            a near spelling ("read “Cornwal” as Cornwall").
+        corrections: Words of the question read as the place they nearly spell, or asked
+            about when they could be several.
     """
 
     subjects: tuple[str, ...] = ()
@@ -71,6 +75,7 @@ class Context:
     latest: bool = False
     carried: bool = False
     description: str = ""
+    corrections: tuple[Correction, ...] = ()
 
 
 class AbstainReason(StrEnum):

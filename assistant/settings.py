@@ -155,6 +155,15 @@ class RouteSettings(Group):
         0.08, description="How much of that margin a grade word of the trade makes up for."
     )
     nearest: int = Field(3, description="Nearest examples of a route averaged into its score.")
+    misspelt_places: bool = Field(
+        True, description='Read a place name typed nearly right ("Cornwal") as the place.'
+    )
+    misspelling_min_letters: int = Field(
+        5, description="Shorter words are never read as misspelt places (too many are words)."
+    )
+    two_slips_from: int = Field(
+        9, description="A name of this many letters or more may be misspelt by two slips."
+    )
 
 
 class AbstentionSettings(Group):
@@ -194,6 +203,11 @@ class AnswerSettings(Group):
     boilerplate_opening_words: int = Field(6, description="Words that make such an opening.")
     boilerplate_penalty: float = Field(0.3, description="Score taken off a template sentence.")
     sentence_cache: int = Field(20000, description="Sentence vectors kept between questions.")
+    spread_paragraphs: bool = Field(
+        True,
+        description="Quote a second sentence of one paragraph only when no other paragraph "
+        "offers one as good.",
+    )
     across_reports: int = Field(
         8, description="Reports listed by a 'which reports mention' answer."
     )

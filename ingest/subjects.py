@@ -224,6 +224,12 @@ class SubjectResolver:
         """The known subjects, as given."""
         return list(self._known.values())
 
+    @property
+    def variants(self) -> dict[str, str]:
+        """Every spelling and alias of the known subjects (lower-case, as words are compared)
+        and the known name each stands for."""
+        return dict(self._variants)
+
     def resolve(self, name: str) -> str | None:
         """Map any variant or alias of a known subject to its known name.
 
