@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
-from assistant.answer import Sentence, make_citation, sentences_of
+from assistant.answer import Sentence, sentences_of
 from assistant.kinds import kind_of
 from assistant.records import Citation, Quote
 from assistant.rerank import tokenize
-from ingest.dates import human_range
+from assistant.verify import make_citation, press_release_line
 from vectorstore.records import ReportRecord
 
 PER_PLACE = 1  # quotes from one page (or one paragraph) before the others have had a turn
@@ -52,11 +52,8 @@ def _place(s: Sentence) -> tuple[tuple[str, int], tuple[str, int | None]]:
 
 
 def _press_line(c: Citation, published: date | None) -> Citation:
-    bits = [b for b in (c.inspectorate, c.title or c.source) if b]
-    when = human_range(published, published) if published else None
-    bits.append(f"press release published {when}" if when else "press release")
-    link = f" {c.url}" if c.url else ""
-    return replace(c, line=f"“{' '.join(c.quote.split())}” — {', '.join(bits)}.{link}")
+    line = press_release_line(c.quote, c.inspectorate, c.title or c.source, published, c.url)
+    return replace(c, line=line)
 
 
 def quotes_from(

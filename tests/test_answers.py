@@ -9,8 +9,8 @@ import sys
 
 import numpy as np
 
-from assistant.answer import QuoteNotVerbatimError, make_citation
 from assistant.periods import Period, parse_period
+from assistant.verify import QuoteNotVerbatimError, make_citation
 from vectorstore.records import Filters
 
 CLI = [sys.executable, "-m", "assistant.cli"]
@@ -300,3 +300,11 @@ def test_focused_query_leaves_out_the_framing():
     assert focus_query("Why had Bradford got worse by 2018, according to Ofsted?", u) == (
         "Why had got worse"
     )
+
+
+def test_a_press_release_is_cited_by_its_publication_date_not_a_page(assistant):
+    a = assistant.ask("What did HMIC find about Essex Police custody records?")
+    assert a.citations and {c.source for c in a.citations} == {"essex-police-release.txt"}
+    c = a.citations[0]
+    assert "press release" in c.line and ", page " not in c.line, c.line
+    assert c.line.startswith(f"“{' '.join(c.quote.split())}” — ")

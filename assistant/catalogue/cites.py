@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer import QuoteNotVerbatimError, make_citation
 from assistant.records import Citation
+from assistant.verify import QuoteNotVerbatimError, make_citation
 from ingest.judgements import collapse_ws, grade_key
 from ingest.records import Chunk, Judgement
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer import inspection_date
 from assistant.llm.backends import ChatMessage
+from assistant.verify import inspection_date
 from ingest.records import Chunk
 from vectorstore.records import Hit
 

@@ -27,7 +27,6 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from assistant.answer import QuoteNotVerbatimError, make_citation
 from assistant.llm.backends import (
     ChatModel,
     Deadline,
@@ -46,6 +45,7 @@ from assistant.llm.check import (
 from assistant.llm.prompt import build_messages
 from assistant.records import Answer, Citation
 from assistant.settings import LLMSettings
+from assistant.verify import QuoteNotVerbatimError, make_citation
 from vectorstore.records import Hit
 
 if TYPE_CHECKING:
