@@ -12,6 +12,7 @@ from ingest.dates import parse_date, parse_month_range, parse_range, parse_span
 from ingest.records import Paragraph, ReportMetadata
 from ingest.report_kind import detect_kind
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver, canonical_subject
+from ingest.titles import tidy_title
 
 _INSPECTION_DATES = re.compile(r"inspection dates?\s*:?\s*(.{6,60})", re.I)
 _PUBLISHED = re.compile(r"(?:report\s+)?published\s*:?\s*(.{6,40})", re.I)
@@ -155,7 +156,7 @@ def extract_metadata(
             if size >= max(14.0, big * 0.5) and text.strip().lower() != "and":
                 lines.append(text.strip())
         if lines:
-            md.title = " ".join(lines[:4])
+            md.title = " ".join(lines[:8])  # a long title wraps over many lines
     if not md.title:
         h = next((p.text for p in paragraphs[:10] if p.is_heading), None)
         if (
@@ -236,6 +237,7 @@ def extract_metadata(
             md.notes["subject"] = "a local authority or force the first pages name"
     if not md.subject:
         md.notes["subject"] = "no local authority or police force named on the cover"
+    md.title = tidy_title(md.title, (p.text for p in first[:30]))
 
     # Dates
     m = _INSPECTION_DATES.search(head)

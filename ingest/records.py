@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 """Bump when parsing or chunking changes output: reports are then re-read on the next ingest."""
 
 
