@@ -258,3 +258,50 @@ def test_an_ingest_killed_mid_way_on_one_host_is_finished_by_another(tmp_path, s
     assert (st["reports"], st["problems"]) == (6, []), st
     assert st["vectors"] == st["chunks"]  # the killed run's vectors of unpublished reports gone
     assert _cites(_ask(env, replica, "How do Gammaford advisers help care leavers?"), "advisers")
+
+
+# -- faults across machines -------------------------------------------------------------------
+def test_a_chroma_restart_and_a_replica_killed_mid_load_leave_the_others_serving(
+    tmp_path, server, cli_env
+):
+    env = _env(cli_env, server["port"])
+    writer, reports = tmp_path / "writer", tmp_path / "reports"
+    _report(reports, "a.txt", "Alphaton", ALPHA)
+    assert _ingest(env, reports, writer).returncode == 0
+    ports = [_free_port(), _free_port()]
+    apps = [_serve(env, tmp_path / "replica-0", ports[0])]
+    try:
+        wait_for_port(ports[0], apps[0], 300)
+        # A replica killed while it loads: the other keeps serving; started again, it serves.
+        loading = _serve(env, tmp_path / "replica-1", ports[1])
+        time.sleep(3)
+        loading.send_signal(signal.SIGKILL)
+        loading.wait()
+        assert _cites(_api_ask(ports[0], QUESTIONS[0]), "adoption team")
+        apps.append(_serve(env, tmp_path / "replica-1", ports[1]))
+        wait_for_port(ports[1], apps[1], 300)
+        assert _cites(_api_ask(ports[1], QUESTIONS[0]), "adoption team")
+
+        # The Chroma server goes away during questions: the replicas keep answering (from
+        # the vectors they hold in memory, or by keyword search with a notice).
+        _stop(server["proc"])
+        for port in ports:
+            during = _api_ask(port, QUESTIONS[0])
+            assert _cites(during, "adoption team")
+            if during["search_fallback"] is not None:
+                assert "keyword" in during["search_fallback"]["message"]
+        cold = _ask(env, writer, QUESTIONS[0])  # a process that holds no vectors in memory
+        assert _cites(cold, "adoption team") and cold["search_fallback"] is not None
+        assert "keyword" in cold["search_fallback"]["message"]
+
+        # Back on the same port: the replicas follow again without being restarted.
+        server["proc"], _ = _start_chroma(tmp_path / "chroma-server", server["port"])
+        _report(reports, "b.txt", "Betaville", BETA)
+        assert _ingest(env, reports, writer).returncode == 0
+        for port in ports:
+            _until_cited(port, QUESTIONS[1], "approval panels")
+            assert _api_ask(port, QUESTIONS[1])["search_fallback"] is None
+        assert _ask(env, writer, QUESTIONS[0])["search_fallback"] is None
+    finally:
+        for app in apps:
+            _stop(app)

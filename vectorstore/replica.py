@@ -96,8 +96,8 @@ class SharedIndex(Index):
                 )
             # A new replica joins the shared index; a first writer joins one whose first
             # ingest was cut off before it published (its collection names the index).
-            joined = pointer.index_id if pointer is not None else self._owner(name)
-            if joined and not mine:
+            joined = None if mine else pointer.index_id if pointer else self._owner(name)
+            if joined:
                 local.set_meta("index_id", joined)
                 local.set_meta("collection", name)
         finally:
