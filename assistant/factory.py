@@ -35,9 +35,36 @@ def settings_for(**overrides: Any) -> Settings:
     return Settings().override(**overrides)
 
 
+def is_shared(settings: Settings) -> bool:
+    """True when the settings name a shared index (its state in the Chroma server).
+
+    Raises:
+        ValueError: ``shared`` is set without the ``chroma-server`` backend.
+    """
+    st = settings.store
+    if st.shared and st.backend != "chroma-server":
+        raise ValueError("a shared index needs the Chroma server (store backend chroma-server)")
+    return st.shared
+
+
 def has_index(settings: Settings) -> bool:
-    """True when an index has been built at the settings' index folder."""
-    return (settings.store.index_dir / "manifest.sqlite").exists()
+    """True when an index has been built at the settings' index folder (or, for a shared
+    index, published on the Chroma server: an empty folder then fills from it)."""
+    if (settings.store.index_dir / "manifest.sqlite").exists():
+        return True
+    if not is_shared(settings):
+        return False
+    from vectorstore.replica import shared_state_for
+    from vectorstore.shared_state import SharedStateError
+
+    st = settings.store
+    shared = shared_state_for(
+        st.chroma_host, st.chroma_port, st.collection, st.shared_piece_kb * 1024
+    )
+    try:
+        return shared.pointer() is not None
+    except SharedStateError:
+        return False
 
 
 def no_index_message(settings: Settings) -> str:
@@ -52,10 +79,24 @@ def require_index(settings: Settings) -> None:
 
 
 def open_index(settings: Settings) -> Index:
-    """The index named by the settings (created empty when the folder holds none)."""
+    """The index named by the settings (created empty when the folder holds none; a shared
+    index's folder is first brought to the live generation)."""
     from vectorstore.index import Index
 
     st = settings.store
+    if is_shared(settings):
+        from vectorstore.replica import SharedIndex
+
+        return SharedIndex(
+            st.index_dir,
+            host=st.chroma_host,
+            port=st.chroma_port,
+            collection=st.collection,
+            poll_s=st.shared_poll_s,
+            lease_ttl_s=st.lease_ttl_s,
+            lease_settle_s=st.lease_settle_s,
+            piece_bytes=st.shared_piece_kb * 1024,
+        )
     return Index(
         st.index_dir,
         store=st.backend,

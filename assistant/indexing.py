@@ -111,7 +111,7 @@ class Ingestor:
         t0 = time.perf_counter()
         s = IngestSummary()
         phase = phases or (lambda _p: None)
-        with writer_lock(self.index.path), parser_for(self.settings) as parser:
+        with self.index.writing(), parser_for(self.settings) as parser:
             s.repaired = self.index.recover(self.embedder.embed_documents).reembedded
             retry_failed = self.index.manifest.get_meta("failure_key") != self._failure_key()
             phase(Phase("scanning"))

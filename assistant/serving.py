@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -133,6 +134,7 @@ def build_app(p: ServePlan) -> fastapi.FastAPI:
     """
     from assistant.web.server import create_app
     from vectorstore.locks import hold_serving
+    from vectorstore.replica import SharedIndex
 
     assistant = make_assistant(p.settings)
     assistant.warm_up()
@@ -147,6 +149,9 @@ def build_app(p: ServePlan) -> fastapi.FastAPI:
     # Held while the process lives: `ingest` from another process refuses to write an
     # embedded store this app has open (the Admin tab writes through this process instead).
     app.state.serving_lock = hold_serving(p.settings.store.index_dir)
+    if isinstance(assistant.index, SharedIndex):  # swap in what other hosts publish
+        app.state.stop_following = threading.Event()
+        assistant.index.follow(app.state.stop_following)
     return app
 
 

@@ -35,6 +35,27 @@ class StoreSettings(Group):
         description="A write to the index that fails while less than this many MB are free on "
         "its file system is reported as a full disk.",
     )
+    shared: bool = Field(
+        False,
+        description="With 'chroma-server': keep everything a replica needs in the Chroma "
+        "server, so that app instances on several hosts serve one index; the index folder "
+        "is then only a cache of the live generation.",
+    )
+    shared_poll_s: float = Field(
+        3.0, gt=0, description="Seconds between two looks of a running app at the live generation."
+    )
+    lease_ttl_s: float = Field(
+        60.0, gt=0, description="How long a writer's lease on a shared index stands unrenewed."
+    )
+    lease_settle_s: float = Field(
+        1.5,
+        ge=0,
+        description="How long a writer waits between claiming the lease and checking it won "
+        "(longer than the hosts' clocks disagree).",
+    )
+    shared_piece_kb: int = Field(
+        1024, gt=0, description="The largest piece of a payload in one shared-state record."
+    )
 
 
 class SourceConfig(BaseModel):

@@ -46,6 +46,7 @@ FLAT_NAMES: dict[str, tuple[str, str]] = {
     "sync_on_serve": ("sources", "sync_on_serve"),
     "collection": ("store", "collection"),
     "disk_full_below_mb": ("store", "disk_full_below_mb"),
+    "shared_index": ("store", "shared"),
     "max_file_mb": ("ingest", "max_file_mb"),
     "prune_max_fraction": ("ingest", "prune_max_fraction"),
     "parse_isolated": ("ingest", "parse_isolated"),

@@ -49,9 +49,10 @@ def _wait_for_port(port: int, proc: subprocess.Popen, seconds: float) -> None:
     pytest.fail(f"nothing listened on port {port}")
 
 
-def _start_chroma(path: Path) -> tuple[subprocess.Popen, int]:
+def _start_chroma(path: Path, port: int | None = None) -> tuple[subprocess.Popen, int]:
+    """A `chroma run` server on ``path`` (on ``port``, or a free one), listening."""
     exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
+    port = port or _free_port()
     proc = subprocess.Popen(
         [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,

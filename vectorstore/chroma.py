@@ -231,6 +231,15 @@ def is_missing_collection(exc: BaseException) -> bool:
     return isinstance(exc, NotFoundError)
 
 
+def server_client(host: str, port: int):
+    """A client of a Chroma server (it connects when made: raises when the server is down)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+
+
 def make_store(
     kind: str,
     path: Path | None = None,
@@ -256,14 +265,14 @@ def make_store(
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if kind == "chroma":
         if path is None:
             raise ValueError("the embedded store needs a path")
         Path(path).mkdir(parents=True, exist_ok=True)
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     elif kind == "chroma-server":
-        client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+        client = server_client(host, port)
     else:
         raise ValueError(f"unknown store {kind!r}")
     return ChromaStore(client, collection, owner)

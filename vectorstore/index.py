@@ -13,6 +13,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from vectorstore import repair
 from vectorstore.builds import KeywordBuilds
 from vectorstore.chroma import ChromaStore, make_store
 from vectorstore.errors import CollectionOwnedError, StoreUnavailableError
+from vectorstore.locks import writer_lock
 from vectorstore.manifest import Manifest
 from vectorstore.provenance import Provenance
 from vectorstore.records import (
@@ -336,6 +338,11 @@ class Index:
         return repair.health(self)
 
     # -- writing (one writer at a time: see assistant.indexing) ----------------------------
+    def writing(self) -> AbstractContextManager[None]:
+        """What one writer holds while it writes: the folder's writer lock (a shared index
+        adds its lease across hosts, and publishes what was written)."""
+        return writer_lock(self.path)
+
     def check_model(self, model: str, dim: int) -> None:
         """Refuse to mix vectors of two models in one index."""
         stored = self.manifest.get_meta("embedding_model")

@@ -10,6 +10,7 @@ import typer
 from assistant.cli.common import IndexOption, JsonOption, KindOption, fail, print_json
 from assistant.factory import NoIndexError, make_assistant, settings_for
 from vectorstore.errors import CorruptIndexError
+from vectorstore.shared_state import SharedStateError
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -20,7 +21,7 @@ def assistant_for(index: Path | None) -> Assistant:
     """The assistant over the index folder (or the configured one); ends the command if none."""
     try:
         return make_assistant(settings_for(index_dir=index))
-    except (NoIndexError, CorruptIndexError, ValueError) as exc:
+    except (NoIndexError, CorruptIndexError, SharedStateError, ValueError) as exc:
         fail(str(exc))
 
 

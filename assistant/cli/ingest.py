@@ -24,8 +24,10 @@ from assistant.factory import make_ingestor, open_index, settings_for
 from assistant.prune import PrunePlan, PruneRefusedError
 from assistant.status import index_status
 from vectorstore.errors import CollectionOwnedError, CorruptIndexError, IndexWriteError
+from vectorstore.lease import LeaseHeldError, LeaseLostError
+from vectorstore.shared_state import SharedStateError
 
-EXIT_INDEX, EXIT_SOME_FAILED, EXIT_PRUNE_REFUSED = 1, 2, 3
+EXIT_INDEX, EXIT_SOME_FAILED, EXIT_PRUNE_REFUSED, EXIT_BUSY = 1, 2, 3, 4
 
 
 def ingest(
@@ -49,7 +51,8 @@ def ingest(
 
     Exits 0 when every file is indexed, 2 when some failed (or were held as not inspection
     reports), 1 when the index cannot be written, 3 when --prune would remove more than a
-    fifth of the index without --yes (nothing is changed then).
+    fifth of the index without --yes (nothing is changed then), 4 when another host or
+    process is writing the shared index (its lease is held).
     """
     settings = settings_for(index_dir=index)
     refuse_if_served(settings)
@@ -69,6 +72,10 @@ def ingest(
             )
     except PruneRefusedError as exc:
         refused(exc.plan, str(exc), json_out)
+    except LeaseHeldError as exc:
+        fail(str(exc), EXIT_BUSY)
+    except (LeaseLostError, SharedStateError) as exc:
+        fail(str(exc), EXIT_INDEX)
     except FileNotFoundError as exc:
         fail(str(exc), EXIT_INDEX)
     except (IndexWriteError, CorruptIndexError, CollectionOwnedError) as exc:

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from assistant.indexing import IngestSummary, writer_lock
+from assistant.indexing import IngestSummary
 from assistant.settings import Settings, SourceConfig
 from assistant.sync.feeds import Entry
 from assistant.sync.http import FetchError, PoliteClient, Validators
@@ -288,11 +288,11 @@ class Syncer:
             return []
         entries = [state.entries.pop(k) for k in gone]
         files = [e.file for e in entries]
-        with writer_lock(self.index.path):
+        with self.index.writing():
             retired = self.index.manifest.remove_sources(files)
             self.index.drop(retired)
             self.index.rebuild_keyword()
-        self.index.provenance.remove(files)
+            self.index.provenance.remove(files)
         for f in files:
             (self.reports_dir / f).unlink(missing_ok=True)
         state.withdrawn = sum(1 for e in state.entries.values() if e.withdrawn)

@@ -23,6 +23,7 @@ from assistant.indexing import (
     writer_lock,
 )
 from assistant.uploads import UploadRejectedError, save_upload
+from vectorstore.lease import LeaseHeldError
 
 
 class IndexBusyError(RuntimeError):
@@ -78,13 +79,16 @@ class IndexUpdater:
                 ) from exc
             a = self.assistant
             ingestor = Ingestor(a.index, a.embedder, a.settings)
-            return ingestor.run(
-                [self.reports_dir],
-                prune=prune,
-                force_prune=force_prune,
-                progress=progress,
-                phases=phases,
-            )
+            try:
+                return ingestor.run(
+                    [self.reports_dir],
+                    prune=prune,
+                    force_prune=force_prune,
+                    progress=progress,
+                    phases=phases,
+                )
+            except LeaseHeldError as exc:  # a shared index written from another host
+                raise IndexBusyError(str(exc)) from exc
         finally:
             self._lock.release()
 
