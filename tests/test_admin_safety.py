@@ -115,7 +115,17 @@ def test_files_that_are_not_reports_are_held_until_accepted(tmp_path, cli_env):
     status = json.loads(run_cli("status", "--index", str(index), "--json", env=cli_env).stdout)
     assert sorted(f["path"] for f in status["failed"]) == sorted(NOT_REPORTS)
 
-    AcceptedFiles(index).accept(["notes.txt"])
+    listed = json.loads(
+        run_cli("held", "list", "--index", str(index), "--json", env=cli_env).stdout
+    )
+    assert sorted(h["path"] for h in listed) == sorted(NOT_REPORTS)
+    assert not any(h["accepted"] for h in listed)
+    # Accepting a file that is not held accepts nothing.
+    out = run_cli("held", "accept", "notes.txt", "nowhere.pdf", "--index", str(index), env=cli_env)
+    assert out.returncode == 1 and "not held: nowhere.pdf" in out.stderr
+    assert AcceptedFiles(index).paths() == set()
+    out = run_cli("held", "accept", "notes.txt", "--index", str(index), env=cli_env)
+    assert out.returncode == 0, out.stderr
     assert json.loads((index / "accepted.json").read_text())["accepted"] == ["notes.txt"]
     out = run_cli("ingest", str(src), "--index", str(index), "--json", env=cli_env)
     summary = json.loads(out.stdout)

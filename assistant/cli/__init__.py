@@ -16,7 +16,7 @@ enforce_offline()
 
 import typer  # noqa: E402
 
-from assistant.cli import ask, catalogue, ingest, serve, sync, users  # noqa: E402
+from assistant.cli import ask, catalogue, held, ingest, serve, sync, users  # noqa: E402
 from assistant.cli import eval as eval_command  # noqa: E402
 from assistant.cli.common import configure_logging  # noqa: E402
 
@@ -39,6 +39,7 @@ app.command("eval")(eval_command.evaluate)
 app.command("serve")(serve.serve)
 app.command("sync")(sync.sync)
 app.add_typer(users.app, name="users")
+app.add_typer(held.app, name="held")
 
 
 def package_version() -> str:
