@@ -199,3 +199,19 @@ def test_cli_ask_json_shows_the_reading_of_a_misspelt_place(built_index, cli_env
     assert ctx["subjects"] == ["Norfolk"]
     assert ctx["corrections"] == [{"typed": "Norfolkk", "meant": ["Norfolk"]}]
     assert "read “Norfolkk” as Norfolk" in ctx["description"]
+
+
+def test_cli_answer_mixing_reports_names_each_sentences_report(built_index, cli_env):
+    settings, _ = built_index
+    out = subprocess.run(
+        [*CLI, "ask", "What did inspectors find about return home interviews when children go missing?",
+         "--index", str(settings.store.index_dir), "--json"],
+        capture_output=True, text=True, env=cli_env, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    a = json.loads(out.stdout)
+    reports = {c["report_id"] for c in a["citations"]}
+    assert len(reports) > 1, a["answer"]  # the question names no place: several reports answer
+    for c in a["citations"]:
+        year = c["inspection_date"][-4:]
+        assert f"{c['subject']} ({year}): {' '.join(c['quote'].split())} [{c['n']}]" in a["answer"]
