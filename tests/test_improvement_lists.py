@@ -11,6 +11,7 @@ START_HEADINGS = [
     "What needs to improve?",
     "What needs to improve in this local authority?",
     "What needs to improve in this area of social work practice",
+    "What needs to improve in this area of practice",
     "Recommendations",
     "Area for improvement",
     "Areas for improvement",

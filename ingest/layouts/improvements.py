@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ingest.layouts.text import APOS, GRADE, Page, collapse_ws
 
 START_HEADINGS = re.compile(
-    r"^(?:What needs to improve(?: in this (?:local authority|area of social work practice))?|"
+    r"^(?:What needs to improve(?: in this (?:local authority|area(?: of (?:social work )?practice)?))?|"
     r"Recommendations|Areas? for improvement|Areas? for priority action|"
     r"Priority and immediate action|What the local authority needs to improve|"
     r"What does the (?:local authority|LSCB|Local Safeguarding Children Board) need to improve)\s*[?:]?$",
