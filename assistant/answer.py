@@ -207,7 +207,7 @@ class Composer:
     ) -> list[Sentence]:
         """The best sentences within the answer's length, near-duplicates left out.
 
-        A second sentence from a paragraph already quoted is taken only when no other
+        More than ``per_paragraph`` sentences of one paragraph are taken only when no other
         paragraph offers one as good (within the score gap), and the answer never opens with a
         sentence that leans on the one before it ("They reported that this has improved"):
         another chosen sentence opens it, or else the sentence it leans on is put first.
@@ -218,14 +218,15 @@ class Composer:
         eligible = [s for s in cands if s.score >= top - self.settings.score_gap]
         chosen: list[Sentence] = []
         words = 0
-        for spread in (True, False) if self.settings.spread_paragraphs else (False,):
+        cap = self.settings.per_paragraph
+        for spread in (True, False) if cap else (False,):
             for s in eligible:
                 if len(chosen) >= max_sentences:
                     break
                 n = len(s.text.split())
                 if any(c is s for c in chosen) or (chosen and words + n > max_words):
                     continue
-                if spread and any(_paragraph(c) == _paragraph(s) for c in chosen):
+                if spread and sum(_paragraph(c) == _paragraph(s) for c in chosen) >= cap:
                     continue
                 if any(
                     c.vector is not None

@@ -203,10 +203,10 @@ class AnswerSettings(Group):
     boilerplate_opening_words: int = Field(6, description="Words that make such an opening.")
     boilerplate_penalty: float = Field(0.3, description="Score taken off a template sentence.")
     sentence_cache: int = Field(20000, description="Sentence vectors kept between questions.")
-    spread_paragraphs: bool = Field(
-        True,
-        description="Quote a second sentence of one paragraph only when no other paragraph "
-        "offers one as good.",
+    per_paragraph: int = Field(
+        2,
+        description="Sentences quoted from one paragraph before the other paragraphs' are "
+        "taken (0: no limit); more only when no other paragraph offers one as good.",
     )
     across_reports: int = Field(
         8, description="Reports listed by a 'which reports mention' answer."

@@ -153,15 +153,21 @@ def test_sentences_are_spread_across_paragraphs(composer):
         "a",
         "Testshire",
         2022,
-        "Plans for care leavers are thorough.|Personal advisers keep in touch.\n\n"
+        "Plans for care leavers are thorough.|Personal advisers keep in touch.|"
+        "Advisers help young people find work.\n\n"
         "Care leavers live in suitable homes.",
     )
-    one, two, three = _sentences(chunk, [0.9, 0.88])
-    chosen = composer.select([one, two, three], 2)
-    assert [s.text for s in chosen] == [one.text, three.text]
-    # With the setting off, the best two are taken wherever they are.
-    flat = _composer(composer.embedder, spread_paragraphs=False)
-    assert [s.text for s in flat.select([one, two, three], 2)] == [one.text, two.text]
+    one, two, three, other = _sentences(chunk, [0.9, 0.88])
+    # Two sentences of one paragraph at most, while another paragraph offers one as good.
+    chosen = composer.select([one, two, three, other], 3)
+    assert [s.text for s in chosen] == [one.text, two.text, other.text]
+    # With no limit, the best three are taken wherever they are.
+    flat = _composer(composer.embedder, per_paragraph=0)
+    assert [s.text for s in flat.select([one, two, three, other], 3)] == [
+        one.text,
+        two.text,
+        three.text,
+    ]
 
 
 def test_an_answer_that_mixes_reports_names_each_sentences_report(composer):
