@@ -622,7 +622,7 @@ def test_report_file_only_serves_indexed_files_inside_the_folder(ui_env, tmp_pat
 def test_catalogue_lists_reports_and_failed_files(ui_env):
     from assistant.web.reports_table import REPORT_COLUMNS, reports_table
 
-    table = reports_table(ui_env.assistant)
+    table = reports_table(ui_env.assistant.reports(include_failed=True), ui_env.assistant.catalogue)
     summary, rows = table.summary, table.rows
     by_file = {
         r[REPORT_COLUMNS.index("File")]: dict(zip(REPORT_COLUMNS, r, strict=True)) for r in rows
@@ -637,7 +637,9 @@ def test_catalogue_lists_reports_and_failed_files(ui_env):
 def test_reports_table_shows_the_grades(ui_env):
     from assistant.web.reports_table import REPORT_COLUMNS, reports_table
 
-    rows = reports_table(ui_env.assistant).rows
+    rows = reports_table(
+        ui_env.assistant.reports(include_failed=True), ui_env.assistant.catalogue
+    ).rows
     by_file = {
         r[REPORT_COLUMNS.index("File")]: dict(zip(REPORT_COLUMNS, r, strict=True)) for r in rows
     }

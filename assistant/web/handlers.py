@@ -85,7 +85,7 @@ class Handlers:
     def refresh_outputs(self):
         """New choices for every filter dropdown, and the Reports tab's table."""
         choices = filter_choices(self.assistant.reports(include_failed=False))
-        table = reports_table(self.assistant)
+        table = reports_table(self.assistant.reports(include_failed=True), self.assistant.catalogue)
         return (
             gr.update(choices=choices.subjects),
             gr.update(choices=choices.inspectorates),

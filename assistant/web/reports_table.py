@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.core import Assistant
+from assistant.catalogue import Catalogue
 from assistant.kinds import kind_of
 from assistant.vocabulary import grade_label, judgement_label
 from ingest.records import Judgement
@@ -98,12 +98,15 @@ class ReportsTable:
     rows: list[list]
 
 
-def reports_table(assistant: Assistant) -> ReportsTable:
-    """Every report record of the index (failed files too), with its grades."""
-    records = assistant.reports(include_failed=True)
+def reports_table(records: list[ReportRecord], catalogue: Catalogue) -> ReportsTable:
+    """Every report record of the index (failed files too), with its grades.
+
+    Args:
+        records: The index's report records, failed files included.
+        catalogue: The catalogue the grades are read from.
+    """
     n_ok = len({r.report_id for r in records if r.status == "indexed"})
     n_bad = sum(1 for r in records if r.status == "failed")
-    catalogue = assistant.catalogue
     judgements: dict[str, Sequence[Judgement]] = {}
     for r in records:
         if r.status == "indexed" and r.report_id and r.report_id not in judgements:
