@@ -8,6 +8,10 @@ reports beside them so that the new kinds compete with the old ones.
 Usage::
 
     .venv/bin/python benchmarks/kinds_eval.py [--corpus-files 6] [--json]
+
+With ``--reports DIR --questions FILE`` the reports of ``DIR`` (e.g. reports of kinds written
+by people who never saw the code, with questions written about them in the same shape as
+``kinds.jsonl``) are indexed instead of the generated ones, beside the same corpus reports.
 """
 
 from __future__ import annotations
@@ -27,18 +31,42 @@ sys.path[:1] = [os.environ.get("KINDS_EVAL_CODE", str(HERE.parent)), str(HERE.pa
 CORPUS = HERE.parents[1] / "shared" / "corpus"
 
 
-def build_reports(folder: Path, corpus_files: int) -> None:
-    """Write the generated reports (and copy a few corpus reports) into ``folder``."""
-    from conftest import render_pdf
-    from kind_docs import KIND_DOCS, UNDATED
+def build_reports(folder: Path, corpus_files: int, given: Path | None = None) -> None:
+    """Write the generated reports, or copy the given ones, and a few corpus reports into
+    ``folder``."""
+    if given is not None:
+        for path in sorted(p for p in given.iterdir() if p.is_file()):
+            shutil.copy(path, folder / path.name)
+    else:
+        from conftest import render_pdf
+        from kind_docs import KIND_DOCS, UNDATED
 
-    for name, doc in KIND_DOCS.items():
-        render_pdf(doc.spec, folder / f"{name}.pdf")
-    (folder / "wigan-young-carers.txt").write_text(UNDATED, encoding="utf-8")
+        for name, doc in KIND_DOCS.items():
+            render_pdf(doc.spec, folder / f"{name}.pdf")
+        (folder / "wigan-young-carers.txt").write_text(UNDATED, encoding="utf-8")
     real = sorted((CORPUS / "ofsted-ilacs").rglob("*.pdf"))[: corpus_files // 2]
     real += sorted((CORPUS / "ofsted-focused-visits").rglob("*.pdf"))[: corpus_files - len(real)]
     for i, path in enumerate(real):
         shutil.copy(path, folder / f"corpus-{i:02d}-{path.name}")
+
+
+def print_records(assistant, given: Path | None) -> None:
+    """What was read of each non-corpus report: kind, place, dates and its verdicts."""
+    names = {p.name for p in given.iterdir()} if given else None
+    for r in assistant.reports(include_failed=True):
+        if r.source.startswith("corpus-") or (names is not None and r.source not in names):
+            continue
+        if r.status != "indexed":
+            print(f"{r.source}: FAILED {r.error}")
+            continue
+        verdicts = [
+            f"{j.judgement or '-'}: {j.grade}" for j in assistant.catalogue.report(r).judgements
+        ]
+        print(
+            f"{r.source}: kind={r.kind!r} subject={r.subject!r} inspectorates={r.inspectorates} "
+            f"dates={r.inspection_start}..{r.inspection_end} published={r.published} "
+            f"verdicts={len(verdicts)} {verdicts[:3]}"
+        )
 
 
 def main() -> None:
@@ -53,18 +81,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--corpus-files", type=int, default=6)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--reports", type=Path, help="index these reports instead of the generated")
+    ap.add_argument("--questions", type=Path, default=HERE / "qa" / "kinds.jsonl")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         reports, index_dir = Path(tmp) / "reports", Path(tmp) / "index"
         reports.mkdir()
-        build_reports(reports, args.corpus_files)
+        build_reports(reports, args.corpus_files, args.reports)
         settings = Settings(index_dir=index_dir)
         embedder = make_embedder_for(settings)
         index = Index(index_dir)
         summary = Ingestor(index, embedder, settings).run([reports])
-        assert not summary.failed, summary.failed
+        assert args.reports or not summary.failed, summary.failed
         assistant = Assistant(settings, index=index, embedder=embedder)
-        questions = load_questions(HERE / "qa" / "kinds.jsonl")
+        if not args.json:
+            print_records(assistant, args.reports)
+        questions = load_questions(args.questions)
         result = evaluate_assistant(assistant, questions, None)
         rows = {r.qid: r for r in result.rows}
         if args.json:
