@@ -55,8 +55,16 @@ _INSTITUTION = re.compile(
     r"School|Academy|College|Hospital|Trust|Clinic|Unit|Village)\b"
 )
 # Words that start a question or name the trade: a capitalised run of only these is no name.
+_OPENERS = (
+    "under", "after", "before", "since", "during", "with", "without", "about", "according",
+    "following", "across", "between", "if", "as", "by", "compared", "regarding", "within",
+    "over", "into", "through", "but", "so", "also", "then", "now", "this", "that", "these",
+    "those", "my", "our", "your", "we", "you", "they",
+)  # fmt: skip
 _COMMON = frozenset(
     [
+        # Words that open a sentence ("Under Ofsted's new framework, …") are no part of a name.
+        *_OPENERS,
         "what",
         "who",
         "whom",

@@ -25,8 +25,8 @@ from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
 from assistant.relative import overlaps, relative_reports, when
 from assistant.settings import RouteSettings
-from assistant.spelling import Correction, near_places
-from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
+from assistant.spelling import Correction, force_for_county, near_places
+from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver, is_police_force
 from vectorstore.records import Filters, ReportRecord
 
 _LATEST = re.compile(
@@ -121,25 +121,20 @@ class QuestionResolver:
             filters: Filters the user set explicitly (they always apply).
         """
         named = tuple(self.resolver.find_in(question))
-        corrections: tuple[Correction, ...] = ()
         s = self._settings
-        if (
-            not named
-            and s.misspelt_places
-            and self._in_reports is not None
-            and not self.not_indexed(question)
-        ):
+        corrections: tuple[Correction, ...] = ()
+        if not named and s.misspelt_places and self._in_reports and not self.not_indexed(question):
             corrections = tuple(
-                near_places(
-                    question,
-                    self._variants,
-                    self._in_reports,
-                    min_letters=s.misspelling_min_letters,
-                    two_slips_from=s.two_slips_from,
-                )
-            )
+                near_places(question, self._variants, self._in_reports, s.misspelling_min_letters,
+                            s.two_slips_from)
+            )  # fmt: skip
         taken = tuple(c.taken for c in corrections if c.taken)
-        u = self._understand(question, history, filters, named + taken)
+        u = self._understand(
+            question,
+            history,
+            filters,
+            named + taken or force_for_county(question, self._everyone, self.subjects),
+        )
         if not corrections:
             return u
         notes = "; ".join(c.describe() for c in corrections)
@@ -261,7 +256,13 @@ class QuestionResolver:
             )
             return replace(u, context=ctx, filters=replace(u.filters, subjects=held or members))
         if not subjects and not filters.subjects and not u.abstention:
-            missing = self.not_indexed(question)
+            # A force that no report is about but an indexed report speaks of (a partner in a
+            # joint inspection) is searched for by its name instead of declined.
+            missing = [
+                m
+                for m in self.not_indexed(question)
+                if not (is_police_force(m) and self._in_reports and self._in_reports(m))
+            ]
             if missing:
                 u = replace(
                     u,

@@ -1,4 +1,5 @@
-"""Place names typed nearly right: "Cornwal" is read as Cornwall, and said so.
+"""Place names typed nearly right ("Cornwal" is read as Cornwall, and said so), and a county's
+name read as its force where only the force's reports are indexed.
 
 A word of the question is taken for a misspelt council or police force only when it is close to
 one of the names (one typing slip, two in a long name), starts like it, and appears nowhere in
@@ -9,8 +10,10 @@ nothing is guessed: the question is answered as asked and the user is asked whic
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from ingest.subjects import SubjectResolver, is_police_force
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
 
@@ -69,9 +72,9 @@ def near_places(
     question: str,
     variants: Mapping[str, str],
     in_reports: Callable[[str], bool],
-    skip: Iterable[str] = (),
     min_letters: int = 5,
     two_slips_from: int = 9,
+    skip: Iterable[str] = (),
 ) -> list[Correction]:
     """Words of a question that nearly spell a known place name.
 
@@ -135,3 +138,28 @@ def _closest(key: str, names: Iterable[tuple[str, str]], limit: int) -> tuple[st
         return ()
     nearest = min(best.values())
     return tuple(sorted(n for n, d in best.items() if d == nearest))
+
+
+def force_for_county(
+    question: str, everyone: SubjectResolver, held: Sequence[str]
+) -> tuple[str, ...]:
+    """The indexed force a question means by its county's name: "How did Cumbria do in its
+    PEEL?" when the index holds Cumbria Constabulary and no Cumbria council report.
+
+    Args:
+        question: The question.
+        everyone: Resolves every council and force, indexed or not.
+        held: The indexed subjects.
+
+    Returns:
+        The forces meant (none when the question names an indexed subject itself).
+    """
+    forces = []
+    for name in everyone.find_in(question):
+        if name in held:
+            return ()
+        key = name.lower() + " "
+        same = [s for s in held if is_police_force(s) and s.lower().startswith(key)]
+        if len(same) == 1:
+            forces.append(same[0])
+    return tuple(dict.fromkeys(forces))

@@ -221,3 +221,39 @@ def test_cli_answer_mixing_reports_names_each_sentences_report(built_index, cli_
     for c in a["citations"]:
         year = c["inspection_date"][-4:]
         assert f"{c['subject']} ({year}): {' '.join(c['quote'].split())} [{c['n']}]" in a["answer"]
+
+
+def test_a_county_means_its_force_when_only_the_forces_reports_are_indexed():
+    from assistant.question import QuestionResolver
+
+    peel = replace(_report("p1", "Cumbria Constabulary", 2025), kind="PEEL assessment")
+    res = QuestionResolver([peel])
+    u = res.understand("How did Cumbria do in its PEEL for responding to the public?")
+    assert u.abstention is None and u.context.subjects == ("Cumbria Constabulary",)
+    # With the county's own report indexed, the county is the county.
+    both = QuestionResolver(
+        [_report("p1", "Cumbria Constabulary", 2025), _report("c1", "Cumbria", 2022)]
+    )
+    assert both.understand("How did Cumbria do?").context.subjects == ("Cumbria",)
+
+
+def test_a_force_an_indexed_report_speaks_of_is_searched_not_declined():
+    from assistant.question import QuestionResolver
+    from assistant.records import AbstainReason
+
+    reports = [_report("d1", "Derby", 2025)]
+    question = "What did HMI Probation recommend Derbyshire Constabulary should do?"
+    spoken = QuestionResolver(reports, in_reports=lambda w: w == "Derbyshire Constabulary")
+    assert spoken.understand(question).abstention is None
+    unknown = QuestionResolver(reports, in_reports=lambda w: False)
+    assert unknown.understand(question).abstention.reason is AbstainReason.SUBJECT_NOT_INDEXED
+
+
+def test_a_sentence_opening_word_is_no_part_of_a_name():
+    from assistant.ground import proper_names
+    from ingest.subjects import SubjectResolver
+
+    resolver = SubjectResolver(["Hertfordshire"])
+    q = "Under Ofsted's new 2026 framework, what overall effectiveness grade did Hertfordshire get?"
+    assert proper_names(q, resolver) == []
+    assert proper_names("After Jo Bloggs left, who led Hertfordshire?", resolver) == ["Jo Bloggs"]
