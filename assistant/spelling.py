@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 from ingest.subjects import SubjectResolver, is_police_force
 
+_POLICING = re.compile(
+    r"\b(?:PEEL|HMICF?R?S?|police|policing|force|constabulary|officers?|crimes?|criminal|"
+    r"offenders?|custody|999|101|call\s+handling)\b",
+    re.I,
+)
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
 
 
@@ -144,7 +149,8 @@ def force_for_county(
     question: str, everyone: SubjectResolver, held: Sequence[str]
 ) -> tuple[str, ...]:
     """The indexed force a question means by its county's name: "How did Cumbria do in its
-    PEEL?" when the index holds Cumbria Constabulary and no Cumbria council report.
+    PEEL?" when the index holds Cumbria Constabulary and no Cumbria council report (only for
+    a question about policing).
 
     Args:
         question: The question.
@@ -154,6 +160,8 @@ def force_for_county(
     Returns:
         The forces meant (none when the question names an indexed subject itself).
     """
+    if not _POLICING.search(question):
+        return ()  # "Cumbria's youth justice service" is no question about its police
     forces = []
     for name in everyone.find_in(question):
         if name in held:

@@ -41,3 +41,21 @@ def test_an_ilacs_report_is_not_claimed(tmp_path):
     path = ilacs_pdf(subject, year, words, tmp_path / "ilacs.pdf")
     pages = read_pages(read_page_texts(path, tmp_path, ocr=False))
     assert joint.detect(pages) is None
+
+
+def test_an_outcome_sentence_wrapped_over_printed_lines_is_read_whole():
+    from ingest.layouts.outcomes import read_outcomes
+    from ingest.layouts.text import Page
+
+    raw = (
+        "Inspection outcome\n"
+        "The local area partnership's arrangements lead to inconsistent experiences and\n"
+        "outcomes for children and young people with special educational needs and/or\n"
+        "disabilities (SEND). The local area partnership must work jointly to improve.\n"
+    )
+    [c] = read_outcomes([Page(1, raw)])
+    assert c.grade == (
+        "The local area partnership's arrangements lead to inconsistent experiences and "
+        "outcomes for children and young people with special educational needs and/or "
+        "disabilities (SEND)."
+    )

@@ -231,6 +231,9 @@ def test_a_county_means_its_force_when_only_the_forces_reports_are_indexed():
     u = res.understand("How did Cumbria do in its PEEL for responding to the public?")
     assert u.abstention is None and u.context.subjects == ("Cumbria Constabulary",)
     # With the county's own report indexed, the county is the county.
+    # A question about something else than policing is not steered to the force.
+    other = res.understand("What rating did HMI Probation give Cumbria's youth justice service?")
+    assert other.context.subjects == ()
     both = QuestionResolver(
         [_report("p1", "Cumbria Constabulary", 2025), _report("c1", "Cumbria", 2022)]
     )

@@ -82,6 +82,17 @@ def sentence_at(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
+def _with_next(lines: Sequence[str], i: int, head: str | None = None, most: int = 4) -> str:
+    """Line ``i`` (or ``head``, its tail) joined with the lines after it that continue its
+    sentence: up to ``most`` of them, until one ends a sentence."""
+    text = lines[i] if head is None else head
+    for nxt in lines[i + 1 : i + 1 + most]:
+        if _SENTENCE_END.search(text):
+            break
+        text = f"{text} {nxt}"
+    return text
+
+
 def _outcome(page: Page, quote: str, rank: int) -> Candidate:
     return Candidate("overall", "Outcome", quote.strip(), page.number, quote.strip(), rank)
 
@@ -97,17 +108,20 @@ def read_outcomes(pages: Sequence[Page], first: int = 4) -> list[Candidate]:
         At most one candidate (key ``overall``, judgement "Outcome", grade the sentence).
     """
     for page in pages[:first]:
-        for line in page.lines:
+        for i, line in enumerate(page.lines):
             m = _OUTCOME_SENTENCES.search(line)
             if m:
-                start, end = sentence_at(line, m.start())
-                return [_outcome(page, line[start:end], 0)]
+                # A sentence wrapped over several printed lines ends on a later one.
+                text = _with_next(page.lines, i)
+                start, end = sentence_at(text, m.start())
+                return [_outcome(page, text[start:end], 0)]
     for page in pages[:first]:
         lines = page.lines
         for i, line in enumerate(lines):
             inline = _OUTCOME_INLINE.match(line)
             if inline or (_OUTCOME_HEADING.match(line) and i + 1 < len(lines)):
                 text = line[inline.end() :] if inline else lines[i + 1]
+                text = _with_next(lines, i if inline else i + 1, text)
                 if not re.match(r"[A-Z“\"]", text):
                     continue
                 _, end = sentence_at(text, 0)
