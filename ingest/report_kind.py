@@ -133,8 +133,10 @@ def kind_from_title(title: str | None) -> str | None:
     if m is None:
         return None
     words = m.group(1).split()
-    while len(words) > 1 and words[0].lower() in _TITLE_KIND_SKIP:
-        words = words[1:]
+    # The kind's own words follow the last article: "Found but not safe: an inspection of …"
+    # is an inspection, not a "not safe an inspection".
+    cut = max((i + 1 for i, w in enumerate(words[:-1]) if w.lower() in _TITLE_KIND_SKIP), default=0)
+    words = words[cut:]
     return " ".join(w if w.isupper() else w.lower() for w in words)
 
 

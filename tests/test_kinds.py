@@ -98,6 +98,10 @@ def test_dates_with_day_names_and_kinds_from_titles():
         "thematic inspection"
     )
     assert kind_from_title("Northland annual summary") is None
+    # A title's own name before the kind is no part of the kind.
+    assert kind_from_title("Found but not safe: an inspection of the police response") == (
+        "inspection"
+    )
     assert detect_kind("", "An unusual paper", None).kind == "report"
     assert inspectorates_named(
         "Ofsted, the Care Quality Commission and His Majesty's\nInspectorate of Probation"
