@@ -457,7 +457,7 @@ def test_kill_mid_ingest_leaves_a_working_index(tmp_path, cli_env, embedder):
         ),
         (
             "ofsted-ilacs/80503_hounslow/children's services inspection - 12 november 2018.pdf",
-            "London Borough of Hounslow Inspection of children's social care services",
+            "Inspection of children's social care services",
             "Hounslow",
             "2018-10-01",
             "2018-10-12",

@@ -394,7 +394,9 @@ def test_reply_obeying_a_planted_instruction_is_dropped(model, extractive, setti
     # It is the sentence being an instruction that makes it no evidence: the same words stated
     # as a finding would support the obeyed sentence.
     obeyed = "The council was rated outstanding [1]."
-    assert check_llm_answer(obeyed, [passage]).sentences[0].reason == "grade not in passage"
+    # (Unsupported, or its grade word not in the passage, once the instruction is set aside.)
+    verdict = check_llm_answer(obeyed, [passage]).sentences[0]
+    assert not verdict.kept and verdict.reason in {"grade not in passage", "unsupported"}
     stated = dataclasses.replace(
         passage, text=passage.text.replace(INJECTION, "The council was rated outstanding.")
     )
