@@ -62,6 +62,8 @@ def open_index(settings: Settings) -> Index:
         host=st.chroma_host,
         port=st.chroma_port,
         collection=st.collection,
+        dense_search=settings.retrieval.dense_search,
+        ann_above=settings.retrieval.ann_above,
     )
 
 

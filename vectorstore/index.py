@@ -22,6 +22,7 @@ from ingest.records import Chunk, ParsedReport
 from vectorstore import repair
 from vectorstore.builds import KeywordBuilds
 from vectorstore.chroma import ChromaStore, make_store
+from vectorstore.dense import InMemoryVectors, uses_exact
 from vectorstore.errors import CollectionOwnedError, StoreUnavailableError
 from vectorstore.manifest import Manifest
 from vectorstore.provenance import Provenance
@@ -60,6 +61,9 @@ class Index:
         port: Chroma server port (server mode).
         collection: Chroma collection name; None: the one recorded in the index (a new index
             gets a name of its own).
+        dense_search: "exact" (every live vector in memory, one matrix product), "ann" (the
+            store's HNSW index) or "auto" (exact up to ``ann_above`` live passages).
+        ann_above: With "auto", the most live passages exact search answers.
 
     Raises:
         CorruptIndexError: The manifest is damaged.
@@ -74,7 +78,12 @@ class Index:
         host: str = "127.0.0.1",
         port: int = 8000,
         collection: str | None = None,
+        dense_search: str = "exact",
+        ann_above: int = 0,
     ) -> None:
+        uses_exact(dense_search, 0, ann_above)  # an unknown mode fails here, not mid-question
+        self.dense_search = dense_search
+        self.ann_above = ann_above
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.manifest = Manifest(self.path / MANIFEST)
@@ -85,9 +94,7 @@ class Index:
         self._lock = threading.RLock()
         self._live: tuple[int, set[str]] | None = None
         self.keywords = KeywordBuilds(self.path, self.manifest)
-        self._dense: tuple[str, DenseView] | None = None
-        self._dense_loading: str | None = None
-        self._dense_lock = threading.Lock()
+        self._in_memory = InMemoryVectors(self)
         self._store_checked: tuple[int, str | None] | None = None
 
     def _identity(self, wanted: str | None) -> tuple[str, str]:
@@ -172,46 +179,27 @@ class Index:
         """Sentence vectors stored at ingest, by chunk id (absent for older indexes)."""
         return self.manifest.sentence_vectors(list(ids))
 
+    def exact_search(self) -> bool:
+        """True when dense search is exact over the vectors in memory (by the mode and the
+        number of live passages of the current keyword build)."""
+        view = self._keyword_view()
+        passages = len(view.index.ids) if view is not None else 0
+        return uses_exact(self.dense_search, passages, self.ann_above)
+
     def _dense_view(self, wait: bool = False, name: str | None = None) -> DenseView | None:
         """Every live vector in memory, aligned with the BM25 generation's filter columns.
 
         Built from the store once per generation: in a background thread (searches use the
         store meanwhile), or right away when ``wait`` is set. ``name`` is the BM25 generation
-        when the caller has already read it.
+        when the caller has already read it. None when the store's ANN index answers instead.
         """
         name = name or self.manifest.get_meta("bm25")
-        cached = self._dense
-        if cached is not None and cached[0] == name:
-            return cached[1]
         if not name:
             return None
-        if wait:
-            self._load_dense(name)
-        elif self._dense_loading != name:
-            self._dense_loading = name
-            threading.Thread(target=self._load_quietly, args=(name,), daemon=True).start()
-        cached = self._dense
-        return cached[1] if cached is not None and cached[0] == name else None
-
-    def _load_quietly(self, name: str) -> None:
-        try:
-            self._load_dense(name)
-        except Exception as exc:  # searches fall back meanwhile; the next one tries again
-            log.warning("the vectors could not be loaded into memory: %s", exc)
-
-    def _load_dense(self, name: str) -> None:
-        with self._dense_lock:
-            try:
-                if self._dense is not None and self._dense[0] == name:
-                    return
-                view = self._keyword_view()
-                if view is None or self.manifest.get_meta("bm25") != name:
-                    return
-                ids, vecs = self.store.all_vectors()
-                self._dense = (name, DenseView(view, ids, vecs))
-            finally:
-                if self._dense is None or self._dense[0] != name:
-                    self._dense_loading = None  # not loaded: the next search tries again
+        if not self.exact_search():
+            self._in_memory.drop()
+            return None
+        return self._in_memory.view(name, wait=wait)
 
     def warm_up(self) -> None:
         """Load what searches need (BM25 and the in-memory vectors) now.
@@ -221,7 +209,10 @@ class Index:
         """
         self._keyword_view()
         try:
-            self._dense_view(wait=True)
+            if self._dense_view(wait=True) is None and self.live_ids():
+                probe = np.zeros(int(self.manifest.get_meta("embedding_dim") or 384), np.float32)
+                probe[0] = 1.0
+                self.search_dense(probe, 1)  # the store loads its HNSW index now
         except CollectionOwnedError:
             raise
         except Exception as exc:
@@ -231,8 +222,9 @@ class Index:
     def search_dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
         """Nearest chunks by cosine similarity, live reports only, best first.
 
-        Exact search over the in-memory vectors when they are loaded for the current
-        generation; the store's own (approximate) search otherwise.
+        Exact search over the in-memory vectors when the mode chooses it and they are loaded
+        for the current generation; the store's own (approximate, HNSW) search otherwise,
+        under the same filters. Both give the same records.
 
         Raises:
             StoreUnavailableError: The store cannot be searched, or it lacks vectors of live
