@@ -64,6 +64,8 @@ def open_index(settings: Settings) -> Index:
         collection=st.collection,
         dense_search=settings.retrieval.dense_search,
         ann_above=settings.retrieval.ann_above,
+        ann_exact_rows=settings.retrieval.ann_exact_rows,
+        ef_search=settings.retrieval.ann_ef_search,
     )
 
 

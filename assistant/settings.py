@@ -133,6 +133,14 @@ class RetrievalSettings(Group):
         description="With dense_search 'auto', the most live passages searched exactly in memory "
         "(see docs/benchmarks.md, 'Scale').",
     )
+    ann_exact_rows: int = Field(
+        50_000,
+        description="With ANN search, a filter that leaves at most this many passages is searched "
+        "exactly over a half-precision copy of the vectors (the store's filtered query is slow).",
+    )
+    ann_ef_search: int = Field(
+        128, description="Breadth of the store's HNSW search (more: better recall, slower)."
+    )
     rrf_k: int = Field(60, description="The constant of reciprocal-rank fusion.")
     focus_queries: bool = Field(
         True, description="Rank with the topic of a question once subject and period are filters."

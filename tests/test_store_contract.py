@@ -178,14 +178,17 @@ def test_ann_and_exact_dense_search_give_the_same_hits(built_index, embedder):
     settings, built = built_index
     folder = settings.store.index_dir
     exact = Index(folder, dense_search="exact")
-    ann = Index(folder, dense_search="ann")
+    ann = Index(folder, dense_search="ann")  # narrow filters: exactly over the compact copy
+    graph = Index(folder, dense_search="ann", ann_exact_rows=0)  # every filter: HNSW
     passages = built.stats().chunks
     auto_exact = Index(folder, dense_search="auto", ann_above=passages)
     auto_ann = Index(folder, dense_search="auto", ann_above=passages - 1)
-    for index in (exact, ann, auto_exact, auto_ann):
+    for index in (exact, ann, graph, auto_exact, auto_ann):
         index.warm_up()
-    assert exact._dense_view() is not None and auto_exact._dense_view() is not None
-    assert ann._dense_view() is None and auto_ann._dense_view() is None
+    assert exact.exact_search() and auto_exact.exact_search()
+    assert not (ann.exact_search() or graph.exact_search() or auto_ann.exact_search())
+    assert exact._dense_view().matrix.dtype == np.float32
+    assert ann._dense_view().matrix.dtype == np.float16  # half the memory
     rid = next(r.report_id for r in built.reports(include_failed=False) if r.subject == "Croydon")
     filters = (
         None,
@@ -199,13 +202,11 @@ def test_ann_and_exact_dense_search_give_the_same_hits(built_index, embedder):
         q = embedder.embed_query(question)
         for f in filters:
             want = exact.search_dense(q, 8, f)
-            got = ann.search_dense(q, 8, f)
             assert want, f
-            assert [h.chunk for h in got] == [h.chunk for h in want]
-            assert [h.dense for h in got] == pytest.approx([h.dense for h in want], abs=1e-4)
-            assert [h.chunk.id for h in auto_ann.search_dense(q, 8, f)] == [
-                h.chunk.id for h in want
-            ]
+            for other in (ann, graph, auto_ann):
+                got = other.search_dense(q, 8, f)
+                assert [h.chunk for h in got] == [h.chunk for h in want]
+                assert [h.dense for h in got] == pytest.approx([h.dense for h in want], abs=1e-4)
 
 
 def test_an_unknown_dense_search_mode_is_refused(tmp_path):

@@ -177,7 +177,11 @@ CHECKSUMS = "checksums.json"
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    h = hashlib.sha256()
+    with open(path, "rb") as f:  # in pieces: a large build's arrays are hundreds of MB
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
 
 
 def damage(folder: Path) -> str | None:
