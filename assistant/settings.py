@@ -139,7 +139,7 @@ class RetrievalSettings(Group):
         "exactly over a half-precision copy of the vectors (the store's filtered query is slow).",
     )
     ann_ef_search: int = Field(
-        128, description="Breadth of the store's HNSW search (more: better recall, slower)."
+        512, description="Breadth of the store's HNSW search (more: better recall, slower)."
     )
     rrf_k: int = Field(60, description="The constant of reciprocal-rank fusion.")
     focus_queries: bool = Field(
