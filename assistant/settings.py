@@ -134,9 +134,9 @@ class RetrievalSettings(Group):
         "(see docs/benchmarks.md, 'Scale').",
     )
     ann_exact_rows: int = Field(
-        50_000,
+        20_000,
         description="With ANN search, a filter that leaves at most this many passages is searched "
-        "exactly over a half-precision copy of the vectors (the store's filtered query is slow).",
+        "exactly over an 8-bit copy of the vectors (the store's filtered query is slow).",
     )
     ann_ef_search: int = Field(
         512, description="Breadth of the store's HNSW search (more: better recall, slower)."

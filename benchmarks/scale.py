@@ -345,8 +345,9 @@ def measure(index_dir: Path, copies: int, build: dict, server: bool) -> dict:
     try:
         runs = {}
         for mode in ("exact", "ann"):
-            runs[mode] = child("replica", "--index", str(index_dir), "--mode", mode,
-                               "--port", str(port))  # fmt: skip
+            runs[mode] = child(
+                "replica", "--index", str(index_dir), "--mode", mode, "--port", str(port)
+            )
             if proc is not None:
                 runs[mode]["server_rss_mb"] = rss_mb(proc.pid)
     finally:
@@ -361,13 +362,12 @@ def measure(index_dir: Path, copies: int, build: dict, server: bool) -> dict:
         "disk_chroma_mb": du_mb(index_dir / "chroma"),
         "recall10_unfiltered": recall(
             runs["exact"]["top10_unfiltered"], runs["ann"]["top10_unfiltered"]
-        ),  # fmt: skip
-        "recall10_filtered": recall(
-            runs["exact"]["top10_filtered"], runs["ann"]["top10_filtered"]
-        ),  # fmt: skip
+        ),
+        "recall10_filtered": recall(runs["exact"]["top10_filtered"], runs["ann"]["top10_filtered"]),
+        "recall10_broad": recall(runs["exact"]["top10_broad"], runs["ann"]["top10_broad"]),
     }
     for mode, r in runs.items():
-        for k in ("top10_unfiltered", "top10_filtered"):
+        for k in ("top10_unfiltered", "top10_filtered", "top10_broad"):
             r.pop(k)
         row[mode] = r
     return row
@@ -386,19 +386,35 @@ def plot(rows: list[dict], path: Path) -> None:
         ax[0].plot(
             x, [r[mode]["ask"]["p95_ms"] for r in rows], style, label=f"question p95 ({mode})"
         )
-        ax[0].plot(x, [r[mode]["dense_unfiltered"]["p95_ms"] for r in rows], style, alpha=0.6,
-                   label=f"dense search p95 ({mode})")  # fmt: skip
-        ax[0].plot(x, [r[mode]["dense_filtered"]["p95_ms"] for r in rows], style, alpha=0.4,
-                   label=f"filtered dense p95 ({mode})")  # fmt: skip
+        ax[0].plot(
+            x,
+            [r[mode]["dense_unfiltered"]["p95_ms"] for r in rows],
+            style,
+            alpha=0.6,
+            label=f"dense search p95 ({mode})",
+        )
+        ax[0].plot(
+            x,
+            [r[mode]["dense_filtered"]["p95_ms"] for r in rows],
+            style,
+            alpha=0.4,
+            label=f"filtered dense p95 ({mode})",
+        )
         ax[1].plot(x, [r[mode]["peak_rss_mb"] for r in rows], style, label=f"replica peak ({mode})")
-        ax[1].plot(x, [r[mode]["rss_end_mb"] for r in rows], style, alpha=0.5,
-                   label=f"replica after questions ({mode})")  # fmt: skip
+        ax[1].plot(
+            x,
+            [r[mode]["rss_end_mb"] for r in rows],
+            style,
+            alpha=0.5,
+            label=f"replica after questions ({mode})",
+        )
     ax[0].plot(x, [r["exact"]["keyword"]["p95_ms"] for r in rows], ":^", label="keyword p95")
     if all("server_rss_mb" in r["ann"] for r in rows):
         ax[1].plot(x, [r["ann"]["server_rss_mb"] for r in rows], ":^", label="Chroma server")
     ax[1].plot(x, [r["disk_mb"] for r in rows], ":x", label="disk")
     ax[2].plot(x, [r["recall10_unfiltered"] for r in rows], "-o", label="unfiltered")
-    ax[2].plot(x, [r["recall10_filtered"] for r in rows], "--s", label="filtered")
+    ax[2].plot(x, [r["recall10_filtered"] for r in rows], "--s", label="filtered by subject")
+    ax[2].plot(x, [r["recall10_broad"] for r in rows], ":^", label="filtered by date (broad)")
     for a, title, unit in (
         (ax[0], "latency", "ms"),
         (ax[1], "memory and disk", "MB"),
@@ -426,18 +442,35 @@ def run(args) -> None:
     done, elapsed = 0, 0.0
     try:
         for copies in sizes:
-            build = child("grow", "--source", str(source), "--index", str(index_dir),
-                          "--first", str(done), "--last", str(copies),
-                          "--noise", str(args.noise))  # fmt: skip
+            build = child(
+                "grow",
+                "--source",
+                str(source),
+                "--index",
+                str(index_dir),
+                "--first",
+                str(done),
+                "--last",
+                str(copies),
+                "--noise",
+                str(args.noise),
+            )
             elapsed += build["add_s"] + build["keyword_s"]
             build["total_s"] = round(elapsed, 1)
             done = copies
             row = measure(index_dir, copies, build, not args.embedded)
             rows.append(row)
-            print(json.dumps({k: v for k, v in row.items() if k not in ("exact", "ann")}),
-                  file=sys.stderr, flush=True)  # fmt: skip
-            out = {"rows": rows, "noise": args.noise, "cpus": os.cpu_count(),
-                   "command": " ".join(sys.argv)}  # fmt: skip
+            print(
+                json.dumps({k: v for k, v in row.items() if k not in ("exact", "ann")}),
+                file=sys.stderr,
+                flush=True,
+            )
+            out = {
+                "rows": rows,
+                "noise": args.noise,
+                "cpus": os.cpu_count(),
+                "command": " ".join(sys.argv),
+            }
             Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
             plot(rows, Path(args.plot))
     finally:

@@ -5,9 +5,9 @@ for 384 dimensions) and scores them all with one matrix product. ANN search asks
 index for the nearest passages and keeps those that pass the filters (the filter columns are the
 keyword view's, in memory). Chroma's own filtered query reads its metadata table and grows with
 the collection (63 ms for a subject at 73k passages, 380 ms for a date range), so a filter that
-leaves few passages is answered exactly instead, over a half-precision copy of the vectors
-(2 bytes a dimension) whose best candidates are scored again with the stored vectors: the same
-records as exact search. Which one answers is a setting: "exact", "ann", or "auto" (exact up to
+leaves few passages is answered exactly instead, over an 8-bit copy of the vectors (1 byte a
+dimension) whose best candidates are scored again with the stored vectors: the same records as
+exact search. Which one answers is a setting: "exact", "ann", or "auto" (exact up to
 ``ann_above`` live passages).
 """
 
@@ -81,7 +81,7 @@ def ann_search(
         if len(found) >= min(k, passing):
             return found[:k]
     # Few passages pass (or the graph's neighbours missed them): exact over those rows, the
-    # half-precision candidates scored again with their stored vectors.
+    # 8-bit candidates scored again with their stored vectors.
     candidates = compact.search_rows(vector, k + 16, mask)
     stored = index.store.vectors([cid for cid, _ in candidates])
     q = np.asarray(vector, dtype=np.float32)
@@ -95,7 +95,7 @@ class InMemoryVectors:
 
     Args:
         index: The index whose store and keyword builds they are read from.
-        dtype: float32 (exact search) or float16 (the compact copy ANN search keeps).
+        dtype: float32 (exact search) or int8 (the compact copy ANN search keeps).
     """
 
     def __init__(self, index: Index, dtype=np.float32) -> None:

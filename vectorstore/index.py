@@ -66,7 +66,7 @@ class Index:
             ``ann_above`` live passages).
         ann_above: With "auto", the most live passages exact search answers.
         ann_exact_rows: With ANN search, filters leaving at most this many passages are
-            searched exactly (over a half-precision copy of the vectors).
+            searched exactly (over an 8-bit copy of the vectors).
         ef_search: The breadth of the store's HNSW search.
 
     Raises:
@@ -84,7 +84,7 @@ class Index:
         collection: str | None = None,
         dense_search: str = "exact",
         ann_above: int = 0,
-        ann_exact_rows: int = 50_000,
+        ann_exact_rows: int = 20_000,
         ef_search: int = 128,
     ) -> None:
         uses_exact(dense_search, 0, ann_above)  # an unknown mode fails here, not mid-question
@@ -103,7 +103,7 @@ class Index:
         self._live: tuple[int, set[str]] | None = None
         self.keywords = KeywordBuilds(self.path, self.manifest)
         self._in_memory = InMemoryVectors(self)
-        self._compact = InMemoryVectors(self, np.float16)
+        self._compact = InMemoryVectors(self, np.int8)
         self._store_checked: tuple[int, str | None] | None = None
 
     def _identity(self, wanted: str | None) -> tuple[str, str]:
@@ -198,7 +198,7 @@ class Index:
 
     def _dense_view(self, wait: bool = False, name: str | None = None) -> DenseView | None:
         """Every live vector in memory, aligned with the BM25 generation's filter columns:
-        float32 for exact search, float16 for the narrow filters of ANN search.
+        float32 for exact search, int8 for the narrow filters of ANN search.
 
         Built from the store once per generation: in a background thread (searches use the
         store meanwhile), or right away when ``wait`` is set. ``name`` is the BM25 generation
