@@ -432,6 +432,36 @@ def plot(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def table(rows: list[dict]) -> str:
+    """The docs' tables (markdown): one row per size."""
+
+    def ms(d: dict) -> str:
+        return f"{d['p50_ms']:g} / {d['p95_ms']:g}"
+
+    out = [
+        "| passages | build (s, total) | disk (MB) | mode | dense: none / subject / date "
+        "(p50 / p95 ms) | keyword (ms) | question (ms) | replica RSS loaded / peak (MB) "
+        "| Chroma server (MB) | recall@10: none / subject / date |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        for mode in ("exact", "ann"):
+            x = r[mode]
+            first = mode == "exact"
+            recall = (
+                f"{r['recall10_unfiltered']:.3f} / {r['recall10_filtered']:.3f} / "
+                f"{r['recall10_broad']:.3f}"
+            )
+            out.append(
+                f"| {r['passages']:,} | {r['build']['total_s'] if first else ''} | "
+                f"{r['disk_mb'] if first else ''} | {mode} | {ms(x['dense_unfiltered'])}; "
+                f"{ms(x['dense_filtered'])}; {ms(x['dense_broad'])} | {ms(x['keyword'])} | "
+                f"**{ms(x['ask'])}** | {x['rss_loaded_mb']:g} / {x['peak_rss_mb']:g} | "
+                f"{x.get('server_rss_mb', '')} | {'' if first else recall} |"
+            )
+    return "\n".join(out)
+
+
 def run(args) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="scale-", dir=args.work))
@@ -473,6 +503,7 @@ def run(args) -> None:
             }
             Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
             plot(rows, Path(args.plot))
+        print(table(rows))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -499,8 +530,11 @@ def main() -> None:
     r.add_argument("--index", required=True)
     r.add_argument("--mode", required=True)
     r.add_argument("--port", type=int, default=0)
+    sub.add_parser("table", help="print the docs' table from --out")
     args = ap.parse_args()
-    if args.command == "grow":
+    if args.command == "table":
+        print(table(json.loads(Path(args.out).read_text())["rows"]))
+    elif args.command == "grow":
         grow(args)
     elif args.command == "replica":
         replica(args)

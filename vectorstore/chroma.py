@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -151,7 +152,9 @@ class ChromaStore:
             col.modify(metadata={**(col.metadata or {}), "index_id": self.owner})
         hnsw = (col.configuration_json or {}).get("hnsw") or {}
         if hnsw.get("ef_search", self.ef_search) != self.ef_search:
-            col.modify(configuration={"hnsw": {"ef_search": self.ef_search}})
+            with warnings.catch_warnings():  # Chroma's own note on collections made without
+                warnings.simplefilter("ignore", DeprecationWarning)  # an embedding function
+                col.modify(configuration={"hnsw": {"ef_search": self.ef_search}})
         return col
 
     def reopen(self) -> None:
