@@ -129,7 +129,7 @@ class RetrievalSettings(Group):
         "ann_above live passages, then the store's index).",
     )
     ann_above: int = Field(
-        200_000,
+        100_000,
         description="With dense_search 'auto', the most live passages searched exactly in memory "
         "(see docs/benchmarks.md, 'Scale').",
     )

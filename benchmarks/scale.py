@@ -464,12 +464,17 @@ def table(rows: list[dict]) -> str:
 
 def run(args) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
-    work = Path(tempfile.mkdtemp(prefix="scale-", dir=args.work))
-    source = work / "source"
-    shutil.copytree(args.source, source, ignore=shutil.ignore_patterns("*.lock"))
-    index_dir = work / "index"
     rows: list[dict] = []
     done, elapsed = 0, 0.0
+    if args.resume:  # a grown index kept by an earlier run (--keep, or a run stopped)
+        work = Path(args.resume)
+        rows = json.loads(Path(args.out).read_text())["rows"]
+        done, elapsed = rows[-1]["copies"], rows[-1]["build"]["total_s"]
+    else:
+        work = Path(tempfile.mkdtemp(prefix="scale-", dir=args.work))
+        shutil.copytree(args.source, work / "source", ignore=shutil.ignore_patterns("*.lock"))
+    source = work / "source"
+    index_dir = work / "index"
     try:
         for copies in sizes:
             build = child(
@@ -518,6 +523,9 @@ def main() -> None:
     ap.add_argument("--work", type=Path, help="where the temporary folder goes")
     ap.add_argument("--embedded", action="store_true", help="replicas open Chroma embedded")
     ap.add_argument("--keep", action="store_true", help="keep the grown index")
+    ap.add_argument(
+        "--resume", type=Path, help="grow further the index a run kept here (rows from --out)"
+    )
     ap.add_argument("--out", type=Path, default=DOCS / "bench-scale.json")
     ap.add_argument("--plot", type=Path, default=DOCS / "scale.png")
     g = sub.add_parser("grow")
@@ -538,7 +546,7 @@ def main() -> None:
         grow(args)
     elif args.command == "replica":
         replica(args)
-    elif args.source is None:
+    elif args.source is None and args.resume is None:
         ap.error("give --source INDEX")
     else:
         run(args)
