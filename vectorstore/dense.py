@@ -73,13 +73,15 @@ def ann_search(
         share = passing / max(1, len(view.index.ids))
         wanted = min(len(view.index.ids), int((k + 16) / share) + 16)
         pos = view.index.position
-        found = [
-            (cid, sim)
-            for cid, sim in index.store.query(vector, wanted, None)
-            if cid in pos and mask[pos[cid]]
-        ]
-        if len(found) >= min(k, passing):
-            return found[:k]
+        for _ in range(2):  # a topic may sit mostly outside the filter: once more, wider
+            found = [
+                (cid, sim)
+                for cid, sim in index.store.query(vector, wanted, None)
+                if cid in pos and mask[pos[cid]]
+            ]
+            if len(found) >= min(k, passing):
+                return found[:k]
+            wanted = min(len(view.index.ids), wanted * 4)
     # Few passages pass (or the graph's neighbours missed them): exact over those rows, the
     # 8-bit candidates scored again with their stored vectors.
     candidates = compact.search_rows(vector, k + 16, mask)
