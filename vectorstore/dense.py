@@ -13,6 +13,8 @@ exact search. Which one answers is a setting: "exact", "ann", or "auto" (exact u
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import threading
 from collections.abc import Callable
@@ -92,6 +94,16 @@ def ann_search(
     return scored[:k]
 
 
+def release_freed_memory() -> None:
+    """Hand the heap's freed pages back to the system (glibc; elsewhere nothing happens).
+
+    Reading the vectors from a Chroma server parses each page's floats into short-lived
+    objects; freed, they would stay resident (measured: 410 MB kept at 379k passages).
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class InMemoryVectors:
     """The live vectors of one keyword build in memory, loaded once per build.
 
@@ -147,6 +159,7 @@ class InMemoryVectors:
                 dim = int(self.index.manifest.get_meta("embedding_dim") or 384)
                 pages = self.index.store.vector_pages()
                 self._dense = (name, DenseView(view, pages, dim, self.dtype))
+                release_freed_memory()
             finally:
                 if self._dense is None or self._dense[0] != name:
                     self._loading = None  # not loaded: the next search tries again
