@@ -103,6 +103,10 @@ def open_index(settings: Settings) -> Index:
         host=st.chroma_host,
         port=st.chroma_port,
         collection=st.collection,
+        dense_search=settings.retrieval.dense_search,
+        ann_above=settings.retrieval.ann_above,
+        ann_exact_rows=settings.retrieval.ann_exact_rows,
+        ef_search=settings.retrieval.ann_ef_search,
     )
 
 

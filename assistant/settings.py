@@ -122,6 +122,25 @@ class RetrievalSettings(Group):
 
     top_k: int = Field(12, description="Passages retrieved; the sentence rerank reads them all.")
     candidates: int = Field(40, description="Hits each of dense and keyword search contribute.")
+    dense_search: Literal["exact", "ann", "auto"] = Field(
+        "auto",
+        description="Dense search: 'exact' (every live vector in memory, one matrix product), "
+        "'ann' (the vector store's HNSW index, under the same filters) or 'auto' (exact up to "
+        "ann_above live passages, then the store's index).",
+    )
+    ann_above: int = Field(
+        100_000,
+        description="With dense_search 'auto', the most live passages searched exactly in memory "
+        "(see docs/benchmarks.md, 'Scale').",
+    )
+    ann_exact_rows: int = Field(
+        20_000,
+        description="With ANN search, a filter that leaves at most this many passages is searched "
+        "exactly over an 8-bit copy of the vectors (the store's filtered query is slow).",
+    )
+    ann_ef_search: int = Field(
+        512, description="Breadth of the store's HNSW search (more: better recall, slower)."
+    )
     rrf_k: int = Field(60, description="The constant of reciprocal-rank fusion.")
     focus_queries: bool = Field(
         True, description="Rank with the topic of a question once subject and period are filters."

@@ -1,13 +1,15 @@
 """Load test of the web app: simultaneous gradio_client users asking questions (extractive mode).
 
-Starts ``inspection-assistant serve`` over an index in a child process (or uses ``--url``), then
-runs USERS threads, each with its own ``gradio_client.Client``, that all start at once and ask
-ROUNDS questions each through the ``/ask`` endpoint. Prints the latency of each answer as the
+Starts ``inspection-assistant serve`` over an index in a child process (``--replicas`` of them,
+sharing the index; or uses ``--url``), then runs USERS threads, each with its own
+``gradio_client.Client`` (spread evenly over the apps), that all start at once and ask ROUNDS
+questions each through the ``/ask`` endpoint. Prints the latency of each answer as the
 users see it (submit to result, queue wait included): p50, p95, max, plus the server's own
 timings and the throughput.
 
     .venv/bin/python benchmarks/load.py --index index
     .venv/bin/python benchmarks/load.py --index index --users 20 --rounds 3 --json out.json
+    .venv/bin/python benchmarks/load.py --index index --users 100 --replicas 2
 """
 
 from __future__ import annotations
@@ -102,13 +104,15 @@ def start_server(
     raise SystemExit("the server did not start in time")
 
 
-def run(url: str, users: int, rounds: int, questions: list[str]) -> dict:
-    """Run the load and return the measurements."""
+def run(urls: list[str], users: int, rounds: int, questions: list[str]) -> dict:
+    """Run the load (users spread evenly over the apps at ``urls``) and return the
+    measurements."""
     from gradio_client import Client
 
-    clients = [Client(url, verbose=False) for _ in range(users)]
-    # One warm-up question so the first measured answer does not pay for lazy loading.
-    clients[0].predict(questions[0], api_name="/ask")
+    clients = [Client(urls[i % len(urls)], verbose=False) for i in range(users)]
+    # One warm-up question per app so the first measured answer does not pay for lazy loading.
+    for c in clients[: len(urls)]:
+        c.predict(questions[0], api_name="/ask")
     barrier = threading.Barrier(users)
     latencies: list[float] = []
     server_ms: list[float] = []
@@ -158,6 +162,7 @@ def run(url: str, users: int, rounds: int, questions: list[str]) -> dict:
         "server_p50_ms": round(percentile(server_ms, 50), 1),
         "server_p95_ms": round(percentile(server_ms, 95), 1),
         "target_p95_s": TARGET_P95_S,
+        "replicas": len(urls),
     }
 
 
@@ -174,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
         default=2,
         help="the server's answers at once (default 2, for 2 cores)",
     )
+    p.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="apps started over the index, the users spread evenly over them (default 1)",
+    )
     p.add_argument("--questions", help="a text file with one question per line")
     p.add_argument("--json", help="also write the results as JSON here")
     args = p.parse_args(argv)
@@ -187,21 +198,23 @@ def main(argv: list[str] | None = None) -> int:
         else:
             questions = [q.strip() for q in text.splitlines() if q.strip()]
 
-    proc = None
-    url = args.url
-    if not url:
-        print(f"starting the app over {args.index}…", file=sys.stderr, flush=True)
-        proc, url = start_server(
-            Path(args.index), Path(args.reports) if args.reports else None, args.concurrency
-        )
+    procs: list[subprocess.Popen] = []
+    urls = [args.url] if args.url else []
     try:
-        res = run(url, args.users, args.rounds, questions)
+        for _ in range(0 if args.url else args.replicas):
+            print(f"starting an app over {args.index}…", file=sys.stderr, flush=True)
+            proc, url = start_server(
+                Path(args.index), Path(args.reports) if args.reports else None, args.concurrency
+            )
+            procs.append(proc)
+            urls.append(url)
+        res = run(urls, args.users, args.rounds, questions)
     finally:
-        if proc is not None:
+        for proc in procs:
             proc.terminate()
             proc.wait(timeout=30)
     res["cpus"] = os.cpu_count()
-    res["concurrency"] = args.concurrency if proc is not None else None
+    res["concurrency"] = args.concurrency if procs else None
     print(
         f"{res['users']} users × {res['rounds']} questions: {res['answers']} answers, "
         f"{len(res['errors'])} errors, {res['abstained']} abstentions, {res['wall_s']} s "

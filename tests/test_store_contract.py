@@ -168,3 +168,49 @@ def test_reports_made_live_mid_run_are_found_before_bm25_is_rebuilt(fresh, embed
     ingestor.run([src])
     hits = index.search_dense(embedder.embed_query("foster carers waiting for panels"), 3)
     assert hits and "Betaville" in hits[0].chunk.text
+
+
+def test_ann_and_exact_dense_search_give_the_same_hits(built_index, embedder):
+    """The store's HNSW search, with the filters as a Chroma ``where``, finds what the exact
+    in-memory search finds, as the same records."""
+    from vectorstore.index import Index
+
+    settings, built = built_index
+    folder = settings.store.index_dir
+    exact = Index(folder, dense_search="exact")
+    ann = Index(folder, dense_search="ann")  # narrow filters: exactly over the compact copy
+    graph = Index(folder, dense_search="ann", ann_exact_rows=0)  # every filter: HNSW
+    passages = built.stats().chunks
+    auto_exact = Index(folder, dense_search="auto", ann_above=passages)
+    auto_ann = Index(folder, dense_search="auto", ann_above=passages - 1)
+    for index in (exact, ann, graph, auto_exact, auto_ann):
+        index.warm_up()
+    assert exact.exact_search() and auto_exact.exact_search()
+    assert not (ann.exact_search() or graph.exact_search() or auto_ann.exact_search())
+    assert exact._dense_view().matrix.dtype == np.float32
+    assert ann._dense_view().matrix.dtype == np.int8  # a quarter of the memory
+    rid = next(r.report_id for r in built.reports(include_failed=False) if r.subject == "Croydon")
+    filters = (
+        None,
+        Filters(subjects=("Croydon",)),
+        Filters(subjects=("Norfolk", "Croydon"), date_from=date(2020, 1, 1)),
+        Filters(date_to=date(2018, 12, 31)),
+        Filters(report_ids=(rid,)),
+        Filters(inspectorates=("Ofsted",), kinds=("inspection",)),
+    )
+    for question in ("care leavers and their personal advisers", "missing children"):
+        q = embedder.embed_query(question)
+        for f in filters:
+            want = exact.search_dense(q, 8, f)
+            assert want, f
+            for other in (ann, graph, auto_ann):
+                got = other.search_dense(q, 8, f)
+                assert [h.chunk for h in got] == [h.chunk for h in want]
+                assert [h.dense for h in got] == pytest.approx([h.dense for h in want], abs=1e-4)
+
+
+def test_an_unknown_dense_search_mode_is_refused(tmp_path):
+    from vectorstore.index import Index
+
+    with pytest.raises(ValueError, match="dense search mode"):
+        Index(tmp_path / "index", dense_search="fast")

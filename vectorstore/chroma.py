@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -96,6 +97,10 @@ class VectorStore(Protocol):
         """Every (chunk id, vector) in the store, read in pages."""
         ...
 
+    def vector_pages(self) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Every (chunk ids, vectors) of the store, a page at a time."""
+        ...
+
 
 class ChromaStore:
     """Chroma, embedded (PersistentClient) or remote (HttpClient); same code either way.
@@ -106,15 +111,24 @@ class ChromaStore:
         owner: The id of the index whose vectors the collection holds, kept in the
             collection's metadata: a collection another index owns is refused, one without an
             owner (made before owners were recorded) is claimed.
+        ef_search: How many neighbours the HNSW search keeps while it walks the graph (more:
+            better recall, slower); set on the collection when it differs.
 
     Raises:
         CollectionOwnedError: The collection belongs to another index.
     """
 
-    def __init__(self, client, collection: str = "chunks", owner: str | None = None) -> None:
+    def __init__(
+        self,
+        client,
+        collection: str = "chunks",
+        owner: str | None = None,
+        ef_search: int = 128,
+    ) -> None:
         self.client = client
         self.name = collection
         self.owner = owner
+        self.ef_search = ef_search
         self._count: int | None = None
         self.collection = self._open()
 
@@ -122,7 +136,7 @@ class ChromaStore:
         metadata = {"index_id": self.owner} if self.owner else None
         col = self.client.get_or_create_collection(
             self.name,
-            configuration={"hnsw": {"space": "cosine", "ef_search": 128}},
+            configuration={"hnsw": {"space": "cosine", "ef_search": self.ef_search}},
             metadata=metadata,
             embedding_function=None,
         )
@@ -136,6 +150,11 @@ class ChromaStore:
             )
         if self.owner and not held_by:
             col.modify(metadata={**(col.metadata or {}), "index_id": self.owner})
+        hnsw = (col.configuration_json or {}).get("hnsw") or {}
+        if hnsw.get("ef_search", self.ef_search) != self.ef_search:
+            with warnings.catch_warnings():  # Chroma's own note on collections made without
+                warnings.simplefilter("ignore", DeprecationWarning)  # an embedding function
+                col.modify(configuration={"hnsw": {"ef_search": self.ef_search}})
         return col
 
     def reopen(self) -> None:
@@ -217,11 +236,15 @@ class ChromaStore:
     def all_vectors(self) -> tuple[list[str], np.ndarray]:
         ids: list[str] = []
         parts: list[np.ndarray] = []
-        for got in self._pages(["embeddings"]):
-            ids += got["ids"]
-            if len(got["ids"]):
-                parts.append(np.asarray(got["embeddings"], dtype=np.float32))
+        for got, vecs in self.vector_pages():
+            ids += got
+            parts.append(vecs)
         return ids, (np.concatenate(parts) if parts else np.zeros((0, 384), np.float32))
+
+    def vector_pages(self) -> Iterator[tuple[list[str], np.ndarray]]:
+        for got in self._pages(["embeddings"], step=2000):
+            if len(got["ids"]):
+                yield list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32)
 
 
 def is_missing_collection(exc: BaseException) -> bool:
@@ -248,6 +271,7 @@ def make_store(
     port: int = 8000,
     collection: str = "chunks",
     owner: str | None = None,
+    ef_search: int = 128,
 ) -> ChromaStore:
     """The vector store for a settings key.
 
@@ -258,6 +282,7 @@ def make_store(
         port: Chroma server port.
         collection: Collection name.
         owner: The id of the index the collection belongs to (see :class:`ChromaStore`).
+        ef_search: The HNSW search's breadth (see :class:`ChromaStore`).
 
     Raises:
         CollectionOwnedError: The collection belongs to another index.
@@ -275,4 +300,4 @@ def make_store(
         client = server_client(host, port)
     else:
         raise ValueError(f"unknown store {kind!r}")
-    return ChromaStore(client, collection, owner)
+    return ChromaStore(client, collection, owner, ef_search)

@@ -23,6 +23,7 @@ from ingest.records import Chunk, ParsedReport
 from vectorstore import repair
 from vectorstore.builds import KeywordBuilds
 from vectorstore.chroma import ChromaStore, make_store
+from vectorstore.dense import InMemoryVectors, ann_search, uses_exact
 from vectorstore.errors import CollectionOwnedError, StoreUnavailableError
 from vectorstore.locks import writer_lock
 from vectorstore.manifest import Manifest
@@ -71,6 +72,13 @@ class Index:
         port: Chroma server port (server mode).
         collection: Chroma collection name; None: the one recorded in the index (a new index
             gets a name of its own).
+        dense_search: "exact" (every live vector in memory, one matrix product), "ann" (the
+            store's HNSW index; see :mod:`vectorstore.dense`) or "auto" (exact up to
+            ``ann_above`` live passages).
+        ann_above: With "auto", the most live passages exact search answers.
+        ann_exact_rows: With ANN search, filters leaving at most this many passages are
+            searched exactly (over an 8-bit copy of the vectors).
+        ef_search: The breadth of the store's HNSW search.
 
     Raises:
         CorruptIndexError: The manifest is damaged.
@@ -85,7 +93,16 @@ class Index:
         host: str = "127.0.0.1",
         port: int = 8000,
         collection: str | None = None,
+        dense_search: str = "exact",
+        ann_above: int = 0,
+        ann_exact_rows: int = 20_000,
+        ef_search: int = 128,
     ) -> None:
+        uses_exact(dense_search, 0, ann_above)  # an unknown mode fails here, not mid-question
+        self.dense_search = dense_search
+        self.ann_above = ann_above
+        self.ann_exact_rows = ann_exact_rows
+        self.ef_search = ef_search
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.manifest = Manifest(self.path / MANIFEST)
@@ -96,9 +113,8 @@ class Index:
         self._lock = threading.RLock()
         self._live: tuple[int, set[str]] | None = None
         self.keywords = KeywordBuilds(self.path, self.manifest)
-        self._dense: tuple[str, DenseView] | None = None
-        self._dense_loading: str | None = None
-        self._dense_lock = threading.Lock()
+        self._in_memory = InMemoryVectors(self)
+        self._compact = InMemoryVectors(self, np.int8)
         self._store_checked: tuple[int, str | None] | None = None
 
     def _identity(self, wanted: str | None) -> tuple[str, str]:
@@ -138,6 +154,7 @@ class Index:
                         port=port,
                         collection=self.collection,
                         owner=self.index_id,
+                        ef_search=self.ef_search,
                     )
         return self._store
 
@@ -183,46 +200,29 @@ class Index:
         """Sentence vectors stored at ingest, by chunk id (absent for older indexes)."""
         return self.manifest.sentence_vectors(list(ids))
 
+    def exact_search(self) -> bool:
+        """True when dense search is exact over the vectors in memory (by the mode and the
+        number of live passages of the current keyword build)."""
+        view = self._keyword_view()
+        passages = len(view.index.ids) if view is not None else 0
+        return uses_exact(self.dense_search, passages, self.ann_above)
+
     def _dense_view(self, wait: bool = False, name: str | None = None) -> DenseView | None:
-        """Every live vector in memory, aligned with the BM25 generation's filter columns.
+        """Every live vector in memory, aligned with the BM25 generation's filter columns:
+        float32 for exact search, int8 for the narrow filters of ANN search.
 
         Built from the store once per generation: in a background thread (searches use the
         store meanwhile), or right away when ``wait`` is set. ``name`` is the BM25 generation
         when the caller has already read it.
         """
         name = name or self.manifest.get_meta("bm25")
-        cached = self._dense
-        if cached is not None and cached[0] == name:
-            return cached[1]
         if not name:
             return None
-        if wait:
-            self._load_dense(name)
-        elif self._dense_loading != name:
-            self._dense_loading = name
-            threading.Thread(target=self._load_quietly, args=(name,), daemon=True).start()
-        cached = self._dense
-        return cached[1] if cached is not None and cached[0] == name else None
-
-    def _load_quietly(self, name: str) -> None:
-        try:
-            self._load_dense(name)
-        except Exception as exc:  # searches fall back meanwhile; the next one tries again
-            log.warning("the vectors could not be loaded into memory: %s", exc)
-
-    def _load_dense(self, name: str) -> None:
-        with self._dense_lock:
-            try:
-                if self._dense is not None and self._dense[0] == name:
-                    return
-                view = self._keyword_view()
-                if view is None or self.manifest.get_meta("bm25") != name:
-                    return
-                ids, vecs = self.store.all_vectors()
-                self._dense = (name, DenseView(view, ids, vecs))
-            finally:
-                if self._dense is None or self._dense[0] != name:
-                    self._dense_loading = None  # not loaded: the next search tries again
+        keep, drop = (self._in_memory, self._compact)
+        if not self.exact_search():
+            keep, drop = drop, keep
+        drop.drop()
+        return keep.view(name, wait=wait)
 
     def warm_up(self) -> None:
         """Load what searches need (BM25 and the in-memory vectors) now.
@@ -232,7 +232,10 @@ class Index:
         """
         self._keyword_view()
         try:
-            self._dense_view(wait=True)
+            if not (self._dense_view(wait=True) is not None and self.exact_search()):
+                probe = np.zeros(int(self.manifest.get_meta("embedding_dim") or 384), np.float32)
+                probe[0] = 1.0
+                self.search_dense(probe, 1)  # the store loads its HNSW index now
         except CollectionOwnedError:
             raise
         except Exception as exc:
@@ -242,8 +245,9 @@ class Index:
     def search_dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
         """Nearest chunks by cosine similarity, live reports only, best first.
 
-        Exact search over the in-memory vectors when they are loaded for the current
-        generation; the store's own (approximate) search otherwise.
+        Exact search over the in-memory vectors when the mode chooses it; the store's HNSW
+        index otherwise (see :mod:`vectorstore.dense`). Both give the same records. Until the
+        vectors of the current generation are in memory, the store's filtered query answers.
 
         Raises:
             StoreUnavailableError: The store cannot be searched, or it lacks vectors of live
@@ -256,31 +260,33 @@ class Index:
         # newer reports live, the store answers, so they are found at once.
         name = self.manifest.get_meta("bm25")
         gen = self.manifest.generation()
-        current = name == f"g{gen}"
-        dense = self._dense_view(name=name) if current else None
-        if dense is not None:
-            missing = dense.absent & live
-            if missing:
-                raise StoreUnavailableError(
-                    f"the vector store lacks the vectors of {len(missing)} live reports"
-                )
-            found = dense.search(np.asarray(vector, dtype=np.float32), k, filters, live)
-            chunks = self.chunks([cid for cid, _ in found])
-            return [Hit(chunk=chunks[cid], dense=sim) for cid, sim in found if cid in chunks]
-        try:
-            self._check_store_once(gen)
-            found = self.store.query(vector, k + 16, filters)
-        except (StoreUnavailableError, CollectionOwnedError):
-            raise
-        except Exception as exc:
-            self._store_checked = None
-            raise StoreUnavailableError(f"the vector store cannot be searched: {exc}") from exc
+        dense = self._dense_view(name=name) if name == f"g{gen}" else None
+        if dense is not None and dense.absent & live:
+            raise StoreUnavailableError(
+                f"the vector store lacks the vectors of {len(dense.absent & live)} live reports"
+            )
+        q = np.asarray(vector, dtype=np.float32)
+        if dense is not None and self.exact_search():
+            found = dense.search(q, k, filters, live)
+        else:
+            try:
+                self._check_store_once(gen)
+                found = None
+                if dense is not None:
+                    found = ann_search(self, q, k, filters, live, dense, self.ann_exact_rows)
+                if found is None:  # the vectors are not in memory yet: the store filters
+                    found = self.store.query(q, k + 16, filters)
+            except (StoreUnavailableError, CollectionOwnedError):
+                raise
+            except Exception as exc:
+                self._store_checked = None
+                raise StoreUnavailableError(f"the vector store cannot be searched: {exc}") from exc
         chunks = self.chunks([cid for cid, _ in found])
-        hits = []
-        for cid, sim in found:
-            ch = chunks.get(cid)
-            if ch is not None and ch.report_id in live:
-                hits.append(Hit(chunk=ch, dense=sim))
+        hits = [
+            Hit(chunk=chunks[cid], dense=sim)
+            for cid, sim in found
+            if cid in chunks and chunks[cid].report_id in live
+        ]
         return hits[:k]
 
     def _check_store_once(self, gen: int) -> None:

@@ -177,7 +177,11 @@ CHECKSUMS = "checksums.json"
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    h = hashlib.sha256()
+    with open(path, "rb") as f:  # in pieces: a large build's arrays are hundreds of MB
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
 
 
 def damage(folder: Path) -> str | None:
@@ -252,7 +256,9 @@ class KeywordIndex:
             raise CorruptIndexError(f"the keyword index {folder} is damaged: {problem}")
         try:
             ids = json.loads((folder / "ids.json").read_text())
-            retriever = bm25s.BM25.load(str(folder)) if ids else None
+            # Mapped, not read: a search touches only its terms' postings (the build's files
+            # are never rewritten in place, and a removed build stays readable while mapped).
+            retriever = bm25s.BM25.load(str(folder), mmap=True) if ids else None
         except Exception as exc:  # bm25s and numpy raise many kinds on a damaged file
             raise CorruptIndexError(
                 f"the keyword index {folder} is damaged ({type(exc).__name__}: {exc})"

@@ -4,6 +4,7 @@ vectors aligned with it (so the same integer-coded columns filter both searches)
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ class KeywordView:
             )
         self.date_start = np.array(cols["date_start"], dtype=np.int64)
         self.date_end = np.array(cols["date_end"], dtype=np.int64)
+        self._live: tuple[set[str], np.ndarray] | None = None
 
     @classmethod
     def load(cls, folder: Path) -> KeywordView:
@@ -54,9 +56,18 @@ class KeywordView:
                 allowed[table[v]] = True
         return allowed[self.columns[name]]
 
+    def live_mask(self, live: set[str]) -> np.ndarray:
+        """Rows of live reports (kept while the same live set is asked about: the index reads
+        it again only when its generation moves)."""
+        cached = self._live
+        if cached is None or cached[0] is not live:
+            cached = (live, self._any_of("report_id", live))
+            self._live = cached
+        return cached[1]
+
     def mask(self, filters: Filters | None, live: set[str]) -> np.ndarray:
         """Rows of live reports that pass the filters."""
-        m = self._any_of("report_id", live)
+        m = self.live_mask(live).copy()
         if filters is None:
             return m
         if filters.subjects:
@@ -77,33 +88,65 @@ class KeywordView:
 
 class DenseView:
     """The live vectors of one BM25 generation as one matrix, rows in the keyword view's order
-    (so the same integer-coded columns filter both searches)."""
+    (so the same integer-coded columns filter both searches).
 
-    def __init__(self, view: KeywordView, ids: list[str], vecs: np.ndarray) -> None:
+    Args:
+        view: The keyword view whose rows the matrix follows.
+        pages: (chunk ids, vectors) pages of the store, filled in one at a time (the whole
+            store is never held twice).
+        dim: The vectors' dimension.
+        dtype: float32 for exact search; int8 (each vector scaled by its largest component)
+            holds a quarter of the memory where scores only pick candidates (:meth:`search`
+            then gives similarities within about 0.002).
+    """
+
+    def __init__(
+        self,
+        view: KeywordView,
+        pages: Iterable[tuple[list[str], np.ndarray]],
+        dim: int = 384,
+        dtype=np.float32,
+    ) -> None:
         self.view = view
         self.ids = view.index.ids
-        pos = {cid: i for i, cid in enumerate(ids)}
-        rows = np.array([pos.get(cid, -1) for cid in self.ids], dtype=np.int64)
-        self.present = rows >= 0
+        pos = view.index.position
+        self.matrix = np.zeros((len(self.ids), dim), dtype=dtype)
+        self.scale = np.ones(len(self.ids), dtype=np.float32) if dtype == np.int8 else None
+        self.present = np.zeros(len(self.ids), dtype=bool)
+        for ids, vecs in pages:
+            rows = np.array([pos.get(cid, -1) for cid in ids], dtype=np.int64)
+            ok = rows >= 0
+            rows, vecs = rows[ok], vecs[ok]
+            if self.scale is not None:
+                top = np.maximum(np.abs(vecs).max(axis=1), 1e-12) / 127.0
+                self.scale[rows] = top
+                vecs = np.rint(vecs / top[:, None])
+            self.matrix[rows] = vecs
+            self.present[rows] = True
         # Live reports without their vectors (a collection emptied underneath): dense search
         # over them would silently miss them, so searches fall back to keywords instead.
         names = list(view.codes["report_id"])
         self.absent = {names[c] for c in np.unique(view.columns["report_id"][~self.present])}
-        dim = vecs.shape[1] if len(vecs) else 384
-        self.matrix = np.zeros((len(self.ids), dim), dtype=np.float32)
-        if self.present.any():
-            self.matrix[self.present] = vecs[rows[self.present]]
 
     def search(
         self, vector: np.ndarray, k: int, filters: Filters | None, live: set[str]
     ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest live rows that pass the filters."""
-        mask = self.view.mask(filters, live) & self.present
-        n = int(mask.sum())
-        if n == 0 or k <= 0:
+        return self.search_rows(vector, k, self.view.mask(filters, live))
+
+    def search_rows(self, vector: np.ndarray, k: int, mask: np.ndarray) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest rows of a mask, best first."""
+        rows = np.flatnonzero(mask & self.present)
+        if len(rows) == 0 or k <= 0:
             return []
-        scores = np.where(mask, self.matrix @ vector, -np.inf)
-        k = min(k, n)
+        q = np.asarray(vector, dtype=np.float32)
+        if self.matrix.dtype == np.float32 and len(rows) * 8 > len(self.ids):
+            scores = (self.matrix @ q)[rows]  # most rows: one product over the whole matrix
+        else:  # a few rows: gathered (and widened) first
+            scores = self.matrix[rows].astype(np.float32) @ q
+            if self.scale is not None:
+                scores *= self.scale[rows]
+        k = min(k, len(rows))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in top]
+        return [(self.ids[rows[i]], float(scores[i])) for i in top]

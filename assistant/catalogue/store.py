@@ -136,10 +136,17 @@ class Catalogue:
         self._subjects = subjects
         self._provenance = provenance
         self.max_citations = max_citations
+        self._live: list[ReportRecord] | None = None
 
     def live_reports(self) -> list[ReportRecord]:
         """One record per live report; its ``source`` is the path its chunks carry (as in
-        ``ask``)."""
+        ``ask``). Read once: a catalogue is made for one generation of the index (reading
+        every report costs about 0.2 s at 7,000 reports)."""
+        if self._live is None:
+            self._live = self._read_live()
+        return list(self._live)
+
+    def _read_live(self) -> list[ReportRecord]:
         first = dict(
             self._manifest.query("SELECT report_id, source FROM reports WHERE status='live'")
         )
