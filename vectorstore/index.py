@@ -14,7 +14,6 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ from vectorstore.records import (
     FailedFile,
     Filters,
     Hit,
+    IndexStats,
     Repair,
     ReportRecord,
     SourceFile,
@@ -43,19 +43,6 @@ from vectorstore.views import DenseView, KeywordView
 MANIFEST = "manifest.sqlite"
 LEGACY_COLLECTION = "chunks"
 log = logging.getLogger("inspection_assistant.index")
-
-
-@dataclass
-class IndexStats:
-    """What ``status`` shows."""
-
-    reports: int
-    sources: int
-    chunks: int
-    failed: list[FailedFile]
-    size_bytes: int
-    embedding_model: str | None
-    vectors: int | None = None
 
 
 class Index:

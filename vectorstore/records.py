@@ -27,6 +27,19 @@ class FailedFile:
         return {"path": self.path, "reason": self.reason}
 
 
+@dataclass
+class IndexStats:
+    """What ``status`` shows: counts, failed files, size on disk and the model."""
+
+    reports: int
+    sources: int
+    chunks: int
+    failed: list[FailedFile]
+    size_bytes: int
+    embedding_model: str | None
+    vectors: int | None = None
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file of the reports folder as it was read: where it is and what its bytes were.
