@@ -25,7 +25,7 @@ from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
 from assistant.relative import overlaps, relative_reports, when
 from assistant.settings import RouteSettings
-from assistant.spelling import Correction, force_for_county, near_places
+from assistant.spelling import Correction, force_for_county, near_places, unrecognised
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver, is_police_force
 from vectorstore.records import Filters, ReportRecord
 
@@ -128,6 +128,7 @@ class QuestionResolver:
                 near_places(question, self._variants, self._in_reports, s.misspelling_min_letters,
                             s.two_slips_from)
             )  # fmt: skip
+            corrections = corrections or tuple(unrecognised(question, self._in_reports))
         taken = tuple(c.taken for c in corrections if c.taken)
         u = self._understand(
             question,

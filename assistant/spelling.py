@@ -30,7 +30,8 @@ class Correction:
     Attributes:
         typed: The words as typed ("Cornwal").
         meant: The known names it is close to, nearest first: one when it was read as that
-            name, several when it could be any of them (then none was assumed).
+            name, several when it could be any of them (then none was assumed), none when it
+            is close to no place and no indexed report mentions it.
     """
 
     typed: str
@@ -43,6 +44,8 @@ class Correction:
 
     def describe(self) -> str:
         """For the context line: 'read “Cornwal” as Cornwall' or 'did you mean A or B?'."""
+        if not self.meant:
+            return f"no place recognised: no indexed report mentions “{self.typed}”"
         if self.taken:
             return f"read “{self.typed}” as {self.taken}"
         return f"“{self.typed}”: did you mean {' or '.join(self.meant)}?"
@@ -128,6 +131,26 @@ def near_places(
                 break
         if not found:
             i += 1
+    return out
+
+
+# A capitalised word inside a sentence (a name), not its first word.
+_INNER_NAME = re.compile(r"(?<=[a-z,;]\s)[A-Z][a-z]{3,}(?:['\u2019]s)?\b")
+
+
+def unrecognised(question: str, in_reports: Callable[[str], bool]) -> list[Correction]:
+    """Names inside the question that no indexed report mentions ("… in Narnia?"): the answer
+    then draws on every report, and says that no place was recognised.
+
+    Args:
+        question: The question (one that named no known place).
+        in_reports: Whether a word, as typed, appears in the indexed reports.
+    """
+    out = []
+    for m in _INNER_NAME.finditer(question):
+        word = re.sub(r"['\u2019]s$", "", m.group(0))
+        if not in_reports(word):
+            out.append(Correction(word, ()))
     return out
 
 

@@ -260,3 +260,15 @@ def test_a_sentence_opening_word_is_no_part_of_a_name():
     q = "Under Ofsted's new 2026 framework, what overall effectiveness grade did Hertfordshire get?"
     assert proper_names(q, resolver) == []
     assert proper_names("After Jo Bloggs left, who led Hertfordshire?", resolver) == ["Jo Bloggs"]
+
+
+def test_a_name_no_report_mentions_is_said_plainly():
+    from assistant.question import QuestionResolver
+
+    res = QuestionResolver(
+        [_report("c1", "Cornwall", 2019)], in_reports=lambda w: w in {"Ofsted", "Cornwall"}
+    )
+    u = res.understand("What did Ofsted find about care leavers in Narnia?")
+    assert u.context.subjects == () and u.context.corrections == (Correction("Narnia", ()),)
+    assert "no place recognised: no indexed report mentions “Narnia”" in u.context.description
+    assert res.understand("What did Ofsted find about care leavers?").context.corrections == ()
