@@ -302,9 +302,16 @@ def test_focused_query_leaves_out_the_framing():
     )
 
 
-def test_a_press_release_is_cited_by_its_publication_date_not_a_page(assistant):
-    a = assistant.ask("What did HMIC find about Essex Police custody records?")
-    assert a.citations and {c.source for c in a.citations} == {"essex-police-release.txt"}
-    c = a.citations[0]
-    assert "press release" in c.line and ", page " not in c.line, c.line
-    assert c.line.startswith(f"“{' '.join(c.quote.split())}” — ")
+def test_a_press_release_is_cited_by_its_publication_date_not_a_page(built_index, cli_env):
+    settings, _ = built_index
+    out = subprocess.run(
+        [*CLI, "ask", "What did HMIC find about Essex Police custody records?", "--index",
+         str(settings.store.index_dir), "--json"],
+        capture_output=True, text=True, env=cli_env, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    cites = json.loads(out.stdout)["citations"]
+    assert cites and {c["source"] for c in cites} == {"essex-police-release.txt"}
+    for c in cites:
+        assert "press release" in c["citation"] and ", page " not in c["citation"], c["citation"]
+        assert c["citation"].startswith(f"“{' '.join(c['quote'].split())}” — ")

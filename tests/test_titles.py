@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 from ingest.parse import parse_file
 from ingest.titles import is_junk_title, tidy_title
 from tests.conftest import Block, PdfSpec, render_pdf
@@ -35,7 +39,7 @@ def test_a_name_bullet_or_letterhead_gives_way_to_the_title_on_the_first_pages()
     assert tidy_title(None, ["Dear Sam"]) is None
 
 
-def test_a_long_cover_title_is_read_whole(tmp_path):
+def test_a_long_cover_title_is_read_whole(tmp_path, cli_env):
     spec = PdfSpec(
         header="Testshire County Council",
         footer="Ofsted inspection report",
@@ -56,3 +60,13 @@ def test_a_long_cover_title_is_read_whole(tmp_path):
     report = parse_file(pdf, tmp_path)
     assert report.metadata.title == SIF
     assert report.metadata.subject == "Testshire"
+
+    # Through the command line: ingest, then the catalogue's title.
+    index = tmp_path / "index"
+    cli = [sys.executable, "-m", "assistant.cli"]
+    run = dict(capture_output=True, text=True, env=cli_env, timeout=300)
+    out = subprocess.run([*cli, "ingest", str(tmp_path), "--index", str(index), "--json"], **run)
+    assert out.returncode == 0, out.stderr
+    out = subprocess.run([*cli, "reports", "--index", str(index), "--json"], **run)
+    [row] = json.loads(out.stdout)
+    assert row["title"] == SIF
