@@ -267,11 +267,14 @@ _DEPENDENT = re.compile(
 )
 
 
+# "It is clear that…", "There are too many…" stand on their own.
+_STANDS_ALONE = re.compile(r"^(?:It|There)\s+(?:is|are|was|were|has|have)\b")
+
+
 def depends_on_previous(sentence: str) -> bool:
     """Whether a sentence leans on the one before it ("They reported that…", "However, …")."""
     text = sentence.lstrip(" \t\"“‘'(•-–")
-    if re.match(r"^(?:It|There)\s+(?:is|are|was|were|has|have)\b", text):
-        # "It is clear that…", "There are too many…" stand on their own.
+    if _STANDS_ALONE.match(text):
         return False
     return bool(_DEPENDENT.match(text))
 

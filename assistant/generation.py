@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answer import Composer
 from assistant.boilerplate import Boilerplate, learn_in_background
@@ -14,28 +14,7 @@ from assistant.catalogue import Catalogue
 from assistant.ground import Grounder
 from assistant.question import QuestionResolver
 from assistant.settings import AnswerSettings, RouteSettings
-from ingest.records import Chunk
 from vectorstore.index import Index
-from vectorstore.manifest import Manifest
-from vectorstore.manifest_rows import chunk_from_row
-
-_LIVE_PAGE = (
-    "SELECT c.id, c.text, c.data_json FROM chunks c JOIN reports r ON r.report_id=c.report_id "
-    "WHERE r.status='live' AND c.id > ? ORDER BY c.id LIMIT ?"
-)
-
-
-def live_chunks_paged(manifest: Manifest, step: int = 2000) -> Iterator[Chunk]:
-    """Every chunk of every live report, read ``step`` at a time: counting templates over a
-    large index never holds all its chunks at once."""
-    last = ""
-    while True:
-        rows = manifest.query(_LIVE_PAGE, (last, step))
-        for row in rows:
-            yield chunk_from_row(*row)
-        if len(rows) < step:
-            return
-        last = rows[-1][0]
 
 
 @dataclass(frozen=True)
@@ -87,8 +66,11 @@ class PerGeneration:
         cached = self._current
         if cached is None or cached.number != number:
             with self._lock:
+                # A word's presence is looked up once per generation (it is asked for the
+                # capitalised words of many questions).
+                in_reports = lru_cache(maxsize=4096)(self._in_reports)
                 resolver = QuestionResolver(
-                    self.index.reports(include_failed=False), self._in_reports, self.route
+                    self.index.reports(include_failed=False), in_reports, self.route
                 )
                 cached = Generation(
                     number,
@@ -119,7 +101,7 @@ class PerGeneration:
                 self.composer.is_boilerplate = found.__contains__
 
         self._boilerplate = learn_in_background(
-            lambda: live_chunks_paged(self.index.manifest),
+            self.index.manifest.iter_live_chunks,
             ready,
             min_reports=self.settings.boilerplate_reports,
             opening_share=self.settings.boilerplate_opening_share,

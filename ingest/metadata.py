@@ -12,7 +12,7 @@ from ingest.dates import parse_date, parse_month_range, parse_range, parse_span
 from ingest.records import Paragraph, ReportMetadata
 from ingest.report_kind import detect_kind
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver, canonical_subject
-from ingest.titles import tidy_title
+from ingest.titles import CONTACT, tidy_title
 
 _INSPECTION_DATES = re.compile(r"inspection dates?\s*:?\s*(.{6,60})", re.I)
 _PUBLISHED = re.compile(r"(?:report\s+)?published\s*:?\s*(.{6,40})", re.I)
@@ -32,8 +32,6 @@ _LETTER_INSPECTORS = re.compile(
     r"(?i:inspectors\s+for\s+this\s+visit\s+were|the\s+inspectors\s+were|lead\s+inspector\s+was)"
     r"\s+([A-Z][A-Za-z'’\-]+(?:\s+[A-Z][A-Za-z'’\-]+){1,3})"
 )
-# A cover line of contact details (the letterhead's telephone and web lines) is no title.
-_CONTACT = re.compile(r"\b(?:T(?:el)?\s*0\d{3}|Textphone|www\.|@|Helpline)\b|\d{4}\s+\d{3}\s+\d{4}")
 _LETTER_TITLE = re.compile(
     r"^(?:Focused|Monitoring)\s+visit\s+to\s+.{3,120}?(?:services|council)\s*$", re.I
 )
@@ -166,9 +164,9 @@ def extract_metadata(
         ):
             h = paragraphs[0].text  # a plain-text release opens with its headline
         md.title = h or props.get("title") or props.get("og:title")
-    if md.title and _CONTACT.search(md.title):
+    if md.title and CONTACT.search(md.title):
         md.title = None  # the letterhead, not a title
-    if not md.title or _CONTACT.search(md.title):
+    if not md.title or CONTACT.search(md.title):
         md.title = next(
             (p.text for p in first if _LETTER_TITLE.match(p.text.strip())),
             next((p.text for p in paragraphs[:10] if p.is_heading), None),

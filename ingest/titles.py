@@ -16,7 +16,8 @@ _TITLE_START = re.compile(
 )
 # Words a council's name is made of ("London Borough of Barking and Dagenham Council").
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w’'.-]*|of|and|upon|on|the|with|in|le|under|-)$")
-_CONTACT = re.compile(r"\b(?:T(?:el)?\s*0\d{3}|Textphone|www\.|@|Helpline)\b|\d{4}\s+\d{3}\s+\d{4}")
+# A line of contact details (a letterhead's telephone and web lines) is no title.
+CONTACT = re.compile(r"\b(?:T(?:el)?\s*0\d{3}|Textphone|www\.|@|Helpline)\b|\d{4}\s+\d{3}\s+\d{4}")
 _CUT_AT = re.compile(r"\s+(?:Inspection\s+dates?|Report\s+published|Published)\b.*$", re.I)
 _MAX_WORDS = 40
 
@@ -24,7 +25,7 @@ _MAX_WORDS = 40
 def is_junk_title(title: str) -> bool:
     """A bullet point, a letterhead or a sentence fragment picked up as a title."""
     t = title.strip()
-    return not t or not t[0].isalnum() or t[0].islower() or bool(_CONTACT.search(t))
+    return not t or not t[0].isalnum() or t[0].islower() or bool(CONTACT.search(t))
 
 
 def _is_name(words: list[str]) -> bool:

@@ -423,6 +423,21 @@ def cli_env() -> dict[str, str]:
     return env
 
 
+def ask_json(index_dir: Path, question: str, env: dict[str, str]) -> dict:
+    """``inspection-assistant ask QUESTION --index INDEX_DIR --json`` in a subprocess; its
+    JSON (the command must succeed)."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", question, "--index", str(index_dir), "--json"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
 def corpus_file(*parts: str) -> Path:
     """A file of the real corpus (tests using it are marked ``corpus``)."""
     return CORPUS.joinpath(*parts)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import numpy as np
+from conftest import ask_json
 
 from assistant.periods import Period, parse_period
 from assistant.verify import QuoteNotVerbatimError, make_citation
@@ -304,14 +305,16 @@ def test_focused_query_leaves_out_the_framing():
 
 def test_a_press_release_is_cited_by_its_publication_date_not_a_page(built_index, cli_env):
     settings, _ = built_index
-    out = subprocess.run(
-        [*CLI, "ask", "What did HMIC find about Essex Police custody records?", "--index",
-         str(settings.store.index_dir), "--json"],
-        capture_output=True, text=True, env=cli_env, timeout=300,
-    )  # fmt: skip
-    assert out.returncode == 0, out.stderr
-    cites = json.loads(out.stdout)["citations"]
+    q = "What did HMIC find about Essex Police custody records?"
+    cites = ask_json(settings.store.index_dir, q, cli_env)["citations"]
     assert cites and {c["source"] for c in cites} == {"essex-police-release.txt"}
     for c in cites:
         assert "press release" in c["citation"] and ", page " not in c["citation"], c["citation"]
         assert c["citation"].startswith(f"“{' '.join(c['quote'].split())}” — ")
+
+
+def test_live_chunks_are_read_in_pages_whole(built_index):
+    _, index = built_index
+    whole = sorted(c.id for c in index.manifest.live_chunks())
+    assert sorted(c.id for c in index.manifest.iter_live_chunks(step=2)) == whole
+    assert len(whole) > 2

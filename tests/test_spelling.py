@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from dataclasses import replace
 from datetime import date
 
 import pytest
+from conftest import ask_json
 
 from assistant.answer import Composer, Sentence, depends_on_previous, report_label
 from assistant.settings import Settings
 from assistant.spelling import Correction, distance, near_places
 from ingest.records import Chunk
 from vectorstore.records import Hit, ReportRecord
-
-CLI = [".venv/bin/inspection-assistant"]
 
 
 def test_distance_counts_slips_and_stops_early():
@@ -195,13 +192,8 @@ def test_ask_reads_a_misspelt_place_and_cites_only_its_reports(assistant):
 
 def test_cli_ask_json_shows_the_reading_of_a_misspelt_place(built_index, cli_env):
     settings, _ = built_index
-    out = subprocess.run(
-        [*CLI, "ask", "How are care leavers supported in Norfolkk?", "--index",
-         str(settings.store.index_dir), "--json"],
-        capture_output=True, text=True, env=cli_env, timeout=300,
-    )  # fmt: skip
-    assert out.returncode == 0, out.stderr
-    ctx = json.loads(out.stdout)["context"]
+    q = "How are care leavers supported in Norfolkk?"
+    ctx = ask_json(settings.store.index_dir, q, cli_env)["context"]
     assert ctx["subjects"] == ["Norfolk"]
     assert ctx["corrections"] == [{"typed": "Norfolkk", "meant": ["Norfolk"]}]
     assert "read “Norfolkk” as Norfolk" in ctx["description"]
@@ -209,13 +201,8 @@ def test_cli_ask_json_shows_the_reading_of_a_misspelt_place(built_index, cli_env
 
 def test_cli_answer_mixing_reports_names_each_sentences_report(built_index, cli_env):
     settings, _ = built_index
-    out = subprocess.run(
-        [*CLI, "ask", "What did inspectors find about return home interviews when children go missing?",
-         "--index", str(settings.store.index_dir), "--json"],
-        capture_output=True, text=True, env=cli_env, timeout=300,
-    )  # fmt: skip
-    assert out.returncode == 0, out.stderr
-    a = json.loads(out.stdout)
+    q = "What did inspectors find about return home interviews when children go missing?"
+    a = ask_json(settings.store.index_dir, q, cli_env)
     reports = {c["report_id"] for c in a["citations"]}
     assert len(reports) > 1, a["answer"]  # the question names no place: several reports answer
     for c in a["citations"]:

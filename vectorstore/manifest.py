@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -177,6 +178,23 @@ class Manifest(ManifestWrites):
             "ON r.report_id=c.report_id WHERE r.status='live' ORDER BY c.report_id, c.ordinal"
         )
         return [chunk_from_row(*row) for row in rows]
+
+    def iter_live_chunks(self, step: int = 2000) -> Iterator[Chunk]:
+        """Every chunk of every live report, read ``step`` at a time (by id), so that a pass
+        over a large index never holds all its chunks at once."""
+        last = ""
+        while True:
+            rows = self.query(
+                "SELECT c.id, c.text, c.data_json FROM chunks c JOIN reports r "
+                "ON r.report_id=c.report_id WHERE r.status='live' AND c.id > ? "
+                "ORDER BY c.id LIMIT ?",
+                (last, step),
+            )
+            for row in rows:
+                yield chunk_from_row(*row)
+            if len(rows) < step:
+                return
+            last = rows[-1][0]
 
     def report_chunks(self, report_id: str) -> list[Chunk]:
         """Chunks of one report in reading order."""
