@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.records import Citation
+from assistant.rerank import ASKS_MONEY, ASKS_NUMBER, MONEY, NUMBER
 from assistant.settings import AnswerSettings, RerankWeights
 from assistant.verify import make_citation
 from ingest.chunking import sentence_spans
@@ -110,6 +111,7 @@ class Composer:
         hits: list[Hit],
         terms: set[str],
         bonus: Callable[[Sentence], float] | None = None,
+        figures: bool = False,
     ) -> list[Sentence]:
         """Candidate sentences of the top passages, scored against the question.
 
@@ -117,6 +119,8 @@ class Composer:
             question: The question (or its focused form).
             hits: Ranked passages.
             terms: The question's stemmed content terms.
+            figures: The question asks for a figure or an amount: template-shaped sentences
+                that state one are not discounted.
             bonus: Extra score for a sentence (e.g. stating a figure when one is asked).
         """
         top = hits[: self.passages]
@@ -146,6 +150,9 @@ class Composer:
         # Who led it, when, what it is called: the answer is in a template-shaped line
         # ("Lead inspector: …", "Inspection dates: …"), so templates count then.
         templates_count = self.is_boilerplate is not None and not _ASKS_FACT.search(question)
+        # "How many children were looked after": the figures stand in template-shaped lines
+        # ("At 31 March 2015, 200 children are being looked after …"), which then count.
+        figures = figures or bool(ASKS_NUMBER.search(question) or ASKS_MONEY.search(question))
         for s, v, sim in zip(cands, mat, sims, strict=True):
             cov = len(terms & set(tokenize(s.text))) / len(terms) if terms else 0.0
             s.sim = float(sim)
@@ -157,7 +164,11 @@ class Composer:
                 + self.weights.sentence_rank / s.hit.rank
                 + s.bonus
             )
-            if templates_count and self.is_boilerplate(s.text):
+            if (
+                templates_count
+                and not (figures and (NUMBER.search(s.text) or MONEY.search(s.text)))
+                and self.is_boilerplate(s.text)
+            ):
                 s.score -= self.settings.boilerplate_penalty  # a template answers nothing
         cands.sort(key=lambda s: s.score, reverse=True)
         return cands

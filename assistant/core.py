@@ -21,6 +21,7 @@ from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
 from assistant.rerank import content_terms
 from assistant.retrieve import Retrieved, Retriever
 from assistant.route import CATALOGUE_ROUTES, ExemplarRouter, Route, RouteKind, Router
+from assistant.route_words import asks_about_grades
 from assistant.settings import Settings
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
@@ -235,7 +236,12 @@ class Assistant:
         """Which path answers the question (catalogue, across reports or passages)."""
         router = Router(self.resolver.resolver, self._exemplars, self.settings.route)
         last = history[-1] if history else None
-        after_grades = bool(u.context.carried and last is not None and last.mode == "catalogue")
+        after_grades = bool(
+            u.context.carried
+            and last is not None
+            and last.mode == "catalogue"
+            and asks_about_grades(last.question)
+        )
         return router.route(
             question, carried_subject=bool(u.context.subjects), after_grades=after_grades
         )

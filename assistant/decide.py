@@ -8,6 +8,8 @@ then returns an :class:`Abstention` or None (answer).
 
 from __future__ import annotations
 
+import re
+
 from assistant.evidence import Evidence
 from assistant.records import AbstainReason, Abstention
 from assistant.rerank import states_person_asked, states_what_is_asked
@@ -37,6 +39,14 @@ def decide(ev: Evidence, policy: AbstentionSettings) -> Abstention | None:
         return Abstention(
             AbstainReason.WEAK_EVIDENCE, NO_ANSWER + " The closest passages are shown below."
         )
+    unnamed = [n for n in ev.must_name if not _named_in(n, ev.chosen)]
+    if unnamed:
+        return Abstention(
+            AbstainReason.SUBJECT_NOT_INDEXED,
+            NO_ANSWER + f" The index holds no report on {', '.join(unnamed)}, and the passages "
+            "that mention it don't answer this; they are shown below.",
+            tuple(unnamed),
+        )
     if not states_person_asked(ev.question, [s.text for s in ev.chosen]):
         return Abstention(
             AbstainReason.PERSON_NOT_NAMED,
@@ -50,3 +60,10 @@ def decide(ev: Evidence, policy: AbstentionSettings) -> Abstention | None:
             "shown below.",
         )
     return None
+
+
+def _named_in(name: str, chosen: list) -> bool:
+    """Whether the passage the answer's first sentence comes from names a force (its place is
+    enough: "Northumbria" for Northumbria Police)."""
+    place = re.sub(r"\s+(?:Police|Constabulary)(?:\s+Service)?$", "", name).lower()
+    return bool(chosen) and place in chosen[0].hit.chunk.text.lower()

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from assistant.answer import Composer, Sentence
 from assistant.question import Understood
 from assistant.records import Abstention
-from assistant.rerank import content_terms, coverage, rerank_by_sentences, sentence_bonus
+from assistant.rerank import (
+    asks_figure,
+    content_terms,
+    coverage,
+    rerank_by_sentences,
+    sentence_bonus,
+)
 from assistant.settings import RerankWeights
 from vectorstore.keyword import tokenize
 from vectorstore.records import Hit
@@ -32,6 +38,8 @@ class Evidence:
         coverage: Share of the question's content terms the top passages hold.
         chosen: The sentences the answer would cite.
         grounding: An abstention found before retrieval (a name or kind the index lacks).
+        must_name: Names no report is about that the cited passages must hold (a force a
+            report speaks of): an answer from passages that do not name it is about another.
     """
 
     question: str
@@ -41,6 +49,7 @@ class Evidence:
     coverage: float = 0.0
     chosen: list[Sentence] = field(default_factory=list)
     grounding: Abstention | None = None
+    must_name: tuple[str, ...] = ()
 
 
 def subject_terms(u: Understood) -> set[str]:
@@ -74,12 +83,16 @@ def passage_evidence(
         sentence_rerank: Reorder the top passages by their best sentence.
         coverage_of: The top passages whose terms count towards the coverage.
     """
-    ev = Evidence(question, hits, grounding=u.abstention)
+    ev = Evidence(question, hits, grounding=u.abstention, must_name=u.spoken_of)
     if not hits:
         return ev
     terms = content_terms(question) - subject_terms(u)
     ev.sentences = composer.score_sentences(
-        focus, hits, terms, sentence_bonus(question, u.newest, weights)
+        focus,
+        hits,
+        terms,
+        sentence_bonus(question, u.newest, weights),
+        figures=asks_figure(question),
     )
     if sentence_rerank:
         ev.hits = rerank_by_sentences(hits, ev.sentences, composer.passages, weights)

@@ -38,6 +38,11 @@ _ELSEWHERE: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          "hospital or health service inspection reports", "CQC", 0),
         (r"\bEstyn\b|\bCare\s+Inspectorate\b|\bEducation\s+Scotland\b",
          "reports of inspectorates outside England", "other", 1),
+        (r"\bUniversity\s+of\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+University\b|\bOffice\s+for\s+Students\b|"
+         r"(?i:\buniversit(?:y|ies)(?:['’]s?)?\s+(?:rating|inspection|review|teaching|degree|course)s?\b)",
+         "reports on universities", "Office for Students", 0),
+        (r"\bfire\s+(?:and\s+rescue\s+)?(?:service|authority|brigade)s?\b", "fire and rescue service reports",
+         "Fire", 1),
         (r"\b(?:school|academy|college|nursery)['’]s\s+(?:ofsted\s+)?(?:inspection|grade|rating|report)"
          r"|\b(?:[A-Z][a-z]+\s+){1,6}(?:School|Academy|College|Nursery)\b",
          "inspection reports of individual schools", "school", 0),

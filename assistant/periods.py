@@ -23,10 +23,12 @@ _BETWEEN = re.compile(rf"\b(?:between|from)\s+({_YEAR})\s+(?:and|to|-|–)\s+({_
 _SINCE = re.compile(rf"\b(?:since|after|from)\s+({_YEAR})\b", re.I)
 _BEFORE = re.compile(rf"\b(?:before|until|prior to)\s+({_YEAR})\b", re.I)
 _IN_YEAR = re.compile(rf"\b({_YEAR})\b")
+# The year of the report itself: "the 2020 focused visit", "its 2023 joint area SEND
+# inspection", "the report published in 2019" (up to three words naming the kind between).
+_REPORT_NOUN = r"(?:re-?)?(?:inspection|report|visit|letter|assessment|review)s?"
 _INSPECTION_YEAR = re.compile(
-    rf"\b({_YEAR})\s+(?:ofsted\s+|hmic\s+|children['’]s\s+services\s+)?"
-    rf"(?:re-)?(?:inspection|report)s?\b"
-    rf"|\b(?:inspection|inspected|report)\s+(?:published\s+)?in\s+({_YEAR})\b",
+    rf"\b({_YEAR})\s+(?:[a-z'’&-]+\s+){{0,3}}?{_REPORT_NOUN}\b"
+    rf"|\b(?:inspection|inspected|report|visit|visited)\s+(?:published\s+)?in\s+({_YEAR})\b",
     re.I,
 )
 _AROUND_REPORT = re.compile(

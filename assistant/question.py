@@ -59,6 +59,8 @@ class Understood:
             2031): the assistant then says so instead of answering from other reports.
         newest: When a question names a subject but no period or report, the subject's newest
             report (per subject): ranked a little higher, as "what do inspectors say" means now.
+        spoken_of: Forces the question names that no report is about but indexed reports
+            speak of: searched for by name, and answered only from passages that name them.
     """
 
     question: str
@@ -66,6 +68,7 @@ class Understood:
     filters: Filters
     abstention: Abstention | None = None
     newest: tuple[str, ...] = ()
+    spoken_of: tuple[str, ...] = ()
 
 
 class QuestionResolver:
@@ -259,11 +262,13 @@ class QuestionResolver:
         if not subjects and not filters.subjects and not u.abstention:
             # A force that no report is about but an indexed report speaks of (a partner in a
             # joint inspection) is searched for by its name instead of declined.
-            missing = [
-                m
-                for m in self.not_indexed(question)
-                if not (is_police_force(m) and self._in_reports and self._in_reports(m))
-            ]
+            named = self.not_indexed(question)
+            spoken = tuple(
+                m for m in named if is_police_force(m) and self._in_reports and self._in_reports(m)
+            )
+            missing = [m for m in named if m not in spoken]
+            if spoken:
+                u = replace(u, spoken_of=spoken)
             if missing:
                 u = replace(
                     u,

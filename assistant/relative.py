@@ -63,6 +63,11 @@ def relative_reports(
         re.search(r"\bvisit\b", question, re.I)
     ):
         cands = [r for r in cands if kind_of(r) == INSPECTION]
+    if re.search(r"\b(?:next|previous|following|earlier|prior|later)\s+one\b", question, re.I):
+        # "the next one" is the next of the same kind: after an inspection, the next inspection.
+        kinds = {kind_of(r) for r in anchor}
+        kinds = {INSPECTION} if INSPECTION in kinds else kinds
+        cands = [r for r in cands if kind_of(r) in kinds] or cands
     if not cands:
         where = "before" if before else "after"
         return (), Abstention(

@@ -75,6 +75,11 @@ NUMBER = re.compile(
 )
 
 
+def asks_figure(question: str) -> bool:
+    """True when a question asks for a figure or an amount."""
+    return bool(ASKS_NUMBER.search(question) or ASKS_MONEY.search(question))
+
+
 def content_terms(text: str) -> set[str]:
     """Stemmed content words of a question (question words and names of the trade left out)."""
     return {t for t in tokenize(text) if t not in _QUESTION_WORDS and not t.isdigit()}
@@ -288,10 +293,20 @@ def states_person_asked(question: str, texts: list[str]) -> bool:
     return False
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+# What states no figure: a day of a date ("21 and 22 September 2022"), a postcode, an address.
+_NOT_FIGURES = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:and|to|-|–)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+{_MONTH}\b"
+    r"|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s+\d[A-Z]{2}\b|\S+@\S+|\b(?:www\.|https?://)\S+",
+    re.I,
+)
+
+
 def states_what_is_asked(question: str, texts: list[str]) -> bool:
-    """A question asking for a figure is answered only by sentences that state one, and one
-    asking who holds a role only by a sentence naming the role and a person."""
-    text = " ".join(texts)
+    """A question asking for a figure is answered only by sentences that state one (a date's
+    day or a postcode is none), and one asking who holds a role only by a sentence naming the
+    role and a person."""
+    text = _NOT_FIGURES.sub(" ", " ".join(texts))
     if ASKS_MONEY.search(question) and not MONEY.search(text):
         return False
     if not states_person_asked(question, texts):

@@ -16,6 +16,7 @@ and a finding question is not taken for a grade question.
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from assistant.route_words import (
     GRADE_WORD,
     HISTORY,
     HOW,
+    IMPROVE,
     IMPROVE_CUE,
     JUDGED,
     JUDGEMENT_NOUN,
@@ -46,6 +48,7 @@ from assistant.route_words import (
     WHY,
     all_subjects,
     asks_improve,
+    main_clause,
     police_asked,
     residual,
     subject_spans,
@@ -152,11 +155,19 @@ def rule_route(question: str, resolver: SubjectResolver) -> Route | None:
         return Route(
             RouteKind.LIST, areas or (OVERALL,), grade=asked, police=police_asked(q), by="rules"
         )
-    if improve:
+    if improve and not _grade_asked_first(q):
         return Route(RouteKind.IMPROVE, by="rules")
     return Route(
         RouteKind.GRADE, areas, all_judgements=not areas and plural, grade=asked, by="rules"
     )
+
+
+def _grade_asked_first(q: str) -> bool:
+    """Whether a question asking for a grade and for what to improve asks for the grade first
+    ("what grade did Durham get? was it inadequate given the priority actions?")."""
+    grade = [m.start() for rx in (GRADE_TERM, JUDGED) if (m := rx.search(q))]
+    improve = [m.start() for rx in (IMPROVE, IMPROVE_CUE) if (m := rx.search(q))]
+    return bool(grade) and (not improve or min(grade) < min(improve))
 
 
 def _cued(kind: RouteKind, q: str, has_subject: bool) -> bool:
@@ -183,7 +194,9 @@ def _cued(kind: RouteKind, q: str, has_subject: bool) -> bool:
         )
         return bool(HISTORY.search(q) or over_time) and (grade_like or has_subject)
     if kind is RouteKind.IMPROVE:
-        return bool(IMPROVE_CUE.search(q)) and has_subject
+        # The grade "requires improvement" asks for no list of what to improve.
+        plain = re.sub(r"\brequires?\s+improvement(?:\s+to\s+be\s+good)?", " ", q, flags=re.I)
+        return bool(IMPROVE_CUE.search(plain)) and has_subject
     if kind is RouteKind.MENTIONS:
         return (
             bool(MENTIONS_CUE.search(q))
@@ -208,6 +221,20 @@ def masked(question: str, resolver: SubjectResolver) -> str:
     """The question as the examples are written: places as "X", periods left out."""
     text = PERIOD_WORDS.sub(" ", mask_places(question, resolver))
     return " ".join(text.split())
+
+
+_REPORT_WORDS = ("inspection", "inspections", "visit", "visits", "report", "reports", "full")
+
+
+def _own_topic(question: str, resolver: SubjectResolver) -> list[str]:
+    """Topic words of a short follow-up besides its outcome verb and the report it counts to
+    ("what did they get at the next full inspectoin?" has none)."""
+    return [
+        w
+        for w in topic_words(question, resolver)
+        if not OUTCOME.fullmatch(w)
+        and not difflib.get_close_matches(w.lower(), _REPORT_WORDS, n=1, cutoff=0.8)
+    ]
 
 
 class ExemplarRouter:
@@ -289,6 +316,10 @@ class Router:
             after_grades: The previous turn was answered with grades: a short follow-up that
                 names only a judgement ("and what about care leavers?") asks for its grade.
         """
+        has_subject = carried_subject or bool(
+            self.resolver.find_in(question) or all_subjects().find_in(question)
+        )
+        question = main_clause(question)
         rule = rule_route(question, self.resolver)
         if rule is not None:
             return rule
@@ -300,11 +331,18 @@ class Router:
             and not topic_words(question, self.resolver)
         ):
             return Route(RouteKind.GRADE, areas, by="rules")
+        if (
+            after_grades
+            and len(question.split()) <= 10
+            and OUTCOME.search(question)
+            and not FINDING_VERB.search(question)
+            and not _own_topic(question, self.resolver)
+        ):
+            # "and how did they do at the next one?", "have they kept that up since?": the
+            # grades of the report the conversation turns to.
+            return Route(RouteKind.GRADE, areas, by="rules")
         if self.exemplars is None:
             return PASSAGES
-        has_subject = carried_subject or bool(
-            self.resolver.find_in(question) or all_subjects().find_in(question)
-        )
         cued = [
             k for k in RouteKind if k is not RouteKind.PASSAGES and _cued(k, question, has_subject)
         ]

@@ -12,7 +12,12 @@ from functools import lru_cache
 from assistant.vocabulary import AREAS, USER_GRADE
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
 
-GRADE_TERM = re.compile(r"\b(?:grade[sd]?|grading|rated?|ratings?|re-?rated)\b", re.I)
+# "rate" the verb ("how did Ofsted rate them"), not the noun ("the rate of children in care").
+GRADE_TERM = re.compile(
+    r"\b(?:grade[sd]?|grading|rated|ratings?|re-?rated|judge|"
+    r"(?<!the\s)(?<!a\s)(?<!its\s)rate(?!\s+(?:of|per|at|for)\b))\b",
+    re.I,
+)
 JUDGED = re.compile(
     r"\bjudged\b(?:\s+(?:as|to\s+be|to\s+have\s+been|it))?\s*"
     r"(?:outstanding|good|requires?\s+improvement|RI\b|inadequate|adequate|\?|$|for\b|on\b|in\b|"
@@ -41,7 +46,9 @@ IMPROVE = re.compile(
     r"\b(?:needs?|needed)\s+to\s+(?:be\s+)?improv(?:e|ed)\b|\bareas?\s+(?:for|of|to|needing)\s+"
     r"(?:improvement|improve)\b|\brecommendations?\b|"
     r"\bimprovement\s+(?:points|areas|priorities|actions)\b|\bwhat\s+to\s+improve\b|"
-    r"\bpriority\s+(?:and\s+immediate\s+)?actions?\b",
+    r"\bpriority\s+(?:and\s+immediate\s+)?actions?\b|"
+    r"\b(?:tell|told|ask|asked|want|wanted|required?)\s+(?:[\w'’]+\s+){0,4}?to\s+"
+    r"(?:improve|address|fix|work\s+on|sort\s+out|change)\b",
     re.I,
 )
 _WHAT_SHOULD = re.compile(r"\bwhat\s+(?:should|must)\b", re.I)
@@ -204,6 +211,52 @@ MENTION_WORDS = re.compile(
 
 
 WHY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?why\b", re.I)
+
+# A leading clause that states a grade as the premise of another question ("Despite its
+# outstanding judgement in 2023, what did it still need to improve?", "After Kirklees was judged
+# inadequate, which council oversaw it?"): the question is the clause after the comma.
+_PREMISE = re.compile(
+    r"^\s*(?:after|despite|although|though|even\s+though|given|following|with|while|once)\b"
+    r"(?P<premise>[^,?]{3,160}),\s*(?P<rest>\S.*)$",
+    re.I,
+)
+
+
+def _grade_cue(text: str) -> bool:
+    return bool(
+        GRADE_TERM.search(text)
+        or JUDGED.search(text)
+        or JUDGEMENT_NOUN.search(text)
+        or GRADE_WORD.search(text)
+    )
+
+
+def asks_about_grades(question: str) -> bool:
+    """True when a question names a grade, a judgement or grading."""
+    return _grade_cue(question)
+
+
+# "hackney front door focused visit oct 2022 - what rating did they get?": the words before the
+# dash pick the report, the question after it asks.
+_SELECTOR = re.compile(
+    r"^(?P<selector>[^?]{3,160}?)\s+[-–—:]\s+(?P<rest>(?:and\s+|so\s+)?(?:what|how|which|did|does|"
+    r"do|was|were|is|are|has|have|who|any|why|can|could)\b.*)$",
+    re.I,
+)
+
+
+def main_clause(question: str) -> str:
+    """The question without a leading clause that only states a grade as its premise (the
+    question itself when it has none, or when its main clause asks about grades too), or,
+    when words before a dash pick the report, the question after the dash if it asks for a
+    grade."""
+    m = _SELECTOR.match(question)
+    if m is not None and _grade_cue(m.group("rest")):
+        return m.group("rest")
+    m = _PREMISE.match(question)
+    if m is None or not _grade_cue(m.group("premise")) or _grade_cue(m.group("rest")):
+        return question
+    return m.group("rest")
 
 
 # Words that only say what an improvement question asks for (not what about).

@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest.records import Chunk, ParsedReport, ReportMetadata  # noqa: E402
 from vectorstore.manifest_rows import parse_date  # noqa: E402
-from vectorstore.records import Filters, SpanVectors  # noqa: E402
+from vectorstore.records import Filters, SourceFile, SpanVectors  # noqa: E402
 
 DOCS = ROOT / "docs"
 QUESTIONS = ROOT / "benchmarks" / "qa" / "questions.jsonl"
@@ -168,7 +168,7 @@ def add_batch(index, batch: list[Original]) -> None:
         index.store.add(chunks, np.concatenate([c.vectors for c in batch]))
     for c in batch:
         index.manifest.commit_sources(
-            c.report.report_id, [(c.report.source, c.report.sha256, 1, 0.0)]
+            c.report.report_id, [SourceFile(c.report.source, c.report.sha256, 1, 0.0)]
         )
 
 

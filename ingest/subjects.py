@@ -86,7 +86,35 @@ def _build_table() -> dict[str, str]:
             table.setdefault(_key(twin), name)
     for alias, name in ALIASES.items():
         table[_key(alias)] = name
+    for alias, name in _compass_short_forms().items():
+        table.setdefault(_key(alias), name)
     return table
+
+
+_COMPASS = (
+    "North",
+    "South",
+    "East",
+    "West",
+    "North East",
+    "North West",
+    "South East",
+    "South West",
+)
+
+
+def _compass_short_forms() -> dict[str, str]:
+    """A short form with a compass point before it names the council with that point before
+    the county: "South Glos" is South Gloucestershire, "N Lincs" North Lincolnshire."""
+    known = set(LOCAL_AUTHORITIES)
+    out: dict[str, str] = {}
+    for alias, name in ALIASES.items():
+        for point in _COMPASS:
+            whole = f"{point} {name}"
+            if whole in known:
+                out[f"{point} {alias}"] = whole
+                out[f"{''.join(w[0] for w in point.split())} {alias}"] = whole
+    return out
 
 
 def _force_twins(name: str) -> list[str]:

@@ -192,6 +192,10 @@ def test_evaluation_rules():
         "Senior leaders have a clear understanding of the quality of practice.", ev
     )
     assert not quotes_evidence("Leaders are ambitious for children.", ev)
+    row = "2.1 Adoption performance Inadequate 2.2 Experiences and progress of care leavers Good"
+    assert quotes_evidence("2.1 Adoption performance Inadequate", row)
+    assert not quotes_evidence("Adoption performance Good", row)
+    assert not quotes_evidence("care leavers", row)
     assert states_grade("Its overall effectiveness was judged requires improvement [1].",
                         "requires improvement to be good")  # fmt: skip
     assert states_grade("It was a focused visit: focused visits are not graded [1].", "not graded")

@@ -14,6 +14,7 @@ from assistant.catalogue.scope import (
     scope_of,
     subjects_or_abstain,
     which_report,
+    with_previous,
 )
 from assistant.catalogue.store import Catalogue
 from assistant.catalogue.wording import lc, none_stated, period_words, possessive, when
@@ -118,6 +119,12 @@ def answer_grade(catalogue: Catalogue, question: str, u: Understood, route: Rout
     areas = route.areas or [OVERALL]
     for subject in subjects:
         reports = pool(catalogue, subject, scope)
+        which_here = which
+        if which == "previous" and has_period and reports:
+            # "did Lambeth improve on its previous grade in the report of December 2022": that
+            # report and the graded one before it, both stated.
+            reports = with_previous(catalogue, subject, reports)
+            which_here = None
         if not reports:
             missing.append(
                 f"The catalogue has no {subject} report{' ' + period if period else ''}."
@@ -143,10 +150,10 @@ def answer_grade(catalogue: Catalogue, question: str, u: Understood, route: Rout
             if not graded:
                 missing.append(none_stated(subject, reports, period, None))
                 continue
-            chosen = choose(graded, which, has_period)
+            chosen = choose(graded, which_here, has_period)
             if not chosen:
                 missing.append(_NO_PREVIOUS.format(subject))
-            sentences += _all_grades(cites, subject, chosen, which, reports)
+            sentences += _all_grades(cites, subject, chosen, which_here, reports)
             continue
         for area in areas:
             stated = [(rep, j) for rep in reports if (j := rep.judgement(area)) is not None]
@@ -154,7 +161,7 @@ def answer_grade(catalogue: Catalogue, question: str, u: Understood, route: Rout
                 missing.append(none_stated(subject, reports, period, area))
                 continue
             among = [rep for rep, _ in stated]
-            picked = choose(among, which, has_period)
+            picked = choose(among, which_here, has_period)
             if not picked:
                 missing.append(_NO_PREVIOUS.format(subject))
             for rep in picked:
@@ -162,7 +169,7 @@ def answer_grade(catalogue: Catalogue, question: str, u: Understood, route: Rout
                 n = cites.cite_judgement(rep.report_id, j)
                 if n is None:
                     continue  # no stored chunk holds the statement verbatim: not shown
-                named = label(rep, picked, which, among)
+                named = label(rep, picked, which_here, among)
                 sentences.append(_grade_sentence(rep, j, n, route.grade, subject, named))
     return finish(question, u, sentences, missing, cites.citations)
 

@@ -63,11 +63,14 @@ _EVERYWHERE = {
 
 
 def on_topic(points: list[str], topic: tuple[str, ...]) -> list[str]:
-    """The points that name a word of the topic (compared by their first six letters)."""
+    """The points that name a word of the topic (compared by their first six letters); two
+    words when the topic has three or more ("how the screening team records backgrounds" is
+    not answered by a point that only shares "records")."""
     stems = {_stem(w) for w in topic if len(w) >= 4} - _EVERYWHERE
     if not stems:
         return []
-    return [p for p in points if stems & {_stem(w) for w in re.findall(r"[\w’']+", p)}]
+    need = 1 if len(stems) < 3 else 2
+    return [p for p in points if len(stems & {_stem(w) for w in re.findall(r"[\w’']+", p)}) >= need]
 
 
 def _none_listed(subject: str, reports: list[CatalogueReport], which: str | None, span: str) -> str:

@@ -61,6 +61,20 @@ def pool(catalogue: Catalogue, subject: str, scope: Scope) -> list[CatalogueRepo
     return [catalogue.report(r) for r in sorted(mine, key=sort_key)]
 
 
+def with_previous(
+    catalogue: Catalogue, subject: str, reports: list[CatalogueReport]
+) -> list[CatalogueReport]:
+    """The reports with the subject's graded report before the earliest of them put first."""
+    first = sort_key(reports[0].record)
+    earlier = [
+        r
+        for r in sorted(catalogue.live_reports(), key=sort_key)
+        if r.subject == subject and sort_key(r) < first
+    ]
+    graded = [rep for r in earlier if (rep := catalogue.report(r)).judgements]
+    return graded[-1:] + reports
+
+
 def subjects_or_abstain(question: str, u: Understood) -> list[str] | Answer:
     """The subjects a question is about, or the abstention saying the catalogue has none."""
     subjects = scope_of(u).subjects
@@ -120,5 +134,6 @@ __all__ = [
     "pool",
     "scope_of",
     "subjects_or_abstain",
+    "with_previous",
     "which_report",
 ]

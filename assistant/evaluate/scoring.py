@@ -103,6 +103,10 @@ def quotes_evidence(quote: str, evidence: str) -> bool:
     if not a or not b:
         return False
     m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    if m.size == len(a) >= 3:
+        # The quote sits inside the labelled span: a grade row of a labelled table
+        # ("Overall effectiveness Inadequate"), one sentence of a two-sentence label.
+        return True
     return m.size >= min(len(b), max(6, (len(b) + 1) // 2))
 
 

@@ -1,0 +1,244 @@
+"""The question path on questions phrased as other people phrase them: a grade stated as a
+premise, a report picked before a dash, short follow-ups after grades, "the next one",
+compass-point short forms, places outside England, universities and fire services, figures in
+template-shaped lines, and forces a report only speaks of. Small records; the real model where
+a stage embeds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.answer import Composer, Sentence
+from assistant.decide import decide
+from assistant.evidence import Evidence
+from assistant.ground import Grounder
+from assistant.periods import parse_period
+from assistant.question import QuestionResolver
+from assistant.records import AbstainReason, Answer, Context
+from assistant.rerank import states_what_is_asked
+from assistant.route import ExemplarRouter, RouteKind, Router
+from assistant.route_words import main_clause
+from assistant.settings import AbstentionSettings, Settings
+from ingest.records import Chunk
+from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver
+from vectorstore.records import Hit, ReportRecord
+
+PLACES = SubjectResolver([*LOCAL_AUTHORITIES, *POLICE_FORCES])
+ILACS = "Inspection of local authority children's services"
+
+
+@pytest.fixture(scope="module")
+def router(embedder):
+    return Router(PLACES, ExemplarRouter(embedder))
+
+
+# -- route -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Despite its outstanding judgement in 2023, what did Norfolk still need to improve?", "improve"),
+        ("After Kirklees was judged inadequate in 2016, which council was given responsibility "
+         "for overseeing its improvement?", "passages"),
+        ("whats the rate of looked after childen per 10,000 in darlington in the 2015 inspection?",
+         "passages"),
+        ("hackney front door focussed visit oct 2022 - what rating did they get?", "grade"),
+        ("luton care leavers focused visit sept 2024 — did they get good or requires improvement?",
+         "grade"),
+        ("what grade did durham get from the focused visit in july 2021? was it inadequate given "
+         "the priority actions?", "grade"),
+        ("What did Ofsted tell Norfolk to improve after it was rated inadequate?", "improve"),
+        ("How did Ofsted judge help and protection services for children in Norfolk?", "grade"),
+        ("After the 2019 inspection, how was Norfolk rated?", "grade"),
+    ],
+)  # fmt: skip
+def test_what_a_question_asks_decides_its_route(router, question, kind):
+    assert router.route(question).kind == kind
+
+
+def test_the_main_clause_of_a_question():
+    q = "Despite its outstanding judgement in 2023, what did Norfolk still need to improve?"
+    assert main_clause(q) == "what did Norfolk still need to improve?"
+    # The clause after the comma asks about grades too: the question stays whole.
+    q = "After its inadequate judgement, what grade did Norfolk get next?"
+    assert main_clause(q) == q
+    assert main_clause("leeds 2019 - what rating did they get?") == "what rating did they get?"
+    # Words before a dash that pick the report stay when the question after it is no grade one.
+    q = "leeds 2019 front door visit - what did they need to improve?"
+    assert main_clause(q) == q
+
+
+def test_short_follow_ups_after_grades_ask_for_the_grades():
+    r = Router(PLACES, None)
+    for q in (
+        "and how did they do at the next one?",
+        "what did they get at the next full inspectoin?",
+        "have they kept that up since?",
+    ):
+        assert r.route(q, True, after_grades=True).kind is RouteKind.GRADE, q
+        assert r.route(q, True, after_grades=False).kind is RouteKind.PASSAGES, q
+    found = "what did they find about the front door at the next one?"
+    assert r.route(found, True, after_grades=True).kind is RouteKind.PASSAGES
+
+
+# -- understand ------------------------------------------------------------------------------
+
+
+def _dated(rid: str, kind: str, y: int, m: int, subject: str = "Medway") -> ReportRecord:
+    return ReportRecord(
+        source=f"{rid}.pdf", sha256=rid, size=1, status="indexed", report_id=rid,
+        report_type=kind, subject=subject, inspection_start=date(y, m, 1),
+        inspection_end=date(y, m, 12),
+    )  # fmt: skip
+
+
+def test_the_next_one_is_the_next_of_the_same_kind():
+    res = QuestionResolver(
+        [
+            _dated("i2019", ILACS, 2019, 7),
+            _dated("v2019", "Focused visit", 2019, 11),
+            _dated("v2021", "Focused visit", 2021, 5),
+            _dated("i2023", ILACS, 2023, 7),
+        ]
+    )
+    # The grade question of 2019 was steered to both reports of that year.
+    prev = Answer(
+        "q", "a", False, context=Context(subjects=("Medway",), report_ids=("i2019", "v2019"))
+    )
+    assert res.understand("and how did they do at the next one?", [prev]).context.report_ids == (
+        "i2023",
+    )
+    assert res.understand("and the next visit?", [prev]).context.report_ids == ("v2021",)
+
+
+def test_the_year_of_the_report_wins_over_the_dates_of_its_figures():
+    q = "how many kids were home educated in BCP at the time of the 2020 focused visit compared to sept 2019?"
+    p = parse_period(q)
+    assert (p.start, p.end) == (date(2020, 1, 1), date(2020, 12, 31))
+    p = parse_period(
+        "what did the 2023 joint area SEND inspection say about waiting lists in March 2021?"
+    )
+    assert (p.start, p.end) == (date(2023, 1, 1), date(2023, 12, 31))
+    assert parse_period("in November 2022").words == "November 2022"
+
+
+def test_compass_points_before_short_forms():
+    assert PLACES.find_in("what did ofsted tell south glos to sort out?") == [
+        "South Gloucestershire"
+    ]
+    assert PLACES.find_in("N Lincs 2019 inspection") == ["North Lincolnshire"]
+    assert PLACES.find_in("how is N Yorks doing") == ["North Yorkshire"]
+    assert PLACES.find_in("glos 2022 inspection") == ["Gloucestershire"]
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        (
+            "has belfast had an ofsted inspection of childrens social care? what did it say",
+            "Belfast",
+        ),
+        ("What did inspectors find about Cardiff's care leavers?", "Cardiff"),
+        ("glasgow childrens services inspection findings?", "Glasgow City"),
+    ],
+)
+def test_places_outside_england_are_places_no_report_is_about(question, place):
+    leeds = _dated("l", ILACS, 2022, 3, subject="Leeds")
+    u = QuestionResolver([leeds]).understand(question)
+    assert u.abstention is not None and u.abstention.reason is AbstainReason.SUBJECT_NOT_INDEXED
+    assert u.abstention.missing == (place,)
+
+
+# -- ground ----------------------------------------------------------------------------------
+
+
+def _grounder() -> Grounder:
+    return Grounder([_dated("l", ILACS, 2022, 3, subject="Durham")], PLACES, lambda phrase: [])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the latest quality review say about Durham University's social work degree?",
+        "how did the Office for Students rate teaching quality at the University of Sheffield?",
+        "What did the inspection of Durham's fire and rescue service find?",
+    ],
+)
+def test_universities_and_fire_services_are_not_held(question):
+    a = _grounder().check(question)
+    assert a is not None and a.reason is AbstainReason.KIND_NOT_HELD
+
+
+def test_questions_about_care_leavers_at_university_pass():
+    assert _grounder().check("how many care leavers in Durham are at university?") is None
+
+
+# -- decide ----------------------------------------------------------------------------------
+
+
+def _sentence(text: str, passage: str | None = None) -> Sentence:
+    passage = passage or text
+    chunk = Chunk(
+        id="r:0", report_id="r", source="r.pdf", ordinal=0, text=passage, embed_text=passage,
+        page_start=1, page_end=1, pdf_page_start=1, pdf_page_end=1,
+    )  # fmt: skip
+    return Sentence(text, 0, Hit(chunk=chunk, rank=1), sim=0.7)
+
+
+def test_a_force_a_report_only_speaks_of_is_answered_only_from_passages_naming_it():
+    p = AbstentionSettings(below=0.3, soft_below=0.45, coverage=0.34)
+    q = "What did HMIC's child protection inspection of Northumbria Police conclude?"
+    other = _sentence("HMIC is inspecting the child protection work of every police force.")
+    ev = Evidence(q, [other.hit], [other], 0.7, 1.0, [other], must_name=("Northumbria Police",))
+    a = decide(ev, p)
+    assert a is not None and a.reason is AbstainReason.SUBJECT_NOT_INDEXED
+    assert a.missing == ("Northumbria Police",)
+    named = _sentence(
+        "The force's response to missing children was good.",
+        "Northumbria Police works closely with the council. The force's response to missing "
+        "children was good.",
+    )
+    ev = Evidence(q, [named.hit], [named], 0.7, 1.0, [named], must_name=("Northumbria Police",))
+    assert decide(ev, p) is None
+
+
+def test_a_date_or_a_postcode_states_no_figure():
+    q = "How many complaints about Sheffield were upheld by the Ombudsman in 2022?"
+    assert not states_what_is_asked(
+        q, ["This letter summarises the findings of the focused visit on 21 and 22 September 2022."]
+    )
+    assert not states_what_is_asked(
+        q, ["Write to the Information Policy Team, Kew, London TW9 4DU."]
+    )
+    assert states_what_is_asked(q, ["At 31 January 2017, 401 children were subject to a plan."])
+
+
+def test_template_shaped_lines_count_when_they_state_the_figure_asked(embedder):
+    figure = "At 31 March 2015, 200 children are being looked after by the local authority."
+    other = "Children looked after by the local authority are visited regularly by their workers."
+    passage = f"{other} {figure}"
+    chunk = Chunk(
+        id="r:0", report_id="r", source="r.pdf", ordinal=0, text=passage, embed_text=passage,
+        page_start=1, page_end=1, pdf_page_start=1, pdf_page_end=1,
+    )  # fmt: skip
+    st = Settings()
+    composer = Composer(
+        embedder,
+        st.answer,
+        weights=st.retrieval.weights,
+        passages=st.retrieval.rerank_passages,
+        embed_limit=st.retrieval.rerank_sentences,
+        confident=st.abstention.soft_below,
+    )
+    composer.is_boilerplate = lambda text: text.startswith("At 31 March")
+    hits = [Hit(chunk=chunk, rank=1)]
+    focus = "many children looked after by the local authority"
+    ranked = composer.score_sentences(focus, hits, set(), figures=True)
+    plain = composer.score_sentences(focus, [Hit(chunk=chunk, rank=1)], set(), figures=False)
+    score = {s.text: s.score for s in ranked}
+    before = {s.text: s.score for s in plain}
+    assert score[figure] > before[figure]
+    assert score[other] == pytest.approx(before[other])
