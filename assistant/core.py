@@ -21,7 +21,7 @@ from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
 from assistant.rerank import content_terms
 from assistant.retrieve import Retrieved, Retriever
 from assistant.route import CATALOGUE_ROUTES, ExemplarRouter, Route, RouteKind, Router
-from assistant.route_words import asks_about_grades
+from assistant.route_words import QUOTE_ASK, asks_about_grades
 from assistant.settings import Settings
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
@@ -136,6 +136,7 @@ class Assistant:
         self, question: str, filters=None, k=None, understood: Understood | None = None
     ) -> Retrieved:
         u = understood or self.understand(question, None, filters)
+        quote = bool(QUOTE_ASK.search(question))
         question = focus_query(question, u) if self.settings.retrieval.focus_queries else question
         return self.retriever.retrieve(
             question,
@@ -143,6 +144,7 @@ class Assistant:
             k or self.settings.retrieval.top_k,
             subject_terms(u),
             u.newest,
+            quote,
         )
 
     def ask(

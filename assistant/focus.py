@@ -20,7 +20,7 @@ _ASKING = re.compile(
 
 _FRAME = re.compile(
     r"\b(?:according to (?:ofsted|(?:the )?inspectors?|the report)"
-    r"|(?:did|do|does) (?:ofsted|(?:the )?inspectors?) (?:find|say|note|report|mention|"
+    r"|(?:did|do|does) (?:ofsted|hmic|hmicfrs|(?:the )?inspectors?) (?:find|say|note|report|mention|"
     r"identify|describe|see)"
     r"|(?:in|from|of) (?:its|the|their|this|that) (?:ofsted )?(?:inspection )?report"
     r"|(?:in|of|for) (?:the )?children['’]s (?:social care )?services"
@@ -30,7 +30,7 @@ _FRAME = re.compile(
     r" (?:quotable )?(?:quotes?|lines?|sentences?|soundbites?|extracts?|excerpts?|statements?|"
     r"snippets?)(?: (?:from|in) the (?:report|letter))?(?: (?:about|on|regarding|for|that))?"
     r"|quotable (?:lines?|quotes?)"
-    r"|ofsted['’]?s?)\b",
+    r"|ofsted['’]?s?|hmic(?:frs)?['’]?s?)\b",
     re.I,
 )
 # Words a topic cannot end on ("care leavers by" → "care leavers"), longest first.

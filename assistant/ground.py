@@ -41,7 +41,9 @@ _ELSEWHERE: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\bUniversity\s+of\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+University\b|\bOffice\s+for\s+Students\b|"
          r"(?i:\buniversit(?:y|ies)(?:['’]s?)?\s+(?:rating|inspection|review|teaching|degree|course)s?\b)",
          "reports on universities", "Office for Students", 0),
-        (r"\bfire\s+(?:and\s+rescue\s+)?(?:service|authority|brigade)s?\b", "fire and rescue service reports",
+        (r"(?i:\bTEF\b|\buniv[a-z]*\s+of\s+[a-z]{3,})",
+         "reports on universities", "Office for Students", 0),
+        (r"\bfire\s+and\s+rescue\b|\bfire\s+(?:service|authority|brigade)s?\b", "fire and rescue service reports",
          "Fire", 1),
         (r"\b(?:school|academy|college|nursery)['’]s\s+(?:ofsted\s+)?(?:inspection|grade|rating|report)"
          r"|\b(?:[A-Z][a-z]+\s+){1,6}(?:School|Academy|College|Nursery)\b",
@@ -58,6 +60,13 @@ _NAME = re.compile(
 _INSTITUTION = re.compile(
     r"\b[A-Z][a-z’']+(?:\s+[A-Z][a-z’']+){0,5}\s+(?:House|Lodge|Court|Hall|Home|Centre|Center|"
     r"School|Academy|College|Hospital|Trust|Clinic|Unit|Village)\b"
+)
+# A named school or home typed in lower case ("st bede's school", "oakwood primary school").
+_INSTITUTION_TYPED = re.compile(
+    r"\bst\.?\s+[a-z’']+(?:['’]s)?\s+(?:(?:primary|secondary|high|junior|infant|catholic|"
+    r"church)\s+)?(?:school|academy|college|hospital|nursery|church)\b"
+    r"|\b[a-z’']{4,}\s+(?:primary|secondary|high|junior|infant)\s+(?:school|academy)\b",
+    re.I,
 )
 # Words that start a question or name the trade: a capitalised run of only these is no name.
 _OPENERS = (
@@ -202,6 +211,7 @@ def proper_names(question: str, resolver: SubjectResolver) -> list[str]:
     text = mask_places(question, resolver)
     # An institution may carry a place's name ("Bolton School"): read those before masking.
     names = [m.group(0) for m in _INSTITUTION.finditer(question)]
+    names += [m.group(0) for m in _INSTITUTION_TYPED.finditer(question)]
     for m in _NAME.finditer(text):
         words = m.group(0).split()
         while words and words[0].lower().strip("’'") in _COMMON:
@@ -256,7 +266,9 @@ class Grounder:
                 )
         for rx, what, needs in _ELSEWHERE:
             m = rx.search(question)
-            if m and not any(needs.lower() in i.lower() for i in self.inspectorates):
+            if m and not any(
+                needs.lower() in held.lower() for held in (*self.inspectorates, *self.kinds)
+            ):
                 return Abstention(
                     AbstainReason.KIND_NOT_HELD,
                     f"The index holds no {what}; {self.holds()}.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.route_words import QUOTE_ASK
 from assistant.settings import RerankWeights
 from vectorstore.keyword import tokenize
 from vectorstore.records import Hit
@@ -102,6 +103,7 @@ def rank_passages(
     prefer: tuple[str, ...],
     weights: RerankWeights,
     in_period: bool = False,
+    quote: bool = False,
 ) -> list[Hit]:
     """Score fused hits, order them, drop near-repeats and keep the k best (ranks set).
 
@@ -112,10 +114,12 @@ def rank_passages(
         prefer: Report ids ranked a little higher (a subject's newest report).
         weights: The score weights (``retrieval.weights``).
         in_period: The search was limited to a period: undated passages rank a little lower.
+        quote: The question asks for a quote: a report's summary pages rank higher.
     """
     w = weights
     top_kw = max((h.keyword or 0.0) for h in hits) if hits else 1.0
     top_kw = top_kw or 1.0
+    lead = w.lead + (w.lead_quote if quote else 0.0)
     for h in hits:
         cov = len(terms & set(tokenize(h.chunk.embed_text))) / len(terms) if terms else 0.0
         h.rerank = (
@@ -125,6 +129,7 @@ def rank_passages(
             + w.rrf * h.fused
             + (w.newest if h.chunk.report_id in prefer else 0.0)
             - (w.undated if in_period and _undated(h) else 0.0)
+            + (lead if h.chunk.pdf_page_start <= w.lead_pages else 0.0)
         )
     hits = sorted(hits, key=lambda h: h.rerank or 0.0, reverse=True)
     return renumber(diversify(hits, k))
@@ -171,7 +176,8 @@ def sentence_bonus(
     money = bool(ASKS_MONEY.search(question))
     number = bool(ASKS_NUMBER.search(question))
     person = bool(ASKS_PERSON.search(question))
-    if not (money or number or person or newest):
+    quote = bool(w.lead_sentence and QUOTE_ASK.search(question))
+    if not (money or number or person or newest or quote):
         return None
 
     def bonus(s) -> float:
@@ -181,6 +187,7 @@ def sentence_bonus(
             (w.figure_bonus if states else 0.0)
             + (w.person_bonus if named else 0.0)
             + (w.newest_sentence_bonus if s.hit.chunk.report_id in newest else 0.0)
+            + (w.lead_sentence if quote and s.hit.chunk.pdf_page_start <= w.lead_pages else 0.0)
         )
 
     return bonus

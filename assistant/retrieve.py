@@ -126,13 +126,16 @@ class Retriever:
         k: int = 8,
         exclude_subject_terms: set[str] | None = None,
         prefer: tuple[str, ...] = (),
+        quote: bool = False,
     ) -> Retrieved:
-        """Like :meth:`search`, saying also whether keywords alone found the passages."""
+        """Like :meth:`search`, saying also whether keywords alone found the passages
+        (``quote``: the question asks for a quote, so a report's summary pages rank higher)."""
         found = self._fuse(query, filters)
         if not found.hits:
             return found
         terms = content_terms(query) - (exclude_subject_terms or set())
         in_period = bool(filters and (filters.date_from or filters.date_to))
         return Retrieved(
-            rank_passages(found.hits, terms, k, prefer, self.weights, in_period), found.fallback
+            rank_passages(found.hits, terms, k, prefer, self.weights, in_period, quote),
+            found.fallback,
         )

@@ -147,7 +147,7 @@ def rule_route(question: str, resolver: SubjectResolver) -> Route | None:
     asked = grade_from_words(m.group("g")) if m else None
     if improve and not grade_term:
         return Route(RouteKind.IMPROVE, by="rules")
-    plural = bool(re.search(r"\b(?:grades|ratings|judge?ments)\b", q, re.I))
+    plural = asks_every_judgement(q)
     if HISTORY.search(q) or (HOW.search(q) and CHANGE.search(q)):
         return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")
     has_subject = bool(resolver.find_in(q) or all_subjects().find_in(q))
@@ -157,9 +157,22 @@ def rule_route(question: str, resolver: SubjectResolver) -> Route | None:
         )
     if improve and not _grade_asked_first(q):
         return Route(RouteKind.IMPROVE, by="rules")
+    if _WHICH_PART.search(q) and set(areas) <= {OVERALL}:
+        areas = ()  # "it got good overall, but which bit didn't?": every judgement
     return Route(
         RouteKind.GRADE, areas, all_judgements=not areas and plural, grade=asked, by="rules"
     )
+
+
+_WHICH_PART = re.compile(
+    r"\bwhich\s+(?:bits?|parts?|areas?|aspects?|ones?|judge?ments?|services?|sections?)\b", re.I
+)
+
+
+def asks_every_judgement(q: str) -> bool:
+    """A grade question asking for every judgement: "what grades …", or which of them stands
+    out ("which bit didn't make good?", "which area avoided the lowest grade?")."""
+    return bool(re.search(r"\b(?:grades|ratings|judge?ments)\b", q, re.I) or _WHICH_PART.search(q))
 
 
 def _grade_asked_first(q: str) -> bool:
@@ -383,9 +396,11 @@ class Router:
         areas = tuple(areas_in(question))
         m = USER_GRADE.search(question)
         asked = grade_from_words(m.group("g")) if m else None
-        plural = bool(re.search(r"\b(?:grades|ratings|judge?ments)\b", question, re.I))
+        plural = asks_every_judgement(question)
         if kind in (RouteKind.LIST, RouteKind.TIMELINE):
             areas = areas or (OVERALL,)
+        elif _WHICH_PART.search(question) and set(areas) <= {OVERALL}:
+            areas = ()
         return Route(
             kind,
             areas,

@@ -121,6 +121,7 @@ ALLOWED = words(
     current currently now ago new latest's one ones get got just only still yet been
     hmic hmicfrs ofsted's agency inspectorate out result results outcome verdict
     action actions immediate
+    experience experiences progress impact effectiveness
     compared between until after before prior during
     """
 )

@@ -110,6 +110,18 @@ class RerankWeights(Group):
         0.4,
         description="Sentence bonus for naming a person in the role a 'who is…' question asks.",
     )
+    lead: float = Field(
+        0.05, description="Bonus for a passage on a report's first pages (its summary)."
+    )
+    lead_quote: float = Field(
+        0.15,
+        description="Bonus for a passage on a report's first pages when the question asks for a "
+        "quote (a statement quotes the summary's headline findings).",
+    )
+    lead_sentence: float = Field(
+        0.05, description="Sentence bonus for the first pages when the question asks for a quote."
+    )
+    lead_pages: int = Field(2, description="How many first pages count as the summary.")
     undated: float = Field(
         0.1,
         description="Score taken from a passage whose report's dates were not read when a "

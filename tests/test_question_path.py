@@ -242,3 +242,41 @@ def test_template_shaped_lines_count_when_they_state_the_figure_asked(embedder):
     before = {s.text: s.score for s in plain}
     assert score[figure] > before[figure]
     assert score[other] == pytest.approx(before[other])
+
+
+def test_lowercase_schools_and_universities_are_checked():
+    g = _grounder()
+    a = g.check("did the durham inspection mention st bede's school at all?")
+    assert a is not None and a.reason is AbstainReason.ENTITY_NOT_FOUND
+    a = g.check("TEF rating for the univeristy of sheffield?")
+    assert a is not None and a.reason is AbstainReason.KIND_NOT_HELD
+
+
+def test_which_part_and_leaving_a_grade(router):
+    r = router.route("Portsmouth got good overall in 2023 but which bit didn't make good?")
+    assert r.kind is RouteKind.GRADE and r.all_judgements and r.areas == ()
+    r = router.route(
+        "In Redbridge's 2016 inspection, how was the experience and progress of care leavers judged?"
+    )
+    assert r.kind is RouteKind.GRADE
+
+
+def test_a_summary_page_ranks_higher_for_a_quote():
+    from assistant.rerank import rank_passages
+    from assistant.settings import RerankWeights
+
+    def hit(page: int) -> Hit:
+        c = Chunk(
+            id=f"r:{page}", report_id="r", source="r.pdf", ordinal=page, text=f"Text {page}.",
+            embed_text=f"Text {page}.", page_start=page, page_end=page, pdf_page_start=page,
+            pdf_page_end=page,
+        )  # fmt: skip
+        return Hit(chunk=c, dense=0.5)
+
+    w = RerankWeights(lead=0.0, lead_quote=0.2)
+    body, summary = hit(7), hit(1)
+    body.dense = 0.6
+    assert rank_passages([body, summary], set(), 2, (), w)[0] is body
+    body, summary = hit(7), hit(1)
+    body.dense = 0.6
+    assert rank_passages([body, summary], set(), 2, (), w, quote=True)[0] is summary

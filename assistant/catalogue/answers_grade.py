@@ -29,13 +29,32 @@ from ingest.records import Judgement
 _NO_PREVIOUS = "The catalogue has no {} report before the latest graded one."
 
 
+# "Did Coventry get out of inadequate?", "is it no longer inadequate?": the answer is yes when
+# the grade is another than the one named.
+_AWAY_FROM = re.compile(
+    r"\b(?:(?:get|got|gets|getting|come|came|climb(?:ed)?|move[ds]?|moving|step(?:ped)?|"
+    r"emerge[ds]?|lift(?:ed)?|break|broke|pull(?:ed)?)\s+(?:out\s+of|up\s+from|away\s+from|off|"
+    r"beyond|above)|escape[ds]?|shake|shook|shed|leave|left\s+behind|no\s+longer|not\s+still)\b",
+    re.I,
+)
+
+
 def _grade_sentence(
-    rep: CatalogueReport, j: Judgement, n: int, asked: str | None, subject: str, label: str
+    rep: CatalogueReport,
+    j: Judgement,
+    n: int,
+    asked: str | None,
+    subject: str,
+    label: str,
+    away: bool = False,
 ) -> str:
     """ "In Croydon's inspection of …, the impact of leaders was judged good [1]."; with a grade
-    asked about, led by "Yes: " or "No: "."""
+    asked about, led by "Yes: " or "No: " (``away``: the question asks whether the grade left
+    the one named)."""
     judgement = j.judgement
     grade = lc(j.grade)
+    if j.grade_key == "requires_improvement":
+        grade = re.sub(r"^require\b", "requires", grade)  # "judged to require improvement"
     if j.grade_key is None and len(j.grade.split()) > 4:
         # An outcome statement: the report's own sentence is the verdict.
         text = f"In {possessive(subject)} {label}{when(rep.record)}, the outcome was: “{j.grade}” [{n}]."
@@ -48,7 +67,7 @@ def _grade_sentence(
         body = f"{lc(judgement)} {verb}{judged} {grade}"
     lead = ""
     if asked is not None:
-        lead = "Yes: " if j.grade_key == asked else "No: "
+        lead = "Yes: " if (j.grade_key == asked) != away else "No: "
     text = f"In {possessive(subject)} {label}{when(rep.record)}, {body} [{n}]."
     return lead + (text[0].lower() + text[1:] if lead else text)
 
@@ -170,7 +189,11 @@ def answer_grade(catalogue: Catalogue, question: str, u: Understood, route: Rout
                 if n is None:
                     continue  # no stored chunk holds the statement verbatim: not shown
                 named = label(rep, picked, which_here, among)
-                sentences.append(_grade_sentence(rep, j, n, route.grade, subject, named))
+                sentences.append(
+                    _grade_sentence(
+                        rep, j, n, route.grade, subject, named, bool(_AWAY_FROM.search(question))
+                    )
+                )
     return finish(question, u, sentences, missing, cites.citations)
 
 
