@@ -223,18 +223,14 @@ _PREMISE = re.compile(
 )
 
 
-def _grade_cue(text: str) -> bool:
+def asks_about_grades(text: str) -> bool:
+    """True when a question names a grade, a judgement or grading."""
     return bool(
         GRADE_TERM.search(text)
         or JUDGED.search(text)
         or JUDGEMENT_NOUN.search(text)
         or GRADE_WORD.search(text)
     )
-
-
-def asks_about_grades(question: str) -> bool:
-    """True when a question names a grade, a judgement or grading."""
-    return _grade_cue(question)
 
 
 # "hackney front door focused visit oct 2022 - what rating did they get?": the words before the
@@ -252,10 +248,10 @@ def main_clause(question: str) -> str:
     when words before a dash pick the report, the question after the dash if it asks for a
     grade."""
     m = _SELECTOR.match(question)
-    if m is not None and _grade_cue(m.group("rest")):
+    if m is not None and asks_about_grades(m.group("rest")):
         return m.group("rest")
     m = _PREMISE.match(question)
-    if m is None or not _grade_cue(m.group("premise")) or _grade_cue(m.group("rest")):
+    if m is None or not asks_about_grades(m.group("premise")) or asks_about_grades(m.group("rest")):
         return question
     return m.group("rest")
 
