@@ -42,8 +42,17 @@ _VISIT_TITLE = re.compile(
 )
 _TOPIC_NOT_PLACE = re.compile(r"\b(?:safeguarding|looked\s+after|services\s+for)\b", re.I)
 _ILACS_TITLE = re.compile(
-    r"Inspection of (.+?)\s+(?:local\s+authority\s+)?children[’']s\s+(?:social\s+care\s+)?services",
+    # The place between "Inspection of" and "children's services", never a run over them
+    # ("Inspection of children's services: X Council Inspection of children's services").
+    r"Inspection of ((?:(?!children[’']s\s+services|Inspection\s+of\b).){1,80}?)\s+"
+    r"(?:local\s+authority\s+)?children[’']s\s+(?:social\s+care\s+)?services",
     re.I,
+)
+# A later title order: "Inspection of children's services: Marlow Vale Council".
+_SERVICES_TITLE = re.compile(
+    r"Inspection of (?:local\s+authority\s+)?children[’']s\s+(?:social\s+care\s+)?services"
+    r"\s*[:,–-]?\s+(?:(?:in|for|at)\s+)?((?:The\s+)?[A-Z][\w'’&-]*(?:\s+(?:(?:of|and|upon|on|"
+    r"the)\s+)?[A-Z][\w'’&-]*){0,5})\s*$"
 )
 _COUNCIL = re.compile(
     r"^((?:The\s+)?(?:London Borough of|Royal Borough of|City of|Borough of|Metropolitan Borough of|County of)?\s*"
@@ -191,6 +200,10 @@ def extract_metadata(
         # (The 2012-13 "Inspection of safeguarding and looked after children services" names a
         # topic there, not a place.)
         md.subject = canonical_subject(m.group(1))
+    if not md.subject:
+        titled = (m for p in first[:15] if (m := _SERVICES_TITLE.search(p.text.strip())))
+        if (m := next(titled, None)) is not None:
+            md.subject = canonical_subject(m.group(1))
     if not md.subject:
         md.subject = _partnership_or_force(md.title or "", head, md.inspectorate)
     if not md.subject and cover:

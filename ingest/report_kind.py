@@ -89,6 +89,28 @@ _TITLE_KIND = re.compile(
 _TITLE_KIND_SKIP = frozenset({"the", "a", "an", "this", "our", "of", "final", "full", "published"})
 
 
+def _common_name(names: list[str]) -> str:
+    """The words every mention of one body shares around "Inspectorate": flattened pages run a
+    name into the words before and after it ("Strong Care Standards Inspectorate for England
+    Findings")."""
+    parts = [n.split("Inspectorate", 1) for n in names]
+    before = [p[0].split() for p in parts]
+    after = [p[1].split() for p in parts]
+    keep_before = 0
+    while all(len(b) > keep_before for b in before) and (
+        len({b[len(b) - 1 - keep_before] for b in before}) == 1
+    ):
+        keep_before += 1
+    keep_after = 0
+    while all(len(a) > keep_after for a in after) and len({a[keep_after] for a in after}) == 1:
+        keep_after += 1
+    head = before[0][len(before[0]) - keep_before :]
+    tail = after[0][:keep_after]
+    if tail and tail[-1] in ("of", "for", "and"):
+        tail = tail[:-1]
+    return " ".join([*head, "Inspectorate", *tail])
+
+
 def inspectorates_named(text: str) -> tuple[str, ...]:
     """Every inspectorate a text names, in order of first mention.
 
@@ -106,12 +128,15 @@ def inspectorates_named(text: str) -> tuple[str, ...]:
         if m:
             found.append((m.start(), name))
             spans += [(x.start(), x.end()) for x in rx.finditer(text)]
+    others: dict[str, list[tuple[int, str]]] = {}
     for m in _OTHER_INSPECTORATE.finditer(text):
         if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in spans):
             continue
         name = _NOT_AN_AUTHOR.sub("", m.group(1)).strip()
         if name and name != "Inspectorate" and len(name.split()) >= 2:
-            found.append((m.start(), name))
+            core = re.search(r"\S+\s+Inspectorate|Inspectorate\s+\S+\s+\S+", name)
+            others.setdefault(core.group(0) if core else name, []).append((m.start(), name))
+    found += [(group[0][0], _common_name([n for _, n in group])) for group in others.values()]
     names = [n for _, n in sorted(found)]
     if "HMICFRS" in names and "HMIC" in names:
         names.remove("HMIC")

@@ -10,6 +10,7 @@ the verdict in the report's own scheme, improvement lists), written here from sc
 * a PEEL assessment of a police force (graded question areas; only a publication date);
 * a youth justice inspection of HM Inspectorate of Probation (an overall rating);
 * a report of an inspectorate no layout knows (an "assurance review" with its conclusion);
+* an inspection under an invented framework that declares its own grade scale;
 * ``UNDATED``, a plain-text thematic report that prints no date at all.
 
 ``KIND_DOCS`` maps a short name to the spec and what must be read from it.
@@ -269,6 +270,84 @@ PROBATION = PdfSpec(
     ],
 )
 
+# An invented framework that declares its own grade scale (no report here grades in it).
+DECLARED_SCALE = PdfSpec(
+    header="Inspection of children's services: Marlow Vale Council",
+    footer="Care Standards Inspectorate for England",
+    first_printed=1,
+    cover=[
+        ("Inspection of children's services", 20, True),
+        ("Marlow Vale Council", 20, True),
+        ("Inspection dates: 9 to 13 March 2026", 12, False),
+        ("Published: 24 April 2026", 12, False),
+    ],
+    pages=[
+        [],  # the cover page
+        [
+            Block("h", ["About this inspection"]),
+            *_paras(
+                "This inspection was carried out under the 2026 framework. Grades are given on "
+                "a four-point scale: exceptional, strong, expected standard and needs attention.",
+            ),
+            Block("h", ["Grades"]),
+            *_paras(
+                "Overall effectiveness: Strong",
+                "Help and protection: Expected standard",
+                "Children in care: Needs attention",
+            ),
+        ],
+        [
+            Block("h", ["What we found"]),
+            *_paras(
+                "Social workers know their children well. Leadership is strong and stable, and "
+                "plans for children in care are not always reviewed on time."
+            ),
+        ],
+    ],
+)
+
+# A report card in Ofsted's renewed words, which it does not explain.
+REPORT_CARD = PdfSpec(
+    header="Report card: Harlow Brook Council",
+    footer="Ofsted",
+    first_printed=1,
+    cover=[
+        ("Inspection of local authority children's services", 20, True),
+        ("Harlow Brook Council", 20, True),
+        ("Inspection dates: 2 to 6 February 2026", 12, False),
+    ],
+    pages=[
+        [],  # the cover page
+        [
+            Block("h", ["Report card"]),
+            *_paras(
+                "Leadership",
+                "Strong standard",
+                "Help and protection",
+                "Expected standard",
+                "Care leavers",
+                "Needs attention",
+            ),
+        ],
+    ],
+)
+
+# Lines that look like ratings in words no scale of this report holds.
+NO_SCALE = PdfSpec(
+    header="A review of partnership working: Marlow Vale",
+    footer="Care Standards Inspectorate for England",
+    first_printed=1,
+    cover=[("A review of partnership working in Marlow Vale", 20, True)],
+    pages=[
+        [],
+        [
+            Block("h", ["Findings"]),
+            *_paras("Leadership: Strong", "Partnerships: Exceptional"),
+        ],
+    ],
+)
+
+
 NEVER_SEEN = PdfSpec(
     header="Northland Inspectorate of Care Standards",
     footer="Assurance review: Wexley Youth Justice Service",
@@ -347,6 +426,13 @@ KIND_DOCS: dict[str, KindDoc] = {
             grades={"overall": "good", "rated_governance_and_leadership": "good",
                     "rated_staff": "outstanding"},
             improvements=1,
+        ),
+        KindDoc(
+            "scale-marlow-vale-2026", DECLARED_SCALE, "inspection", "Marlow Vale",
+            ("Care Standards Inspectorate for England",), date(2026, 3, 9), date(2026, 3, 13),
+            date(2026, 4, 24),
+            grades={"overall": None, "rated_help_and_protection": None,
+                    "rated_children_in_care": None},
         ),
         KindDoc(
             "assurance-wexley-2025", NEVER_SEEN, "assurance review", "Wexley",

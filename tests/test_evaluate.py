@@ -35,6 +35,14 @@ def test_evidence_is_the_labelled_span_in_a_listed_source():
     assert ranks(passages, Q) == Ranks(source=2, evidence=3)
 
 
+def test_a_bullet_glyph_copied_into_a_label_is_no_text():
+    # The parser drops a list's bullet glyphs; a label copied from the page keeps them.
+    q = replace(Q, evidence="What needs to improve? \u25fc Caseloads are too high")
+    held = Passage("a.pdf", "What needs to improve?\n\nCaseloads are too high.")
+    assert ranks([held], q) == Ranks(source=1, evidence=1)
+    assert ranks([Passage("a.pdf", "What needs to improve?")], q).evidence is None
+
+
 def test_cross_report_phrases_count_in_any_listed_source():
     q = replace(Q, type="cross_report", evidence_any=("Mockingbird", "mocking bird"))
     passages = [

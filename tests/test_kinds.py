@@ -106,6 +106,11 @@ def test_dates_with_day_names_and_kinds_from_titles():
     assert inspectorates_named(
         "Ofsted, the Care Quality Commission and His Majesty's\nInspectorate of Probation"
     ) == ("Ofsted", "CQC", "HMI Probation")
+    # One body named twice, once run into the heading after it on a flattened page.
+    assert inspectorates_named(
+        "Care Standards Inspectorate for England Findings Leadership: Strong "
+        "Care Standards Inspectorate for England"
+    ) == ("Care Standards Inspectorate for England",)
 
 
 def test_users_names_of_kinds_and_kinds_the_index_holds():
@@ -175,6 +180,14 @@ def test_the_outcome_is_answered_from_the_catalogue_with_a_verified_citation(kin
     cite = a.citations[0]
     assert cite.source == "send-bedford-2024.pdf" and cite.page == 2
     assert SEND_OUTCOME in " ".join(cite.passage.split())
+
+
+def test_a_grade_in_the_reports_own_scale_is_answered_from_the_catalogue(kinds_assistant):
+    a = kinds_assistant.ask("How was Marlow Vale rated overall?")
+    assert a.mode == "catalogue" and not a.abstained, a.text
+    assert "strong" in a.text.lower() and "good" not in a.text.lower(), a.text
+    assert a.citations[0].source == "scale-marlow-vale-2026.pdf"
+    assert "Overall effectiveness: Strong" in " ".join(a.citations[0].passage.split())
 
 
 def test_a_report_without_a_grade_says_so_plainly(kinds_assistant):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import RI, Block, PdfSpec, graded_heading, graded_ilacs_spec, judgement_table, wrap
+from kind_docs import REPORT_CARD
 from layout_samples import LayoutSample, sample_pages
 
 from ingest.layouts import ilacs
@@ -205,6 +206,16 @@ SAMPLES = [
         ],
         notes={"overall": "not graded"},
     ),
+    # A later framework's report card under the ILACS title, in Ofsted's renewed words.
+    LayoutSample(
+        "report-card",
+        REPORT_CARD,
+        grades={
+            "rated_leadership": None,
+            "rated_help_and_protection": None,
+            "rated_care_leavers": None,
+        },
+    ),
 ]
 
 
@@ -232,3 +243,13 @@ def test_a_heading_contradicting_the_table_drops_the_judgement(tmp_path):
     assert cat.get("help_and_protection") is None
     assert "conflicting" in cat.notes["help_and_protection"]
     assert cat.overall.grade_key == "inadequate"
+
+
+def test_a_report_card_is_read_in_its_own_words(tmp_path):
+    pages = read_pages(sample_pages(SAMPLES[-1], tmp_path))
+    grades = {j.key: j.grade for j in ilacs.extract(pages).judgements}
+    assert grades == {
+        "rated_leadership": "Strong standard",
+        "rated_help_and_protection": "Expected standard",
+        "rated_care_leavers": "Needs attention",
+    }

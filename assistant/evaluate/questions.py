@@ -7,11 +7,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+_BULLETS = re.compile(r"[\u25aa\u25a0\u25fc\u2022\u25cf\u25e6\u2023\u2043\u27a2\u25ba]")
+
 
 def norm(text: str) -> str:
     """Normalise for matching: quotes, dashes, hyphen-line-break joins, case and whitespace."""
     t = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = t.replace("–", "-").replace("—", "-").replace("\xad", "")
+    t = _BULLETS.sub(" ", t)  # a list's bullet glyph is layout, not text (the parser drops it)
     t = re.sub(r"(\w)-\s+(\w)", r"\1-\2", t)
     return re.sub(r"\s+", " ", t).strip().lower()
 

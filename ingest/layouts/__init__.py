@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from ingest.layouts.base import Detection, Layout
 from ingest.layouts.text import Page
 
-_HELPERS = frozenset({"base", "text", "statements", "improvements", "outcomes"})
+_HELPERS = frozenset({"base", "text", "statements", "improvements", "outcomes", "scales"})
 
 
 def _discover() -> dict[str, Layout]:

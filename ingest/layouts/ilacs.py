@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ingest.layouts.base import Catalogue, Detection, Layout, with_improvements
+from ingest.layouts.outcomes import read_ratings, to_judgements
 from ingest.layouts.statements import (
     Table,
     find_headings,
@@ -86,7 +87,11 @@ def extract(pages: Sequence[Page]) -> Catalogue:
     cands = _TABLE.front(content[:2], 0) + find_headings(content, _HEADINGS, 1)
     cat = Catalogue(framework=KEY)
     cat.judgements = resolve(cands, cat.notes)
-    if not cat.judgements and _VISIT.search(head_text(pages, 2)):
+    visit = _VISIT.search(head_text(pages, 2))
+    if not cat.judgements and not visit:
+        # A later framework's report under the same title: its own scale's ratings, if any.
+        cat.judgements = to_judgements(read_ratings(content), cat.notes)
+    if not cat.judgements and visit:
         cat.notes.setdefault("overall", "a focused or monitoring visit: such visits are not graded")
     else:
         note_missing(cat.judgements, EXPECTED, cat.notes)

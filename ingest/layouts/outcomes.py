@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
+from ingest.layouts.scales import rating_pattern, scale_words
 from ingest.layouts.statements import Candidate
 from ingest.layouts.text import APOS, Page
 from ingest.records import Judgement
@@ -37,29 +40,41 @@ _OUTCOME_INLINE = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(“\"‘']|\s*$)")
 
-_RATING = (
-    r"(?i:outstanding|good|adequate|requires?\s+improvement|inadequate|insufficient|"
-    r"sufficient|satisfactory|effective|ineffective|partly\s+effective)"
-)
-# "Overall rating: Good", "Overall judgement Requires improvement", "rated as: Good".
-_OVERALL_RATING = re.compile(
-    rf"(?P<q>(?P<j>(?i:overall\s+(?:rating|grade|judgement|assessment)|overall,?\s+[^.:]{{3,80}}?"
-    rf"\s+(?:is|was)\s+rated(?:\s+as)?))\s*:?\s*(?P<g>{_RATING}))(?=\.?\s*$|\.?\s+[^a-z\s])"
-)
-# "The force is good at preventing crime." / "The force requires improvement in ...".
-_AT_RATING = re.compile(
-    rf"(?P<q>(?:The\s+force|[A-Z][\w&-]+(?:\s+(?:and\s+)?[A-Z][\w&-]+){{0,4}}\s+(?:Police|Constabulary))"
-    rf"\s+(?:is\s+(?P<g1>{_RATING})|(?P<g2>requires\s+improvement))\s+(?:at|in)\s+"
-    r"(?P<j>[a-z][a-z ,'’-]{3,80}?))\.(?=\s|$)"
-)
+
+@dataclass(frozen=True)
+class _RatingPatterns:
+    overall: re.Pattern[str]
+    at: re.Pattern[str]
+    line: re.Pattern[str]
+    only: re.Pattern[str]
 
 
 # A rated area on a line of its own: "Investigating crime: Adequate", "1.2 Partnerships Good",
 # or the area's line followed by a line holding only its rating.
-_AREA = r"(?:\d(?:\.\d)?\.?\s+)?(?P<j>[A-Z][a-z]+(?:\s+[a-z]+|\s+[A-Z][a-z]+){0,7})"
-_LINE_RATING = re.compile(rf"^(?P<q>{_AREA}\s*:?\s+(?P<g>{_RATING}))\.?$")
-_RATING_ONLY = re.compile(rf"^(?P<g>{_RATING})$")
+_AREA = r"(?:\d(?:\.\d)?\.?\s+)?(?P<j>[A-Z][a-z]+(?:\s+[a-z]+|\s+[A-Z][a-z]+){0,7}?)"
 _AREA_ONLY = re.compile(rf"^{_AREA}$")
+
+
+@lru_cache(maxsize=64)
+def _patterns(words: tuple[str, ...]) -> _RatingPatterns:
+    """The rating patterns for one scale's words (``scales.scale_words``)."""
+    rating = rating_pattern(words)
+    return _RatingPatterns(
+        # "Overall rating: Good", "Overall effectiveness: Strong", "rated as: Good".
+        overall=re.compile(
+            rf"(?P<q>(?P<j>(?i:overall\s+(?:rating|grade|judgement|assessment|effectiveness)"
+            rf"|overall,?\s+[^.:]{{3,80}}?\s+(?:is|was)\s+rated(?:\s+as)?))\s*:?\s*"
+            rf"(?P<g>{rating}))(?=\.?\s*$|\.?\s+[^a-z\s])"
+        ),
+        # "The force is good at preventing crime." / "The force requires improvement in ...".
+        at=re.compile(
+            rf"(?P<q>(?:The\s+force|[A-Z][\w&-]+(?:\s+(?:and\s+)?[A-Z][\w&-]+){{0,4}}\s+"
+            rf"(?:Police|Constabulary))\s+(?:is\s+(?P<g1>{rating})|(?P<g2>requires\s+improvement))"
+            r"\s+(?:at|in)\s+(?P<j>[a-z][a-z ,'’-]{3,80}?))\.(?=\s|$)"
+        ),
+        line=re.compile(rf"^(?P<q>{_AREA}\s*:?\s+(?P<g>{rating}))\.?$"),
+        only=re.compile(rf"^(?P<g>{rating})$"),
+    )
 
 
 def sentence_at(text: str, pos: int) -> tuple[int, int]:
@@ -143,16 +158,17 @@ def read_ratings(pages: Sequence[Page]) -> list[Candidate]:
         Candidates: ``overall`` for an overall rating, ``rated_<area>`` for "The force is good
         at <area>" statements, in page order.
     """
+    rx = _patterns(scale_words(pages))
     out: list[Candidate] = []
     for page in pages:
-        for m in _OVERALL_RATING.finditer(page.flat):
+        for m in rx.overall.finditer(page.flat):
             j = re.sub(r"\s+", " ", m.group("j")).strip()
             out.append(Candidate("overall", j, m.group("g"), page.number, m.group("q"), 0))
         lines = page.lines
         for i, line in enumerate(lines):
-            m = _LINE_RATING.match(line)
+            m = rx.line.match(line)
             pair = None
-            if m is None and i + 1 < len(lines) and _RATING_ONLY.match(lines[i + 1]):
+            if m is None and i + 1 < len(lines) and rx.only.match(lines[i + 1]):
                 pair = _AREA_ONLY.match(line)
             if m is not None or pair is not None:
                 area = (m or pair).group("j")
@@ -162,7 +178,7 @@ def read_ratings(pages: Sequence[Page]) -> list[Candidate]:
                     out.append(
                         Candidate(f"rated_{_slug(area)}", area, grade, page.number, quote, 2)
                     )
-        for m in _AT_RATING.finditer(page.flat):
+        for m in rx.at.finditer(page.flat):
             area = re.sub(r"\s+", " ", m.group("j")).strip()
             grade = m.group("g1") or m.group("g2")
             name = area[0].upper() + area[1:]
