@@ -29,7 +29,12 @@ from vectorstore.records import Filters, Hit, ReportRecord
 
 # Declined before routing: the catalogue could only answer about something else.
 _DECLINE_AT_ONCE = frozenset(
-    {AbstainReason.KIND_NOT_HELD, AbstainReason.ENTITY_NOT_FOUND, AbstainReason.SUBJECT_NOT_INDEXED}
+    {
+        AbstainReason.KIND_NOT_HELD,
+        AbstainReason.ENTITY_NOT_FOUND,
+        AbstainReason.SUBJECT_NOT_INDEXED,
+        AbstainReason.OPINION,
+    }
 )
 
 

@@ -26,10 +26,21 @@ _FRAME = re.compile(
     r"|(?:in|of|for) (?:the )?children['’]s (?:social care )?services"
     # A press officer's request: "I'd like a quotable line about", "give me a quote on".
     r"|(?:i['’]d like|i need|i want|can i have|could i have|can you give me|give me|find me|"
-    r"pull|get me)(?: out)?(?: an?| some| the)?(?: short| good| strong| positive| clear)?"
+    r"pull|get me)(?: out)?(?: an?| some| the)?"
+    r"(?: short| good| strong| positive| clear| exact| verbatim| direct)?"
     r" (?:quotable )?(?:quotes?|lines?|sentences?|soundbites?|extracts?|excerpts?|statements?|"
     r"snippets?)(?: (?:from|in) the (?:report|letter))?(?: (?:about|on|regarding|for|that))?"
     r"|quotable (?:lines?|quotes?)"
+    # What the press officer is writing: "I'm drafting a press release on X's result.",
+    # "For our newsletter:", "an exact quote from the report".
+    r"|(?:i['’]m|i am|we['’]re|we are) (?:drafting|writing|preparing|putting together|working on)"
+    r" (?:a|an|our|the|some) [^.?!:]{0,80}?[.:!,]\s*(?=\w)"
+    r"|(?:(?:it['’]s|it is|this is|that['’]s) )?(?:for|in) (?:our|a|the|an|my) (?:\w+ )?(?:newsletters?|press releases?|statements?|"
+    r"website|briefings?|bulletins?|social media posts?|posts?|tweets?|annual reports?|"
+    r"speech(?:es)?|articles?|blogs?)\b[:,]?"
+    r"|an? (?:exact|verbatim|direct|word-for-word) (?:quote|quotation|line|sentence)s?"
+    r"(?: (?:from|in) the (?:[\w-]+ )?(?:report|letter|inspection))?"
+    r"|(?:ILACS|SIF|JTAI) (?:result|report|inspection|judgement)s?"
     r"|ofsted['’]?s?|hmic(?:frs)?['’]?s?)\b",
     re.I,
 )

@@ -206,6 +206,37 @@ _COMMON = frozenset(
 )
 
 
+# Opinions and forecasts: "is Cornwall a better council to work for than Devon?", "should
+# Herefordshire's services be handed to a trust?", "do you think ...", "will they be outstanding
+# next time?". Questions about what a report says should happen ("what should X improve") are
+# findings, not opinions.
+_OPINION = re.compile(
+    r"^\s*(?:in\s+your\s+(?:view|opinion)|do\s+you\s+(?:think|reckon|believe)|"
+    r"what\s+do\s+you\s+(?:think|reckon)|would\s+you\s+(?:say|recommend|advise))\b"
+    r"|\bbetter\s+(?:council|place|authority|employer|borough|county)s?\s+to\s+work\b"
+    r"|\b(?:better|worse|nicer)\s+(?:place|council|employer)\b[^?]*\bthan\b"
+    r"|^\s*should\s+(?!(?:the\s+)?(?:report|inspectors?|ofsted)\b)[^?]{2,80}?\s+be\s+"
+    r"(?:handed|taken|given|transferred|put|placed|moved|closed|privatised|outsourced|run|"
+    r"scrapped|abolished|merged|sacked|replaced)\b"
+    r"|^\s*(?:will|is\s+\S+(?:\s+\S+){0,3}\s+likely\s+to|are\s+\S+(?:\s+\S+){0,3}\s+likely\s+to)"
+    r"\b[^?]{0,80}\b(?:next|future|upcoming|again)\b",
+    re.I,
+)
+
+
+def asks_opinion(question: str) -> bool:
+    """True when a question asks for an opinion, a recommendation of the assistant's own or a
+    forecast, none of which a report states ("according to the report" asks what it says)."""
+    return bool(_OPINION.search(question)) and not _ATTRIBUTED.search(question)
+
+
+_ATTRIBUTED = re.compile(
+    r"\baccording\s+to\b|\b(?:reports?|inspectors?|ofsted|inspectorate)\s+(?:say|said|says|"
+    r"recommend\w*|suggest\w*|find|found|think|thought|conclude\w*)\b",
+    re.I,
+)
+
+
 def proper_names(question: str, resolver: SubjectResolver) -> list[str]:
     """Capitalised names in a question that are not places, periods or words of the trade."""
     text = mask_places(question, resolver)
@@ -256,7 +287,15 @@ class Grounder:
         return f"the index holds {', '.join(parts)} (by {by})"
 
     def check(self, question: str) -> Abstention | None:
-        """An abstention when the question names what no indexed report holds, else None."""
+        """An abstention when the question names what no indexed report holds, or asks for an
+        opinion or a forecast that no report gives, else None."""
+        if asks_opinion(question):
+            return Abstention(
+                AbstainReason.OPINION,
+                "The reports record what inspectors found; they give no opinion on this and "
+                "make no forecasts. Ask what a report found or how it graded a council instead; "
+                f"{self.holds()}.",
+            )
         for kind in kinds_named(question, self.kinds):
             if not any(covers(kind, held) for held in self.kinds):
                 return Abstention(

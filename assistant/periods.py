@@ -85,12 +85,26 @@ def parse_period(text: str) -> Period:
             return Period(None, date(y, 12, 31), f"before the {y} report")
         return Period(date(y, 1, 1), None, f"after the {y} report")
     start, end, words = _parse_period(text)
+    figure = _FIGURE_DATE.search(text)
     m = _INSPECTION_YEAR.search(text)
     if m:
         y = int(m.group(1) or m.group(2))
-        if not ((start is None or start.year <= y) and (end is None or y <= end.year)):
+        if figure or not ((start is None or start.year <= y) and (end is None or y <= end.year)):
             return Period(date(y, 1, 1), date(y, 12, 31), str(y))
+    if figure and start is not None:
+        # "at the end of March 2016": a figure's date, reported by a later report.
+        last = date(start.year + 1, 12, 31)
+        return Period(start, last, f"{start:%B %Y} to {last.year}")
     return Period(start, end, words)
+
+
+# The date a figure is counted at ("at the end of March 2016", "as at 31 March 2017"), not
+# the date of the report that gives it.
+_FIGURE_DATE = re.compile(
+    rf"\b(?:at\s+the\s+end\s+of|at\s+end\s+of|as\s+(?:at|of)|at)\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
+    rf"(?:{_MONTH_NAMES}|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.?\s+{_YEAR}\b",
+    re.I,
+)
 
 
 def _parse_period(text: str) -> tuple[date | None, date | None, str]:

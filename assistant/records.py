@@ -90,6 +90,7 @@ class AbstainReason(StrEnum):
     FIGURE_NOT_STATED = "figure_not_stated"
     PERSON_NOT_NAMED = "person_not_named"
     NOT_IN_CATALOGUE = "not_in_catalogue"
+    OPINION = "opinion"
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,13 @@ _WHICH_PART = re.compile(
 )
 
 
+# "which area was weakest", "which part was rated lowest": the one grade that stands out.
+_STANDS_OUT = re.compile(
+    r"\b(?:weak|strong|wors|bes|low|high)est\b|\b(?:worst|best)\b|\bmost\s+(?:improved|concern)",
+    re.I,
+)
+
+
 def asks_every_judgement(q: str) -> bool:
     """A grade question asking for every judgement: "what grades …", or which of them stands
     out ("which bit didn't make good?", "which area avoided the lowest grade?")."""
@@ -193,6 +200,7 @@ def _cued(kind: RouteKind, q: str, has_subject: bool) -> bool:
         or re.search(r"\b(?:good|adequate)\b", q, re.I)
         or (areas_in(q) and OUTCOME.search(q))
         or re.search(r"\b(?:outcome|verdict|result)\b", q, re.I)
+        or bool(_WHICH_PART.search(q) and _STANDS_OUT.search(q))
     )
     if kind is RouteKind.GRADE:
         return grade_like and not NOT_GRADES.search(q)
@@ -378,6 +386,7 @@ class Router:
             or JUDGEMENT_NOUN.search(question)
             or GRADE_WORD.search(question)
             or (areas_in(question) and AWARD.search(question))
+            or (_WHICH_PART.search(question) and _STANDS_OUT.search(question))
         )
         if margin < (self.margin - self.strong_cue if strong else self.margin):
             return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))

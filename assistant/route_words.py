@@ -123,6 +123,7 @@ ALLOWED = words(
     action actions immediate
     experience experiences progress impact effectiveness
     compared between until after before prior during
+    published publication come came
     """
 )
 MONTHS = words(
@@ -181,7 +182,7 @@ def residual(question: str, resolver: SubjectResolver) -> list[str]:
 GRADE_WORD = re.compile(r"\b(?:outstanding|inadequate|requires?\s+improvement|RI)\b")
 OUTCOME = re.compile(
     r"\b(?:outcome|verdict|result|score[sd]?|awarded|give|gave|given|get|got|receive[sd]?|"
-    r"do|fare[sd]?|hang|held|keep|kept|stay(?:ed)?|still|overal+)\b",
+    r"do|fare[sd]?|hang|held|keep|kept|stay(?:ed)?|still|overal+|come\s+out|came\s+out)\b",
     re.I,
 )
 QUOTE_ASK = re.compile(

@@ -101,7 +101,8 @@ AREAS: list[tuple[re.Pattern[str], tuple[str, ...], str]] = [
         (r"\bquality\s+of\s+provision\b", ("quality_of_provision",), "quality of provision"),
         (r"\b(?:LSCB|(?:local\s+)?safeguarding\s+(?:children\s+)?board)\b", ("lscb",),
          "the Local Safeguarding Children Board"),
-        (r"\b(?:(?:the\s+)?impact\s+of\s+leaders(?:hip)?|leaders(?:hip)?(?:,?\s+management"
+        (r"\b(?:(?:the\s+)?impact\s+of\s+leaders(?:hip)?(?:\s+on\s+social\s+work\s+practice"
+         r"(?:\s+with\s+children\s+and\s+families)?)?|leaders(?:hip)?(?:,?\s+management"
          r"(?:\s+and\s+governance)?)?|management(?:\s+and\s+governance)?|governance)\b",
          ("impact_of_leaders", "leadership"), "leadership"),
         (r"\boverall(?:\s+effectiveness|\s+judgements?|\s+grades?|\s+ratings?)?\b", ("overall",),

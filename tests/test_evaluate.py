@@ -101,3 +101,22 @@ def test_the_blind_checker_catches_a_span_not_on_its_page(tmp_path):
     assert check(rec, tmp_path) == []
     assert check(dict(rec, evidence="Leaders do not know their services."), tmp_path)
     assert check(dict(rec, type="unanswerable"), tmp_path)
+
+
+def test_a_quote_over_a_page_break_after_a_hyphen_is_verbatim(tmp_path):
+    import pymupdf
+
+    from assistant.evaluate.scoring import SourcePages
+
+    doc = pymupdf.open()
+    for lines in (["Leaders act.", "There is little evidence that homeless 16- and 17-"],
+                  ["6", "year-olds are informed of their rights."]):  # fmt: skip
+        page = doc.new_page()
+        for i, line in enumerate(lines):
+            page.insert_text((72, 72 + 14 * i), line)
+    doc.save(tmp_path / "r.pdf")
+    pages = SourcePages(tmp_path)
+    quote = "There is little evidence that homeless 16- and 17- year-olds are informed"
+    assert pages.holds("r.pdf", 1, quote)
+    assert not pages.holds("r.pdf", 1, "homeless 16- and 17- year-olds are not informed")
+    assert not pages.holds("r.pdf", 2, quote)

@@ -280,3 +280,75 @@ def test_a_summary_page_ranks_higher_for_a_quote():
     body, summary = hit(7), hit(1)
     body.dense = 0.6
     assert rank_passages([body, summary], set(), 2, (), w, quote=True)[0] is summary
+
+
+# -- questions of a fifth round of writers -----------------------------------------------------
+
+
+def test_a_judgements_full_label_a_weakest_area_and_coming_out_ask_for_grades(router):
+    r = router.route(
+        "In Devon's January 2020 inspection, how was the impact of leaders on social work "
+        "practice judged?"
+    )
+    assert r.kind is RouteKind.GRADE and [a.keys[0] for a in r.areas] == ["impact_of_leaders"]
+    r = router.route(
+        "Which area was weakest in Peterborough's inspection published in January 2024?"
+    )
+    assert r.kind is RouteKind.GRADE and r.all_judgements
+    r = router.route("Telford 2016 - how did adoption performance come out?")
+    assert r.kind is RouteKind.GRADE and [a.keys[0] for a in r.areas] == ["adoption"]
+    r = router.route("Which areas of practice in Hackney were weakest at the front door?")
+    assert r.kind is RouteKind.PASSAGES
+
+
+def test_a_figures_own_date_is_no_report_date():
+    p = parse_period(
+        "wakefield 2016 report - how many kids were on a CP plan at end of march 2016?"
+    )
+    assert (p.start, p.end) == (date(2016, 1, 1), date(2016, 12, 31))
+    # Counted at a date: a report of that date or a later one gives it.
+    p = parse_period("how many children were in care at the end of March 2016 in Wakefield?")
+    assert (p.start, p.end) == (date(2016, 3, 1), date(2017, 12, 31))
+    p = parse_period("what happened at the Leeds inspection in March 2016")
+    assert (p.start, p.end) == (date(2016, 3, 1), date(2016, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("question", "opinion"),
+    [
+        ("is cornwall a better council to work for as a social worker than devon?", True),
+        ("should herefordshire's children's services be handed over to a children's trust?", True),
+        ("Will Leeds be outstanding at its next inspection?", True),
+        ("Do you think Ofsted was fair to Slough?", True),
+        ("What should Devon improve?", False),
+        ("should social workers be given smaller caseloads according to the report?", False),
+        ("What did the report say should happen to supervision?", False),
+    ],
+)
+def test_opinions_and_forecasts_are_declined(question, opinion):
+    a = _grounder().check(question)
+    assert (a is not None and a.reason is AbstainReason.OPINION) is opinion
+
+
+def test_an_average_asks_for_a_figure():
+    q = "What was the average caseload per social worker in Leeds in 2022?"
+    assert not states_what_is_asked(q, ["Caseloads are too high in the assessment teams."])
+    assert states_what_is_asked(q, ["Social workers hold an average of 22 children."])
+
+
+def test_a_press_officers_framing_is_no_topic():
+    from assistant.focus import focus_query
+
+    res = QuestionResolver(
+        [_dated("e", ILACS, 2023, 6, "Essex"), _dated("r", ILACS, 2024, 6, "Redbridge")]
+    )
+    u = res.understand(
+        "I'm drafting a press release on Essex's 2023 ILACS result. Can you give me a quotable "
+        "sentence from the report about leadership and governance?"
+    )
+    assert focus_query(u.question, u) == "leadership and governance"
+    u = res.understand(
+        "For our newsletter: an exact quote from the 2024 Redbridge ILACS report summing up "
+        "the service for children."
+    )
+    assert focus_query(u.question, u) == "summing up the service for children"

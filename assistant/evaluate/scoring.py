@@ -50,14 +50,14 @@ class SourcePages:
                     continue
                 if here.endswith(head) or (head in here and tail in there):
                     return tail in there
-            for k in range(len(words) - 1, 0, -1):  # a word hyphenated over the break
-                m = re.match(r"(.*\w-)(\w.*)", words[k - 1])
-                if (
-                    m
-                    and " ".join([*words[: k - 1], m.group(1)]) in here
-                    and (" ".join([m.group(2), *words[k:]]) in there)
-                ):
-                    return True
+            for k in range(len(words), 0, -1):  # a word hyphenated over the break
+                # At any of its hyphens: "17-year-olds" may break after "17-".
+                for m in re.finditer(r"(?<=\w-)(?=\w)", words[k - 1]):
+                    first, rest = words[k - 1][: m.start()], words[k - 1][m.start() :]
+                    if " ".join([*words[: k - 1], first]) in here and (
+                        " ".join([rest, *words[k:]]) in there
+                    ):
+                        return True
         return False
 
 
