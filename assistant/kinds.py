@@ -146,6 +146,19 @@ def names_inspection(question: str) -> bool:
     return last_inspection > last_visit
 
 
+_FULL_INSPECTION = re.compile(
+    r"\bfull\s+(?:[\w-]+\s+){0,2}?(?:re-?)?inspection\b|\bgraded\s+inspection\b|"
+    r"\b(?:ILACS|SIF)\s+(?:re-?)?inspection\b",
+    re.I,
+)
+
+
+def names_full_inspection(question: str) -> bool:
+    """True when a question insists on a graded inspection ("its full ILACS inspection", "the
+    graded inspection"), so a visit of the same period is not what it asks for."""
+    return bool(_FULL_INSPECTION.search(question)) and not _VISIT.search(question)
+
+
 def holdings(reports: list[ReportRecord]) -> str:
     """ "inspection (2017), focused visit (2020)": the kinds and years of the reports, oldest
     first (what the index holds of a subject)."""

@@ -18,6 +18,7 @@ from assistant.kinds import (
     is_of_kind,
     kind_of,
     kinds_named,
+    names_full_inspection,
     names_inspection,
 )
 from assistant.periods import describe_period, parse_period
@@ -42,7 +43,11 @@ _NAMED_BODY = re.compile(
 _FOLLOW_UP = re.compile(
     r"^\s*(and|also|what about|how about|what of|and what|same|then)\b|"
     r"\b(there|they|their|them|it|its|that report|this report|the same|that authority|"
-    r"this authority|that council|this council|that force|this force|those|these)\b",
+    r"this authority|that council|this council|that force|this force|those|these)\b|"
+    # "is that better than the previous one?", "how does that grade compare?"
+    r"^\s*(?:is|was|were|has|had|did|does)\s+(?:that|this)\b|"
+    r"\b(?:previous|next|last|earlier|later|other)\s+one\b|\bone\s+before\b|"
+    r"\bthat\s+(?:one|grade|rating|judge?ment|result|outcome|visit|inspection|letter)\b",
     re.I,
 )
 
@@ -250,6 +255,7 @@ class QuestionResolver:
             previous=previous,
             kinds=tuple(kinds_named(question, self.kinds)),
             prefer=INSPECTION if names_inspection(question) else None,
+            strict=names_full_inspection(question),
         )
         region = region_named(question) if not subjects and not filters.subjects else None
         if region is not None:
@@ -294,6 +300,7 @@ class QuestionResolver:
         previous: bool = False,
         kinds: tuple[str, ...] = (),
         prefer: str | None = None,
+        strict: bool = False,
     ) -> Understood:
         abstention = None
         pick: tuple[str, ...] = tuple(report_ids)
@@ -327,6 +334,21 @@ class QuestionResolver:
                 mine = of_kind
                 if mine and not (latest or earliest):
                     pick = tuple(r.report_id for r in mine if r.report_id)
+            if (
+                strict
+                and (start or end)
+                and mine
+                and not any(kind_of(r) == prefer for r in mine)
+                and abstention is None
+            ):
+                # "its full ILACS inspection in 2021" when 2021 holds only a focused visit.
+                every = [r for r in self.reports if r.subject in subjects]
+                abstention = Abstention(
+                    AbstainReason.KIND_NOT_HELD,
+                    f"The index holds no full {prefer} of {', '.join(subjects)} in "
+                    f"{describe_period(start, end)}; the indexed reports are: {holdings(every)}.",
+                    (prefer,),
+                )
             if prefer and any(kind_of(r) == prefer for r in mine):
                 # "the latest inspection": of the graded inspections, when there are visits too
                 # (a preference, never a filter that leaves nothing).

@@ -169,6 +169,13 @@ _WHICH_PART = re.compile(
 )
 
 
+# After a grade: "better or worse than the previous one?", "did it improve at the next one?"
+_BETTER_OR_WORSE = re.compile(
+    r"\b(?:better|worse|improved?|declined?|slipped|dropped|same|up\s+or\s+down|"
+    r"go(?:ne)?\s+(?:up|down)|went\s+(?:up|down)|compare[sd]?)\b",
+    re.I,
+)
+
 # "which area was weakest", "which part was rated lowest": the one grade that stands out.
 _STANDS_OUT = re.compile(
     r"\b(?:weak|strong|wors|bes|low|high)est\b|\b(?:worst|best)\b|\bmost\s+(?:improved|concern)",
@@ -352,6 +359,9 @@ class Router:
             and not topic_words(question, self.resolver)
         ):
             return Route(RouteKind.GRADE, areas, by="rules")
+        if after_grades and len(question.split()) <= 14 and _BETTER_OR_WORSE.search(question):
+            # "is that better or worse than the previous one?": how the grades moved.
+            return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")
         if (
             after_grades
             and len(question.split()) <= 10

@@ -231,6 +231,7 @@ def asks_about_grades(text: str) -> bool:
         or JUDGED.search(text)
         or JUDGEMENT_NOUN.search(text)
         or GRADE_WORD.search(text)
+        or re.search(r"\boverall\s+effectiveness\b", text, re.I)
     )
 
 

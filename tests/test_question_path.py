@@ -352,3 +352,28 @@ def test_a_press_officers_framing_is_no_topic():
         "the service for children."
     )
     assert focus_query(u.question, u) == "summing up the service for children"
+
+
+def test_better_or_worse_after_a_grade_asks_how_the_grades_moved():
+    r = Router(PLACES, None)
+    q = "is that better or worse than the previous one?"
+    assert r.route(q, True, after_grades=True).kind is RouteKind.TIMELINE
+    assert r.route(q, True, after_grades=False).kind is RouteKind.PASSAGES
+    res = QuestionResolver([_dated("i2022", ILACS, 2022, 11, "Dudley")])
+    prev = Answer("q", "a", False, context=Context(subjects=("Dudley",), report_ids=("i2022",)))
+    assert res.understand(q, [prev]).context.subjects == ("Dudley",)
+
+
+def test_a_full_inspection_asked_of_a_year_with_only_a_visit_is_declined():
+    res = QuestionResolver(
+        [
+            _dated("v2021", "Focused visit", 2021, 3, "Trafford"),
+            _dated("i2022", ILACS, 2022, 11, "Trafford"),
+        ]
+    )
+    u = res.understand("What grade did Trafford get in its full ILACS inspection in 2021?")
+    assert u.abstention is not None and u.abstention.reason is AbstainReason.KIND_NOT_HELD
+    assert "focused visit (2021)" in u.abstention.message
+    # Without the insistence, the year's visit is the report meant.
+    u = res.understand("What did the 2021 inspection of Trafford find?")
+    assert u.abstention is None and u.context.report_ids == ("v2021",)
