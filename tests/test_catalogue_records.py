@@ -343,3 +343,27 @@ def test_display_names_come_from_the_shared_vocabulary():
     assert judgement_label(Judgement("Some  other\njudgement", "Good", 1, "q")) == (
         "Some other judgement"
     )
+
+
+def test_a_reports_own_comparison_with_its_last_inspection_is_cited():
+    from assistant.catalogue.cites import Cites
+    from ingest.records import Chunk
+
+    def chunk(i: int, page: int, text: str) -> Chunk:
+        return Chunk(
+            id=f"r:{i}", report_id="r", source="r.pdf", ordinal=i, text=text, embed_text=text,
+            page_start=page, page_end=page, pdf_page_start=page, pdf_page_end=page,
+        )  # fmt: skip
+
+    chunks = [
+        chunk(0, 1, "Inspection of Wexley children's services. Inspection dates: 1 to 5 May 2023"),
+        chunk(1, 2, "Leaders are ambitious. Services for children in Wexley have improved since "
+                    "the last inspection in 2019, when they were judged inadequate."),
+        chunk(2, 5, "Practice has declined since the last inspection in several teams."),
+    ]  # fmt: skip
+    cites = Cites(lambda rid: chunks if rid == "r" else [])
+    found = cites.comparison("r")
+    assert found is not None and found[0].startswith("Services for children in Wexley")
+    assert cites.citations[found[1] - 1].page == 2
+    # Only the summary pages: a body sentence of page 5 is not the report's verdict on itself.
+    assert Cites(lambda rid: chunks[2:]).comparison("r") is None

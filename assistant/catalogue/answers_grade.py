@@ -72,6 +72,21 @@ def _grade_sentence(
     return lead + (text[0].lower() + text[1:] if lead else text)
 
 
+# A question weighing a grade against the one before: "did Croydon get out of inadequate?",
+# "did Lambeth improve on its previous grade?", "is Sandwell still inadequate?".
+_AGAINST_BEFORE = re.compile(
+    r"\b(?:previous(?:ly)?|before|last\s+time|still|again|since|moved\s+on|improve[ds]?\s+on|"
+    r"changed?|compared?|same\s+as)\b",
+    re.I,
+)
+
+
+def _comparison(cites: Cites, rep: CatalogueReport) -> str | None:
+    """ "The report says: “Services … have improved since the last inspection …” [2]"."""
+    found = cites.comparison(rep.report_id)
+    return f"The report says: “{found[0]}” [{found[1]}]" if found else None
+
+
 def _not_graded(cites: Cites, rep: CatalogueReport, subject: str) -> str | None:
     """ "The Trafford focused visit (…) is not graded [1].", citing where the report says what
     kind of visit it is; None when no stored sentence says so."""
@@ -194,6 +209,12 @@ def answer_grade(catalogue: Catalogue, question: str, u: Understood, route: Rout
                         rep, j, n, route.grade, subject, named, bool(_AWAY_FROM.search(question))
                     )
                 )
+                if area == OVERALL and (
+                    _AWAY_FROM.search(question) or _AGAINST_BEFORE.search(question)
+                ):
+                    said = _comparison(cites, rep)
+                    if said:
+                        sentences.append(said)
     return finish(question, u, sentences, missing, cites.citations)
 
 

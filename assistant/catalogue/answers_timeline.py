@@ -70,6 +70,11 @@ def answer_timeline(catalogue: Catalogue, question: str, u: Understood, route: R
                 + tail
                 + "."
             )
+            newest = [rep for rep in reports if rep.judgement(area) is not None][-1:]
+            if area.keys == OVERALL.keys and newest:
+                found = cites.comparison(newest[0].report_id)
+                if found:
+                    sentences.append(f"The latest says: “{found[0]}” [{found[1]}]")
     return finish(question, u, sentences, missing, cites.citations)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.records import Citation
 from assistant.verify import QuoteNotVerbatimError, make_citation
+from ingest.chunking import sentence_spans
 from ingest.judgements import collapse_ws, grade_key
 from ingest.records import Chunk, Judgement
 
@@ -95,6 +96,19 @@ class Located:
     offset: int
 
 
+# The report's own sentence comparing with its last inspection.
+_SINCE_LAST = re.compile(
+    r"\b(?:since|at|from|in)\s+the\s+(?:last|previous|(?:19|20)\d\d)\s+(?:ofsted\s+)?"
+    r"(?:full\s+)?(?:re-?)?inspection\b|\bas\s+was\s+the\s+case\b",
+    re.I,
+)
+_GRADE_OR_CHANGE = re.compile(
+    r"\b(?:inadequate|outstanding|good|requires?\s+improvement|improv\w*|declin\w*|"
+    r"deteriorat\w*|sustain\w*|maintain\w*|better|worse|strengthen\w*|weaken\w*)\b",
+    re.I,
+)
+
+
 class Cites:
     """Builds numbered, verified citations for one answer.
 
@@ -150,6 +164,21 @@ class Cites:
                         continue
                     self.citations.append(c)
                     return c.n
+        return None
+
+    def comparison(self, report_id: str, lead_pages: int = 2) -> tuple[str, int] | None:
+        """The report's own sentence weighing its grade against the last inspection ("…
+        have improved since the last inspection in 2017, when they were judged inadequate."),
+        from its first pages, cited: ``(sentence, citation number)``, or None."""
+        for ch in self.chunks(report_id):
+            if ch.pdf_page_start > lead_pages:
+                continue
+            for a, b in sentence_spans(ch.text):
+                text = ch.text[a:b]
+                if _SINCE_LAST.search(text) and _GRADE_OR_CHANGE.search(text):
+                    n = self.cite(report_id, text)
+                    if n is not None:
+                        return " ".join(text.split()), n
         return None
 
     def cite(
