@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -249,6 +250,10 @@ class Assistant:
             and last.mode == "catalogue"
             and asks_about_grades(last.question)
         )
+        for c in u.context.corrections:
+            if len(c.meant) == 1:
+                # "peterborughs inspection" routes as "Peterborough's inspection" would.
+                question = re.sub(rf"\b{re.escape(c.typed)}\b", c.meant[0], question)
         return router.route(
             question, carried_subject=bool(u.context.subjects), after_grades=after_grades
         )

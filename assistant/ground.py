@@ -65,7 +65,11 @@ _INSTITUTION = re.compile(
 _INSTITUTION_TYPED = re.compile(
     r"\bst\.?\s+[a-z’']+(?:['’]s)?\s+(?:(?:primary|secondary|high|junior|infant|catholic|"
     r"church)\s+)?(?:school|academy|college|hospital|nursery|church)\b"
-    r"|\b[a-z’']{4,}\s+(?:primary|secondary|high|junior|infant)\s+(?:school|academy)\b",
+    r"|\b[a-z’']{4,}\s+(?:primary|secondary|high|junior|infant)\s+(?:school|academy)\b"
+    # "willow lodge childrens home", "harris academy": a named home or academy.
+    r"|\b(?:(?!the\b|and\b|for\b|our\b|their\b)[a-z’']{3,}\s+)?"
+    r"(?!the\b|and\b|for\b|our\b|their\b|an?\b|residential\b|virtual\b|free\b|local\b)"
+    r"[a-z’']{3,}\s+(?:lodge|grange|manor|academy)\b",
     re.I,
 )
 # Words that start a question or name the trade: a capitalised run of only these is no name.

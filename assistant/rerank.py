@@ -64,7 +64,7 @@ ASKS_NUMBER = re.compile(
     # At the start, or after an opening clause ("In Devon's 2015 inspection, how many ...");
     # "a quote on how much they improved" asks for words, not a figure.
     r"^(?:[^,?]*,\s*)?(?:how many|how much|what (?:number|percentage|proportion|share|rate)|"
-    r"what (?:is|was|were) the (?:number|percentage|proportion|rate)|"
+    r"what (?:is|was|were) the (?:[\w-]+ ){0,3}?(?:number|percentage|proportion|rate|ratio)(?! of (?:progress|improvement|change))|"
     r"what (?:is|was|were) (?:the |their |its )?(?:average|mean|median|typical)\b(?! quality))\b",
     re.I,
 )

@@ -183,10 +183,28 @@ _STANDS_OUT = re.compile(
 )
 
 
+_HOW_DID_THEY_DO = re.compile(
+    r"^\s*(?:and\s+)?(?:how\s+did\s+\S+(?:\s+\S+){0,3}?\s+(?:do|fare|perform|get\s+on|come\s+out)|"
+    r"where\s+did\s+\S+(?:\s+\S+){0,3}?\s+land)\b",
+    re.I,
+)
+_BEST_AREA = re.compile(
+    r"\b(?:best|worst|weakest|strongest|lowest|highest)(?:[-\s]+(?:rated|graded))?\s+"
+    r"(?:area|part|judge?ment|bit|aspect|service)s?\b",
+    re.I,
+)
+
+
 def asks_every_judgement(q: str) -> bool:
     """A grade question asking for every judgement: "what grades …", or which of them stands
     out ("which bit didn't make good?", "which area avoided the lowest grade?")."""
-    return bool(re.search(r"\b(?:grades|ratings|judge?ments)\b", q, re.I) or _WHICH_PART.search(q))
+    return bool(
+        re.search(
+            r"\b(?:grades|ratings|judge?ments)\b|\bany\s+(?:judge?ment|grade|area)s?\b", q, re.I
+        )
+        or _WHICH_PART.search(q)
+        or _BEST_AREA.search(q)
+    )
 
 
 def _grade_asked_first(q: str) -> bool:
@@ -372,6 +390,30 @@ class Router:
             # "and how did they do at the next one?", "have they kept that up since?": the
             # grades of the report the conversation turns to.
             return Route(RouteKind.GRADE, areas, by="rules")
+        own = topic_words(question, self.resolver)
+        # A place the question itself names (a carried one may be a finding's place: "how did
+        # they do at the next one?" after a question on the front door asks about that).
+        named = bool(self.resolver.find_in(question) or all_subjects().find_in(question))
+        if named and not own and _HOW_DID_THEY_DO.search(question):
+            # "How did Oldham do in 2024?", "where did Barnsley land?": the grades.
+            return Route(RouteKind.GRADE, areas, by="rules")
+        if (
+            has_subject
+            and not own
+            and CHANGE.search(question)
+            and len(set(re.findall(r"\b(?:19|20)\d\d\b", question))) >= 2
+        ):
+            # "Did Thurrock go up or down from 2019 to 2022?": how the grades moved.
+            return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")
+        if (
+            has_subject
+            and (_WHICH_PART.search(question) or _BEST_AREA.search(question))
+            and _STANDS_OUT.search(question)
+            and len([w for w in topic_words(question, self.resolver) if not _STANDS_OUT.search(w)])
+            <= 1
+        ):
+            # "which area came out weakest in Peterborough's inspection?": every grade.
+            return Route(RouteKind.GRADE, (), all_judgements=True, by="rules")
         if self.exemplars is None:
             return PASSAGES
         cued = [

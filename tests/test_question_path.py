@@ -377,3 +377,38 @@ def test_a_full_inspection_asked_of_a_year_with_only_a_visit_is_declined():
     # Without the insistence, the year's visit is the report meant.
     u = res.understand("What did the 2021 inspection of Trafford find?")
     assert u.abstention is None and u.context.report_ids == ("v2021",)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "every"),
+    [
+        ("where did Barnsley land in its 2023 inspection?", "grade", False),
+        ("How did Oldham do in 2024?", "grade", False),
+        ("best area for Camden in 2022?", "grade", True),
+        ("was any judgement outstanding in Hackney's 2019 report?", "grade", True),
+        ("Did Thurrock go up or down from 2019 to 2022?", "timeline", False),
+        ("portsmouth may 2023 - what did help and protecton get?", "grade", False),
+        ("How did inspectors think Oldham did on the front door?", "passages", False),
+        ("Did caseloads in Kent go up or down from 2019 to 2022?", "passages", False),
+        ("how did Leeds perform with children missing from care?", "passages", False),
+    ],
+)  # fmt: skip
+def test_how_a_council_did_and_its_best_area_ask_for_grades(router, question, kind, every):
+    r = router.route(question, carried_subject=True)
+    assert (r.kind, r.all_judgements) == (kind, every)
+
+
+def test_named_homes_and_academies_typed_in_lower_case_are_checked():
+    for q, name in (
+        ("ofsted report on willow lodge childrens home in stockton - what grade?", "willow lodge"),
+        ("whats the ofsted grade for harris academy?", "harris academy"),
+    ):
+        a = _grounder().check(q)
+        assert a is not None and a.reason is AbstainReason.ENTITY_NOT_FOUND and a.missing == (name,)
+    assert _grounder().check("what did the virtual school and the academy trust do?") is None
+
+
+def test_a_rate_with_words_before_it_asks_for_a_figure():
+    q = "What was the social worker vacancy rate in Derby according to its 2022 inspection?"
+    assert not states_what_is_asked(q, ["Workforce challenges remain in Derby."])
+    assert states_what_is_asked(q, ["The vacancy rate is 18%."])
