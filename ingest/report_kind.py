@@ -162,6 +162,10 @@ def kind_from_title(title: str | None) -> str | None:
     # is an inspection, not a "not safe an inspection".
     cut = max((i + 1 for i, w in enumerate(words[:-1]) if w.lower() in _TITLE_KIND_SKIP), default=0)
     words = words[cut:]
+    if len(words) > 1 and words[-1][0].isupper() and words[-2][0].islower():
+        # "Tameside metropolitan borough Inspection of …": the case breaks where the kind
+        # starts (a place's name ran into the title line).
+        words = words[-1:]
     return " ".join(w if w.isupper() else w.lower() for w in words)
 
 

@@ -145,6 +145,20 @@ ALIASES: dict[str, str] = {
     "K&C": "Kensington and Chelsea",
     "H&F": "Hammersmith and Fulham",
     "Tower Hamlets Council": "Tower Hamlets",
+    "IoW": "Isle of Wight",
+    "Central Beds": "Central Bedfordshire",
+    "CWaC": "Cheshire West and Chester",
+    "Derbys": "Derbyshire",
+    "Hants": "Hampshire",
+    "Hereford": "Herefordshire",
+    "LBBD": "Barking and Dagenham",
+    "Richmond": "Richmond upon Thames",
+    "Kingston": "Kingston upon Thames",
+    "MK": "Milton Keynes",
+    "Westmorland": "Westmorland and Furness",
+    "West Berks": "West Berkshire",
+    "W Sussex": "West Sussex",
+    "E Sussex": "East Sussex",
     # police forces
     "Met": "Metropolitan Police Service",
     "Met Police": "Metropolitan Police Service",
@@ -170,8 +184,12 @@ COMMON_WORDS: frozenset[str] = frozenset(
 CONTEXT_AFTER = (
     "council", "borough", "county", "city", "la", "local authority", "children's services",
     "children's social care", "safeguarding", "police", "constabulary", "ofsted", "inspection",
-    "report", "lscb", "authority",
+    "report", "lscb", "authority", "focused visit", "focussed visit", "ilacs", "sif", "jtai",
 )  # fmt: skip
+# Of those names, the ones rare as words: after "in", "for", "at" ... they are the place
+# ("care leavers in derby"), as "reading" or "bury" after them would not be.
+RARE_AS_WORDS: frozenset[str] = frozenset({"derby", "slough", "harrow", "hull", "stoke", "barking"})
+PLACE_BEFORE = frozenset({"in", "for", "at", "from", "about", "of", "to", "visited", "inspected"})
 # A name preceded by these words is something else ("New York").
 NOT_AFTER: dict[str, frozenset[str]] = {
     "york": frozenset({"new"}),

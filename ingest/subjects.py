@@ -32,8 +32,10 @@ from ingest.subject_names import (
     LOCAL_AUTHORITIES,
     NOT_AFTER,
     NOT_BEFORE,
+    PLACE_BEFORE,
     POLICE_FORCES,
     PREFIXES,
+    RARE_AS_WORDS,
     SMALL_WORDS,
     SUFFIXES,
 )
@@ -341,6 +343,11 @@ class SubjectResolver:
         )
         before2 = " ".join(t.norm for t in toks[max(0, i - 2) : i])
         if any(before2.endswith(w) for w in ("borough of", "city of", "county of", "council of")):
+            context = True
+        if re.fullmatch(r"(?:19|20)\d\d", after1) or (
+            key in RARE_AS_WORDS and before in PLACE_BEFORE
+        ):
+            # "bury 2016 report", "care leavers in derby"
             context = True
         if context:
             return True

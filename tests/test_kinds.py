@@ -98,6 +98,9 @@ def test_dates_with_day_names_and_kinds_from_titles():
         "thematic inspection"
     )
     assert kind_from_title("Northland annual summary") is None
+    assert kind_from_title(
+        "Tameside metropolitan borough Inspection of local authority children's social care"
+    ) == ("inspection")
     # A title's own name before the kind is no part of the kind.
     assert kind_from_title("Found but not safe: an inspection of the police response") == (
         "inspection"

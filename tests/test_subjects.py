@@ -213,10 +213,26 @@ def test_resolver_keeps_the_known_spelling():
         ("Reading Borough Council inspection", ["Reading"]),
         ("reading's grades", ["Reading"]),
         ("wigan and sutton and halton and poole", ["Wigan", "Sutton", "Halton", "Poole"]),
+        ("care leavers in derby", ["Derby"]),
+        ("bury 2016 report", ["Bury"]),
     ],
-)
+)  # fmt: skip
 def test_find_in(resolver, text, found):
     assert resolver.find_in(text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("slough focused visit", ["Slough"]),
+        ("hants and IoW", ["Hampshire", "Isle of Wight"]),
+        ("central beds, CWaC and LBBD", ["Central Bedfordshire", "Cheshire West and Chester",
+                                         "Barking and Dagenham"]),
+        ("MK care leavers", ["Milton Keynes"]),
+    ],
+)  # fmt: skip
+def test_the_usual_short_forms(text, found):
+    assert SubjectResolver(LOCAL_AUTHORITIES).find_in(text) == found
 
 
 @pytest.mark.parametrize(
@@ -231,6 +247,8 @@ def test_find_in(resolver, text, found):
         "What did the Met Office forecast?",
         "New York has no children's services inspections.",
         "Which authorities are outstanding?",
+        "improvements in reading ages",
+        "the dogs in the pound were barking",
         "",
     ],
 )
