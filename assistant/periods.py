@@ -34,7 +34,7 @@ _INSPECTION_YEAR = re.compile(
 _AROUND_REPORT = re.compile(
     rf"\b(before|prior\s+to|preced(?:ed|ing)|earlier\s+than|after|following|since|followed)\s+"
     rf"(?:the|its|their)\s+({_YEAR})\s+(?:ofsted\s+)?(?:full\s+|graded\s+)?"
-    rf"(?:re-?)?(?:inspection|report|visit)s?\b",
+    rf"(?:re-?)?(?:inspection|report|visit|one)s?\b",
     re.I,
 )
 UNDATED_LEAD = timedelta(days=90)

@@ -47,6 +47,7 @@ from assistant.route_words import (
     QUOTE_ASK,
     WHY,
     all_subjects,
+    asks_about_grades,
     asks_improve,
     main_clause,
     police_asked,
@@ -186,6 +187,15 @@ _STANDS_OUT = re.compile(
 _HOW_DID_THEY_DO = re.compile(
     r"^\s*(?:and\s+)?(?:how\s+did\s+\S+(?:\s+\S+){0,3}?\s+(?:do|fare|perform|get\s+on|come\s+out)|"
     r"where\s+did\s+\S+(?:\s+\S+){0,3}?\s+land)\b",
+    re.I,
+)
+_WHEN_OR_EVER = re.compile(
+    r"^\s*(?:when|which\s+year|what\s+year|in\s+which\s+year|in\s+what\s+year)\b|\bever\b", re.I
+)
+# "Knowsley's result in the report published March 2023?", "what did sunderland get?"
+_RESULT = re.compile(
+    r"\b(?:result|outcome|verdict)s?\b|^\s*(?:and\s+)?what\s+(?:did|does|has)\s+\S+(?:\s+\S+){0,3}?\s+"
+    r"(?:get|got|receive|score|achieve)\b",
     re.I,
 )
 _BEST_AREA = re.compile(
@@ -367,6 +377,15 @@ class Router:
         )
         question = main_clause(question)
         rule = rule_route(question, self.resolver)
+        if (
+            rule is not None
+            and rule.kind is RouteKind.GRADE
+            and _WHEN_OR_EVER.search(question)
+            and not topic_words(question, self.resolver)
+        ):
+            # "has Surrey ever been rated outstanding?", "when was Torbay last judged
+            # inadequate?": every report's grade, dated.
+            return Route(RouteKind.TIMELINE, rule.areas or (OVERALL,), by="rules")
         if rule is not None:
             return rule
         areas = tuple(areas_in(question))
@@ -391,10 +410,13 @@ class Router:
             # grades of the report the conversation turns to.
             return Route(RouteKind.GRADE, areas, by="rules")
         own = topic_words(question, self.resolver)
+        if asks_about_grades(question) and _WHEN_OR_EVER.search(question) and not own:
+            # "Which year did Rochdale get outstanding?"
+            return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")
         # A place the question itself names (a carried one may be a finding's place: "how did
         # they do at the next one?" after a question on the front door asks about that).
         named = bool(self.resolver.find_in(question) or all_subjects().find_in(question))
-        if named and not own and _HOW_DID_THEY_DO.search(question):
+        if named and not own and (_HOW_DID_THEY_DO.search(question) or _RESULT.search(question)):
             # "How did Oldham do in 2024?", "where did Barnsley land?": the grades.
             return Route(RouteKind.GRADE, areas, by="rules")
         if (

@@ -124,7 +124,7 @@ ALLOWED = words(
     experience experiences progress impact effectiveness
     compared between until after before prior during
     published publication come came
-    where land landed fare fared perform performed
+    where land landed fare fared perform performed round
     """
 )
 MONTHS = words(

@@ -412,3 +412,23 @@ def test_a_rate_with_words_before_it_asks_for_a_figure():
     q = "What was the social worker vacancy rate in Derby according to its 2022 inspection?"
     assert not states_what_is_asked(q, ["Workforce challenges remain in Derby."])
     assert states_what_is_asked(q, ["The vacancy rate is 18%."])
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("has surrey ever been rated outstanding?", "timeline"),
+        ("When was Torbay last judged inadequate?", "timeline"),
+        ("Which year did Rochdale get outstanding?", "timeline"),
+        ("Knowsley's result in the report published March 2023?", "grade"),
+        ("what did sunderland get last time round?", "grade"),
+        ("When did inspectors visit Torbay's front door?", "passages"),
+    ],
+)
+def test_when_or_ever_asks_for_every_grade_and_a_result_for_the_grade(router, question, kind):
+    assert router.route(question, carried_subject=True).kind == kind
+
+
+def test_before_the_years_one_is_before_that_report():
+    p = parse_period("what was Wigan's rating before the 2023 one?")
+    assert (p.start, p.end, p.words) == (None, date(2023, 12, 31), "before the 2023 report")
