@@ -24,7 +24,13 @@ from assistant.kinds import (
 from assistant.periods import describe_period, parse_period
 from assistant.records import AbstainReason, Abstention, Context
 from assistant.regions import region_named
-from assistant.relative import overlaps, relative_reports, when
+from assistant.relative import (
+    is_follow_up,
+    overlaps,
+    previous_context,
+    relative_reports,
+    when,
+)
 from assistant.settings import RouteSettings
 from assistant.spelling import Correction, force_for_county, near_places, unrecognised
 from ingest.subjects import LOCAL_AUTHORITIES, POLICE_FORCES, SubjectResolver, is_police_force
@@ -39,16 +45,6 @@ _PREVIOUS = re.compile(r"\b(previous|prior|preceding|last time)\b", re.I)
 _LAST_TIME = re.compile(r"\blast time\b", re.I)
 _NAMED_BODY = re.compile(
     r"\b((?:[A-Z][a-z]+\s){1,3}(?:City\s|County\s|Borough\s|District\s)?(?:Council|Police|Constabulary))\b"
-)
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|also|what about|how about|what of|and what|same|then)\b|"
-    r"\b(there|they|their|them|it|its|that report|this report|the same|that authority|"
-    r"this authority|that council|this council|that force|this force|those|these)\b|"
-    # "is that better than the previous one?", "how does that grade compare?"
-    r"^\s*(?:is|was|were|has|had|did|does)\s+(?:that|this)\b|"
-    r"\b(?:previous|next|last|earlier|later|other)\s+one\b|\bone\s+before\b|"
-    r"\bthat\s+(?:one|grade|rating|judge?ment|result|outcome|visit|inspection|letter)\b",
-    re.I,
 )
 
 
@@ -190,8 +186,8 @@ class QuestionResolver:
         earliest = bool(_EARLIEST.search(question)) and names_report
         previous = bool(_PREVIOUS.search(question)) and names_report
         carried = False
-        prev_ctx = self._previous_context(history)
-        if prev_ctx is not None and not self._is_follow_up(question, subjects, period):
+        prev_ctx = previous_context(history)
+        if prev_ctx is not None and not is_follow_up(question, subjects, period):
             prev_ctx = None
         if prev_ctx is not None:
             if not subjects and prev_ctx.subjects:
@@ -422,17 +418,3 @@ class QuestionResolver:
     def _covers(self, subjects: tuple, start, end) -> bool:
         """Whether any report of the subjects overlaps the period."""
         return any(r.subject in subjects and overlaps(r, start, end) for r in self.reports)
-
-    @staticmethod
-    def _previous_context(history: list | None) -> Context | None:
-        for turn in reversed(history or []):
-            ctx = getattr(turn, "context", None)
-            if ctx is not None and (ctx.subjects or ctx.report_ids or ctx.date_from or ctx.date_to):
-                return ctx
-        return None
-
-    @staticmethod
-    def _is_follow_up(question: str, subjects: tuple, period: str) -> bool:
-        if _FOLLOW_UP.search(question):
-            return True
-        return len(question.split()) <= 8 and not (subjects and period)

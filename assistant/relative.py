@@ -85,3 +85,33 @@ def relative_reports(
         # conversation is about first (it often says how much has changed since).
         picked = tuple(r.report_id for r in anchor if r.report_id) + picked
     return picked, None
+
+
+# A question that leans on the one before: "and what about …", "is that better …", "them".
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|also|what about|how about|what of|and what|same|then)\b|"
+    r"\b(there|they|their|them|it|its|that report|this report|the same|that authority|"
+    r"this authority|that council|this council|that force|this force|those|these)\b|"
+    # "is that better than the previous one?", "how does that grade compare?"
+    r"^\s*(?:is|was|were|has|had|did|does)\s+(?:that|this)\b|"
+    r"\b(?:previous|next|last|earlier|later|other)\s+one\b|\bone\s+before\b|"
+    r"\bthat\s+(?:one|grade|rating|judge?ment|result|outcome|visit|inspection|letter)\b",
+    re.I,
+)
+
+
+def previous_context(history: list | None) -> Context | None:
+    """The context of the latest earlier turn that was about a place, a report or a period."""
+    for turn in reversed(history or []):
+        ctx = getattr(turn, "context", None)
+        if ctx is not None and (ctx.subjects or ctx.report_ids or ctx.date_from or ctx.date_to):
+            return ctx
+    return None
+
+
+def is_follow_up(question: str, subjects: tuple, period: str) -> bool:
+    """Whether a question continues the conversation: it leans on the turn before, or is short
+    and does not name both a place and a period of its own."""
+    if _FOLLOW_UP.search(question):
+        return True
+    return len(question.split()) <= 8 and not (subjects and period)

@@ -16,250 +16,42 @@ and a finding question is not taken for a grade question.
 
 from __future__ import annotations
 
-import difflib
 import re
 import threading
-from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
 from assistant.route_exemplars import EXEMPLARS
+from assistant.route_rules import (
+    CATALOGUE_ROUTES,
+    PASSAGES,
+    STANDS_OUT,
+    WHICH_PART,
+    Route,
+    RouteKind,
+    asks_every_judgement,
+    cued,
+    plain_route,
+    rule_route,
+)
 from assistant.route_words import (
     AWARD,
-    CHANGE,
     FINDING_VERB,
     GRADE_TERM,
     GRADE_WORD,
-    HISTORY,
-    HOW,
-    IMPROVE,
-    IMPROVE_CUE,
-    JUDGED,
     JUDGEMENT_NOUN,
-    LIST_NOUN,
-    LIST_Q,
-    MENTION_WORDS,
-    MENTIONS_CUE,
-    NOT_GRADES,
-    OUTCOME,
     PERIOD_WORDS,
     QUOTE_ASK,
     WHY,
     all_subjects,
-    asks_about_grades,
-    asks_improve,
     main_clause,
     police_asked,
-    residual,
     subject_spans,
     topic_words,
 )
 from assistant.settings import RouteSettings
-from assistant.vocabulary import OVERALL, USER_GRADE, Area, areas_in, grade_from_words
+from assistant.vocabulary import OVERALL, USER_GRADE, areas_in, grade_from_words
 from ingest.subjects import SubjectResolver
-
-
-class RouteKind(StrEnum):
-    """The paths a question can take."""
-
-    PASSAGES = "passages"
-    GRADE = "grade"
-    LIST = "list"
-    TIMELINE = "timeline"
-    IMPROVE = "improve"
-    MENTIONS = "mentions"
-
-
-CATALOGUE_ROUTES = frozenset(
-    {RouteKind.GRADE, RouteKind.LIST, RouteKind.TIMELINE, RouteKind.IMPROVE}
-)
-
-
-@dataclass(frozen=True)
-class Route:
-    """Where a question goes, with the slots the catalogue needs.
-
-    Attributes:
-        kind: The path.
-        areas: The judgements the question names, in order.
-        all_judgements: A grade question asking for every judgement ("what grades …").
-        grade: A grade the question names (normalised), e.g. "inadequate".
-        police: A list of forces (True) or of councils (False), or either (None).
-        by: "rules", "exemplars" or "default": which signal decided.
-        margin: How much nearer the chosen route's examples were than the passage examples.
-        topic: Words of an improvement question that name a topic of its own ("assessments",
-            "care leavers"): the catalogue answers with the points on that topic, and leaves the
-            question to the passages when no point is about it (unless it asks for the points
-            by their name, "the areas for priority action").
-    """
-
-    kind: RouteKind
-    areas: tuple[Area, ...] = ()
-    all_judgements: bool = False
-    grade: str | None = None
-    police: bool | None = None
-    by: str = "default"
-    margin: float = 0.0
-    topic: tuple[str, ...] = ()
-
-
-PASSAGES = Route(RouteKind.PASSAGES)
-
-# --------------------------------------------------------------------------------------------
-# Cue words
-# --------------------------------------------------------------------------------------------
-
-
-def rule_route(question: str, resolver: SubjectResolver) -> Route | None:
-    """The strict rules: a structured route, or None when the question is not plainly one."""
-    q = question
-    grade_term = bool(GRADE_TERM.search(q) or JUDGED.search(q))
-    areas = tuple(areas_in(q))
-    if (
-        not grade_term
-        and JUDGEMENT_NOUN.search(q)
-        and (
-            areas
-            or re.search(
-                r"\bwhat\s+(?:was|were|is|are)?\s*(?:the\s+)?(?:\w+['\u2019]s\s+)?"
-                r"(?:overall\s+)?judge?ments?\b",
-                q,
-                re.I,
-            )
-        )
-    ):
-        grade_term = True
-    if re.search(r"\boverall\s+effectiveness\b", q, re.I):
-        grade_term = True
-    improve = asks_improve(q)
-    if not grade_term and not improve:
-        return None
-    if grade_term and NOT_GRADES.search(q):
-        return None
-    if residual(q, resolver):
-        topic = tuple(topic_words(q, resolver))
-        if improve and not grade_term and topic and not WHY.search(q):
-            # "what does Norfolk need to improve on strategy meetings": the points on that
-            # topic, or the passages when no point is about it.
-            return Route(RouteKind.IMPROVE, by="rules", topic=topic)
-        return None
-    m = USER_GRADE.search(q)
-    asked = grade_from_words(m.group("g")) if m else None
-    if improve and not grade_term:
-        return Route(RouteKind.IMPROVE, by="rules")
-    plural = asks_every_judgement(q)
-    if HISTORY.search(q) or (HOW.search(q) and CHANGE.search(q)):
-        return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")
-    has_subject = bool(resolver.find_in(q) or all_subjects().find_in(q))
-    if LIST_Q.search(q) and LIST_NOUN.search(q) and (asked is not None or not has_subject):
-        return Route(
-            RouteKind.LIST, areas or (OVERALL,), grade=asked, police=police_asked(q), by="rules"
-        )
-    if improve and not _grade_asked_first(q):
-        return Route(RouteKind.IMPROVE, by="rules")
-    if _WHICH_PART.search(q) and set(areas) <= {OVERALL}:
-        areas = ()  # "it got good overall, but which bit didn't?": every judgement
-    return Route(
-        RouteKind.GRADE, areas, all_judgements=not areas and plural, grade=asked, by="rules"
-    )
-
-
-_WHICH_PART = re.compile(
-    r"\bwhich\s+(?:bits?|parts?|areas?|aspects?|ones?|judge?ments?|services?|sections?)\b", re.I
-)
-
-
-# After a grade: "better or worse than the previous one?", "did it improve at the next one?"
-_BETTER_OR_WORSE = re.compile(
-    r"\b(?:better|worse|improved?|declined?|slipped|dropped|same|up\s+or\s+down|"
-    r"go(?:ne)?\s+(?:up|down)|went\s+(?:up|down)|compare[sd]?)\b",
-    re.I,
-)
-
-# "which area was weakest", "which part was rated lowest": the one grade that stands out.
-_STANDS_OUT = re.compile(
-    r"\b(?:weak|strong|wors|bes|low|high)est\b|\b(?:worst|best)\b|\bmost\s+(?:improved|concern)",
-    re.I,
-)
-
-
-_HOW_DID_THEY_DO = re.compile(
-    r"^\s*(?:and\s+)?(?:how\s+did\s+\S+(?:\s+\S+){0,3}?\s+(?:do|fare|perform|get\s+on|come\s+out)|"
-    r"where\s+did\s+\S+(?:\s+\S+){0,3}?\s+land)\b",
-    re.I,
-)
-_WHEN_OR_EVER = re.compile(
-    r"^\s*(?:when|which\s+year|what\s+year|in\s+which\s+year|in\s+what\s+year)\b|\bever\b", re.I
-)
-# "Knowsley's result in the report published March 2023?", "what did sunderland get?"
-_RESULT = re.compile(
-    r"\b(?:result|outcome|verdict)s?\b|^\s*(?:and\s+)?what\s+(?:did|does|has)\s+\S+(?:\s+\S+){0,3}?\s+"
-    r"(?:get|got|receive|score|achieve)\b",
-    re.I,
-)
-_BEST_AREA = re.compile(
-    r"\b(?:best|worst|weakest|strongest|lowest|highest)(?:[-\s]+(?:rated|graded))?\s+"
-    r"(?:area|part|judge?ment|bit|aspect|service)s?\b",
-    re.I,
-)
-
-
-def asks_every_judgement(q: str) -> bool:
-    """A grade question asking for every judgement: "what grades …", or which of them stands
-    out ("which bit didn't make good?", "which area avoided the lowest grade?")."""
-    return bool(
-        re.search(
-            r"\b(?:grades|ratings|judge?ments)\b|\bany\s+(?:judge?ment|grade|area)s?\b", q, re.I
-        )
-        or _WHICH_PART.search(q)
-        or _BEST_AREA.search(q)
-    )
-
-
-def _grade_asked_first(q: str) -> bool:
-    """Whether a question asking for a grade and for what to improve asks for the grade first
-    ("what grade did Durham get? was it inadequate given the priority actions?")."""
-    grade = [m.start() for rx in (GRADE_TERM, JUDGED) if (m := rx.search(q))]
-    improve = [m.start() for rx in (IMPROVE, IMPROVE_CUE) if (m := rx.search(q))]
-    return bool(grade) and (not improve or min(grade) < min(improve))
-
-
-def _cued(kind: RouteKind, q: str, has_subject: bool) -> bool:
-    """The question carries a word of this route (examples alone never decide)."""
-    # "judged" alone is no cue ("were children judged to be at risk"): a grade word must follow.
-    grade_like = bool(
-        GRADE_TERM.search(q)
-        or JUDGEMENT_NOUN.search(q)
-        or GRADE_WORD.search(q)
-        or re.search(r"\b(?:good|adequate)\b", q, re.I)
-        or (areas_in(q) and OUTCOME.search(q))
-        or re.search(r"\b(?:outcome|verdict|result)\b", q, re.I)
-        or bool(_WHICH_PART.search(q) and _STANDS_OUT.search(q))
-    )
-    if kind is RouteKind.GRADE:
-        return grade_like and not NOT_GRADES.search(q)
-    if kind is RouteKind.LIST:
-        return grade_like and bool(LIST_Q.search(q) and LIST_NOUN.search(q))
-    if kind is RouteKind.TIMELINE:
-        # A change over time: "improve" alone asks what to improve, not how grades moved.
-        over_time = CHANGE.search(q) and re.search(
-            r"\b(?:since|over|between|compared?|across|trend|from|got\s+better|got\s+worse)\b",
-            q,
-            re.I,
-        )
-        return bool(HISTORY.search(q) or over_time) and (grade_like or has_subject)
-    if kind is RouteKind.IMPROVE:
-        # The grade "requires improvement" asks for no list of what to improve.
-        plain = re.sub(r"\brequires?\s+improvement(?:\s+to\s+be\s+good)?", " ", q, flags=re.I)
-        return bool(IMPROVE_CUE.search(plain)) and has_subject
-    if kind is RouteKind.MENTIONS:
-        return (
-            bool(MENTIONS_CUE.search(q))
-            and not has_subject
-            or bool(MENTION_WORDS.search(q) and re.search(r"\breports?\b", q, re.I))
-        )
-    return True
 
 
 def mask_places(question: str, resolver: SubjectResolver) -> str:
@@ -277,20 +69,6 @@ def masked(question: str, resolver: SubjectResolver) -> str:
     """The question as the examples are written: places as "X", periods left out."""
     text = PERIOD_WORDS.sub(" ", mask_places(question, resolver))
     return " ".join(text.split())
-
-
-_REPORT_WORDS = ("inspection", "inspections", "visit", "visits", "report", "reports", "full")
-
-
-def _own_topic(question: str, resolver: SubjectResolver) -> list[str]:
-    """Topic words of a short follow-up besides its outcome verb and the report it counts to
-    ("what did they get at the next full inspectoin?" has none)."""
-    return [
-        w
-        for w in topic_words(question, resolver)
-        if not OUTCOME.fullmatch(w)
-        and not difflib.get_close_matches(w.lower(), _REPORT_WORDS, n=1, cutoff=0.8)
-    ]
 
 
 class ExemplarRouter:
@@ -376,79 +154,24 @@ class Router:
             self.resolver.find_in(question) or all_subjects().find_in(question)
         )
         question = main_clause(question)
-        rule = rule_route(question, self.resolver)
-        if (
-            rule is not None
-            and rule.kind is RouteKind.GRADE
-            and _WHEN_OR_EVER.search(question)
-            and not topic_words(question, self.resolver)
-        ):
-            # "has Surrey ever been rated outstanding?", "when was Torbay last judged
-            # inadequate?": every report's grade, dated.
-            return Route(RouteKind.TIMELINE, rule.areas or (OVERALL,), by="rules")
-        if rule is not None:
-            return rule
-        areas = tuple(areas_in(question))
-        if (
-            after_grades
-            and areas
-            and len(question.split()) <= 8
-            and not topic_words(question, self.resolver)
-        ):
-            return Route(RouteKind.GRADE, areas, by="rules")
-        if after_grades and len(question.split()) <= 14 and _BETTER_OR_WORSE.search(question):
-            # "is that better or worse than the previous one?": how the grades moved.
-            return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")
-        if (
-            after_grades
-            and len(question.split()) <= 10
-            and OUTCOME.search(question)
-            and not FINDING_VERB.search(question)
-            and not _own_topic(question, self.resolver)
-        ):
-            # "and how did they do at the next one?", "have they kept that up since?": the
-            # grades of the report the conversation turns to.
-            return Route(RouteKind.GRADE, areas, by="rules")
-        own = topic_words(question, self.resolver)
-        if asks_about_grades(question) and _WHEN_OR_EVER.search(question) and not own:
-            # "Which year did Rochdale get outstanding?"
-            return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")
-        # A place the question itself names (a carried one may be a finding's place: "how did
-        # they do at the next one?" after a question on the front door asks about that).
-        named = bool(self.resolver.find_in(question) or all_subjects().find_in(question))
-        if named and not own and (_HOW_DID_THEY_DO.search(question) or _RESULT.search(question)):
-            # "How did Oldham do in 2024?", "where did Barnsley land?": the grades.
-            return Route(RouteKind.GRADE, areas, by="rules")
-        if (
-            has_subject
-            and not own
-            and CHANGE.search(question)
-            and len(set(re.findall(r"\b(?:19|20)\d\d\b", question))) >= 2
-        ):
-            # "Did Thurrock go up or down from 2019 to 2022?": how the grades moved.
-            return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")
-        if (
-            has_subject
-            and (_WHICH_PART.search(question) or _BEST_AREA.search(question))
-            and _STANDS_OUT.search(question)
-            and len([w for w in topic_words(question, self.resolver) if not _STANDS_OUT.search(w)])
-            <= 1
-        ):
-            # "which area came out weakest in Peterborough's inspection?": every grade.
-            return Route(RouteKind.GRADE, (), all_judgements=True, by="rules")
+        found = rule_route(question, self.resolver) or plain_route(
+            question, self.resolver, has_subject, after_grades
+        )
+        if found is not None:
+            return found
         if self.exemplars is None:
             return PASSAGES
-        cued = [
-            k for k in RouteKind if k is not RouteKind.PASSAGES and _cued(k, question, has_subject)
+        kinds = [
+            k for k in RouteKind if k is not RouteKind.PASSAGES and cued(k, question, has_subject)
         ]
-        if not cued:
+        if not kinds:
             return PASSAGES
         if WHY.search(question) or QUOTE_ASK.search(question):
             # Asking why wants the findings; asking for a quote wants the report's own words.
             return PASSAGES
         scores = self.exemplars.scores(masked(question, self.resolver))
-        kind = max(cued, key=lambda k: scores[k])
-        if kind is RouteKind.GRADE and not has_subject and RouteKind.LIST in cued:
+        kind = max(kinds, key=lambda k: scores[k])
+        if kind is RouteKind.GRADE and not has_subject and RouteKind.LIST in kinds:
             # "which councils got an outstanding result": a grade question about no place asks
             # for the list of places with that grade.
             kind = RouteKind.LIST
@@ -460,7 +183,7 @@ class Router:
             or JUDGEMENT_NOUN.search(question)
             or GRADE_WORD.search(question)
             or (areas_in(question) and AWARD.search(question))
-            or (_WHICH_PART.search(question) and _STANDS_OUT.search(question))
+            or (WHICH_PART.search(question) and STANDS_OUT.search(question))
         )
         if margin < (self.margin - self.strong_cue if strong else self.margin):
             return Route(RouteKind.PASSAGES, by="exemplars", margin=round(margin, 4))
@@ -482,7 +205,7 @@ class Router:
         plural = asks_every_judgement(question)
         if kind in (RouteKind.LIST, RouteKind.TIMELINE):
             areas = areas or (OVERALL,)
-        elif _WHICH_PART.search(question) and set(areas) <= {OVERALL}:
+        elif WHICH_PART.search(question) and set(areas) <= {OVERALL}:
             areas = ()
         return Route(
             kind,
@@ -493,3 +216,16 @@ class Router:
             by="exemplars",
             margin=round(margin, 4),
         )
+
+
+__all__ = [
+    "CATALOGUE_ROUTES",
+    "PASSAGES",
+    "ExemplarRouter",
+    "Route",
+    "RouteKind",
+    "Router",
+    "mask_places",
+    "masked",
+    "rule_route",
+]
