@@ -215,8 +215,8 @@ _COMMON = frozenset(
 # next time?". Questions about what a report says should happen ("what should X improve") are
 # findings, not opinions.
 _OPINION = re.compile(
-    r"^\s*(?:in\s+your\s+(?:view|opinion)|do\s+you\s+(?:think|reckon|believe)|"
-    r"what\s+do\s+you\s+(?:think|reckon)|would\s+you\s+(?:say|recommend|advise))\b"
+    r"^\s*(?:in\s+your\s+(?:view|opinion)|do\s+(?:you|u|ya)\s+(?:think|reckon|believe)|"
+    r"what\s+do\s+(?:you|u)\s+(?:think|reckon)|would\s+(?:you|u)\s+(?:say|recommend|advise))\b"
     r"|\bbetter\s+(?:council|place|authority|employer|borough|county)s?\s+to\s+work\b"
     r"|\b(?:better|worse|nicer)\s+(?:place|council|employer)\b[^?]*\bthan\b"
     r"|^\s*should\s+(?!(?:the\s+)?(?:report|inspectors?|ofsted)\b)[^?]{2,80}?\s+be\s+"

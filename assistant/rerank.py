@@ -70,7 +70,9 @@ ASKS_NUMBER = re.compile(
 )
 MONEY = re.compile(r"£\s?\d|\d\s?(?:pounds|million|billion|k)\b", re.I)
 NUMBER = re.compile(
-    r"\b(?!(?:19|20)\d\d\b)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    # "in one child's case", "one of the teams" count nothing; "only one child" does.
+    r"\b(?!(?:19|20)\d\d\b)\d|(?<!\bin )\bone\b(?!\s+(?:of|child['’]s|another|case|example)\b)|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|twenty|thirty|forty|fifty|hundred|thousand|million|half|third|quarter|per cent|"
     r"percent)\b",
     re.I,

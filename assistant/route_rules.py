@@ -273,6 +273,18 @@ def _own_topic(question: str, resolver: SubjectResolver) -> list[str]:
     ]
 
 
+# "did Wakefield climb out of inadequate?": a grade left behind, or not.
+_LEFT_GRADE = re.compile(
+    r"\b(?:get|got|gets|climb(?:ed)?|come|came|move[ds]?|break|broke|pull(?:ed)?|step(?:ped)?|"
+    r"lift(?:ed)?|emerge[ds]?)\s+(?:out\s+of|up\s+from|away\s+from|off)\s+(?:the\s+|its\s+|their\s+)?"
+    r"(?:inadequate|requires?\s+improvement|RI)\b|\bno\s+longer\s+(?:judged\s+)?(?:inadequate|RI)\b",
+    re.I,
+)
+_YES_NO = re.compile(r"^\s*(?:and\s+)?(?:was|were|is|are|did|does|has|have)\b", re.I)
+# Words of a verdict's frame, no topic: "the bottom line verdict", "the final outcome".
+_VERDICT_FRAME = frozenset({"bottom", "line", "final", "headline", "actual"})
+
+
 def plain_route(
     question: str, resolver: SubjectResolver, has_subject: bool, after_grades: bool
 ) -> Route | None:
@@ -307,7 +319,21 @@ def plain_route(
         # "and how did they do at the next one?", "have they kept that up since?": the
         # grades of the report the conversation turns to.
         return Route(RouteKind.GRADE, areas, by="rules")
-    own = topic_words(question, resolver)
+    own = [w for w in topic_words(question, resolver) if w not in _VERDICT_FRAME]
+    m = USER_GRADE.search(question)
+    if (
+        has_subject
+        and areas
+        and m
+        and _YES_NO.match(question)
+        and not FINDING_VERB.search(question)
+    ):
+        # "T&W 2024 - was help & protection outstanding like all the rest?"
+        return Route(RouteKind.GRADE, areas, grade=grade_from_words(m.group("g")), by="rules")
+    if has_subject and _LEFT_GRADE.search(question):
+        m = USER_GRADE.search(question)
+        asked = grade_from_words(m.group("g")) if m else None
+        return Route(RouteKind.GRADE, areas, grade=asked, by="rules")
     if asks_about_grades(question) and _WHEN_OR_EVER.search(question) and not own:
         # "Which year did Rochdale get outstanding?"
         return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")

@@ -94,7 +94,7 @@ AREAS: list[tuple[re.Pattern[str], tuple[str, ...], str]] = [
          "care leavers"),
         (r"\b(?:children\s+in\s+care|(?:children\s+)?looked[-\s]+after(?:\s+children)?|"
          rf"permanence)\b{_NOT_A_TYPE}", ("children_in_care",), "children in care"),
-        (r"\b(?:help\s+and\s+prot[ec]{1,3}t?i?on|(?:children\s+)?(?:who\s+)?needs?\s+(?:of\s+)?help|"
+        (r"\b(?:help\s+(?:and|&)\s+prot[ec]{1,3}t?i?on|(?:children\s+)?(?:who\s+)?needs?\s+(?:of\s+)?help|"
          rf"child\s+protection)\b{_NOT_A_TYPE}", ("help_and_protection",), "help and protection"),
         (r"\badoption(?:\s+performance)?\b", ("adoption",), "adoption"),
         (r"\bcapacity\s+to\s+improve\b", ("capacity_to_improve",), "capacity to improve"),

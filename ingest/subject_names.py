@@ -100,6 +100,7 @@ ALIASES: dict[str, str] = {
     "Stockton": "Stockton-on-Tees",
     "Stoke": "Stoke-on-Trent",
     "Telford": "Telford and Wrekin",
+    "T&W": "Telford and Wrekin",
     "Redcar": "Redcar and Cleveland",
     "Blackburn": "Blackburn with Darwen",
     "Cheshire West": "Cheshire West and Chester",

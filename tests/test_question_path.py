@@ -432,3 +432,27 @@ def test_when_or_ever_asks_for_every_grade_and_a_result_for_the_grade(router, qu
 def test_before_the_years_one_is_before_that_report():
     p = parse_period("what was Wigan's rating before the 2023 one?")
     assert (p.start, p.end, p.words) == (None, date(2023, 12, 31), "before the 2023 report")
+
+
+@pytest.mark.parametrize(
+    ("question", "grade"),
+    [
+        ("did wakefield manage to climb out of inadequate when ofsted went back in nov 2021?",
+         "inadequate"),
+        ("T&W summer 2024 - was help & protection outstanding like all the rest or a notch lower",
+         "outstanding"),
+        ("darlington - the report that came out 1 sept 2015 - what was the bottom line verdict?",
+         None),
+    ],
+)  # fmt: skip
+def test_leaving_a_grade_a_yes_no_grade_and_a_verdict_ask_for_grades(router, question, grade):
+    r = router.route(question, carried_subject=True)
+    assert r.kind is RouteKind.GRADE and r.grade == grade
+
+
+def test_one_in_passing_is_no_figure_and_do_u_think_asks_an_opinion():
+    q = "How many children were in the care of the Isles of Scilly in July 2023?"
+    assert not states_what_is_asked(q, ["For example, in one child's case, the plan was late."])
+    assert states_what_is_asked(q, ["Only one child is in the care of the council."])
+    a = _grounder().check("do u think swindon will be out of inadequate by its next inspection")
+    assert a is not None and a.reason is AbstainReason.OPINION
