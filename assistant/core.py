@@ -10,6 +10,7 @@ from dataclasses import replace
 from assistant.across import AcrossReports
 from assistant.answer import Composer
 from assistant.catalogue import Catalogue, answer_from_catalogue
+from assistant.catalogue.answers_opening import answer_opening, asks_opening_line
 from assistant.decide import NO_ANSWER, decide
 from assistant.evidence import passage_evidence, quote_evidence, subject_terms
 from assistant.factory import make_embedder_for, open_index
@@ -260,7 +261,12 @@ class Assistant:
 
     def _structured(self, question: str, u: Understood, route: Route) -> Answer | None:
         """Grade, list, timeline and improvement questions answered from the catalogue;
-        questions across reports answered with one cited passage per report."""
+        questions across reports answered with one cited passage per report; a request for
+        a report's opening line answered with its summary's first sentence."""
+        if u.abstention is None and asks_opening_line(question):
+            opening = answer_opening(self.catalogue, question, u)
+            if opening is not None:
+                return opening
         if route.kind in CATALOGUE_ROUTES:
             answer = answer_from_catalogue(self.catalogue, question, u, route)
             if answer is not None and answer.abstained and route.kind is RouteKind.IMPROVE:

@@ -293,8 +293,12 @@ def states_person_asked(question: str, texts: list[str]) -> bool:
     if m is None:
         return True
     head = m.group("role").split()[-1].lower().rstrip("s")
-    if head in {"lead", "the", "they", "it", "he", "she"} or len(head) < 3:
-        head = "inspector"  # "who were the inspectors", "who was the lead"
+    if (
+        head in {"lead", "the", "they", "it", "he", "she"}
+        or len(head) < 3
+        or (head.startswith(("insp", "insep")) and head.endswith(("or", "er")))
+    ):
+        head = "inspector"  # "who were the inspectors", "who was the lead", "inspecter"
     role = re.compile(rf"\b(?:{_ROLE_FORMS.get(head, re.escape(head))})s?\b", re.I)
     for t in texts:
         for r in role.finditer(t):

@@ -745,3 +745,15 @@ def test_improvement_points_on_the_question_topic(cat):
         cat, "What areas for improvement did the latest Norfolk report give on budgets?"
     )
     assert named is not None and len(named.citations) == len(NORFOLK_2023_POINTS)
+
+
+def test_a_reports_opening_line_is_its_summarys_first_sentence(cat):
+    a = cat.ask(
+        "Press office here: what's the opening line of Norfolk's 2023 report, word for word?"
+    )
+    assert a.mode == "catalogue" and not a.abstained, a.text
+    assert "“Children in Norfolk are seen by social workers who know them.”" in a.text
+    c = a.citations[0]
+    assert c.source == "norfolk-2023.pdf" and c.quote.startswith("Children in Norfolk")
+    # No report picked and no place: the passages answer as usual.
+    assert cat.ask("What's the opening line of the report?").mode != "catalogue"
