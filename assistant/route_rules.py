@@ -183,7 +183,7 @@ STANDS_OUT = re.compile(
 
 _HOW_DID_THEY_DO = re.compile(
     r"^\s*(?:and\s+)?(?:how\s+did\s+\S+(?:\s+\S+){0,3}?\s+(?:do|fare|perform|get\s+on|come\s+out)|"
-    r"where\s+did\s+\S+(?:\s+\S+){0,3}?\s+land)\b",
+    r"where\s+(?:did|does|do)\s+\S+(?:\s+\S+){0,3}?\s+(?:land|stand|sit))\b",
     re.I,
 )
 _WHEN_OR_EVER = re.compile(
@@ -280,6 +280,9 @@ _LEFT_GRADE = re.compile(
     r"(?:inadequate|requires?\s+improvement|RI)\b|\bno\s+longer\s+(?:judged\s+)?(?:inadequate|RI)\b",
     re.I,
 )
+_HOW_EFFECTIVE = re.compile(r"^\s*(?:and\s+)?how\s+effective\s+(?:was|were|is|are)\b", re.I)
+# A judgement named alone after the words picking the report: "Kent 2013 - capacity to improve?"
+_ONLY_AREA = re.compile(r"^[^?]*\s[-–—:]\s+(?:and\s+)?(?:the\s+)?[\w\s&']{3,60}\??\s*$", re.I)
 _YES_NO = re.compile(r"^\s*(?:and\s+)?(?:was|were|is|are|did|does|has|have)\b", re.I)
 # Words of a verdict's frame, no topic: "the bottom line verdict", "the final outcome".
 _VERDICT_FRAME = frozenset({"bottom", "line", "final", "headline", "actual"})
@@ -325,11 +328,20 @@ def plain_route(
         has_subject
         and areas
         and m
-        and _YES_NO.match(question)
+        and (_YES_NO.match(question) or not own)
         and not FINDING_VERB.search(question)
     ):
         # "T&W 2024 - was help & protection outstanding like all the rest?"
         return Route(RouteKind.GRADE, areas, grade=grade_from_words(m.group("g")), by="rules")
+    if (
+        has_subject
+        and areas
+        and not own
+        and (_HOW_EFFECTIVE.match(question) or _ONLY_AREA.match(question))
+    ):
+        # "how effective was the LSCB in Bolton in 2016?", "Kent 2013 LAC inspection -
+        # capacity to improve?": the grade of that judgement.
+        return Route(RouteKind.GRADE, areas, by="rules")
     if has_subject and _LEFT_GRADE.search(question):
         m = USER_GRADE.search(question)
         asked = grade_from_words(m.group("g")) if m else None

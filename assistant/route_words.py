@@ -124,7 +124,8 @@ ALLOWED = words(
     experience experiences progress impact effectiveness
     compared between until after before prior during
     published publication come came
-    where land landed fare fared perform performed round
+    where land landed fare fared perform performed round stand stands sit sits
+    lac ilacs sif jtai effective
     """
 )
 MONTHS = words(

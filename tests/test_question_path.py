@@ -456,3 +456,16 @@ def test_one_in_passing_is_no_figure_and_do_u_think_asks_an_opinion():
     assert states_what_is_asked(q, ["Only one child is in the care of the council."])
     a = _grounder().check("do u think swindon will be out of inadequate by its next inspection")
     assert a is not None and a.reason is AbstainReason.OPINION
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how effective was the LSCB in Bolton in 2016?",
+        "Kent 2013 LAC inspection - capacity to improve?",
+        "hull 2016 care leavers - RI?",
+        "Where does Slough stand now with Ofsted?",
+    ],
+)
+def test_a_judgement_named_alone_or_how_effective_it_was_asks_its_grade(router, question):
+    assert router.route(question, carried_subject=True).kind is RouteKind.GRADE
