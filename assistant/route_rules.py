@@ -336,7 +336,7 @@ def plain_route(
     if (
         has_subject
         and areas
-        and not own
+        and not residual(question, resolver)
         and (_HOW_EFFECTIVE.match(question) or _ONLY_AREA.match(question))
     ):
         # "how effective was the LSCB in Bolton in 2016?", "Kent 2013 LAC inspection -
