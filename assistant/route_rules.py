@@ -262,12 +262,12 @@ def cued(kind: RouteKind, q: str, has_subject: bool) -> bool:
 _REPORT_WORDS = ("inspection", "inspections", "visit", "visits", "report", "reports", "full")
 
 
-def _own_topic(question: str, resolver: SubjectResolver) -> list[str]:
+def _own_topic(topic: list[str]) -> list[str]:
     """Topic words of a short follow-up besides its outcome verb and the report it counts to
     ("what did they get at the next full inspectoin?" has none)."""
     return [
         w
-        for w in topic_words(question, resolver)
+        for w in topic
         if not OUTCOME.fullmatch(w)
         and not difflib.get_close_matches(w.lower(), _REPORT_WORDS, n=1, cutoff=0.8)
     ]
@@ -302,12 +302,9 @@ def plain_route(
         after_grades: The previous turn was answered with grades.
     """
     areas = tuple(areas_in(question))
-    if (
-        after_grades
-        and areas
-        and len(question.split()) <= 8
-        and not topic_words(question, resolver)
-    ):
+    # The question's own topic words, read once (the slowest step of routing).
+    topic = topic_words(question, resolver)
+    if after_grades and areas and len(question.split()) <= 8 and not topic:
         return Route(RouteKind.GRADE, areas, by="rules")
     if after_grades and len(question.split()) <= 14 and _BETTER_OR_WORSE.search(question):
         # "is that better or worse than the previous one?": how the grades moved.
@@ -317,13 +314,14 @@ def plain_route(
         and len(question.split()) <= 10
         and OUTCOME.search(question)
         and not FINDING_VERB.search(question)
-        and not _own_topic(question, resolver)
+        and not _own_topic(topic)
     ):
         # "and how did they do at the next one?", "have they kept that up since?": the
         # grades of the report the conversation turns to.
         return Route(RouteKind.GRADE, areas, by="rules")
-    own = [w for w in topic_words(question, resolver) if w not in _VERDICT_FRAME]
+    own = [w for w in topic if w not in _VERDICT_FRAME]
     m = USER_GRADE.search(question)
+    asked = grade_from_words(m.group("g")) if m else None
     if (
         has_subject
         and areas
@@ -332,27 +330,28 @@ def plain_route(
         and not FINDING_VERB.search(question)
     ):
         # "T&W 2024 - was help & protection outstanding like all the rest?"
-        return Route(RouteKind.GRADE, areas, grade=grade_from_words(m.group("g")), by="rules")
+        return Route(RouteKind.GRADE, areas, grade=asked, by="rules")
     if (
         has_subject
         and areas
-        and not residual(question, resolver)
         and (_HOW_EFFECTIVE.match(question) or _ONLY_AREA.match(question))
+        and not residual(question, resolver)
     ):
         # "how effective was the LSCB in Bolton in 2016?", "Kent 2013 LAC inspection -
         # capacity to improve?": the grade of that judgement.
         return Route(RouteKind.GRADE, areas, by="rules")
     if has_subject and _LEFT_GRADE.search(question):
-        m = USER_GRADE.search(question)
-        asked = grade_from_words(m.group("g")) if m else None
         return Route(RouteKind.GRADE, areas, grade=asked, by="rules")
-    if asks_about_grades(question) and _WHEN_OR_EVER.search(question) and not own:
+    if not own and _WHEN_OR_EVER.search(question) and asks_about_grades(question):
         # "Which year did Rochdale get outstanding?"
         return Route(RouteKind.TIMELINE, areas or (OVERALL,), by="rules")
-    # A place the question itself names (a carried one may be a finding's place: "how did
-    # they do at the next one?" after a question on the front door asks about that).
-    named = bool(resolver.find_in(question) or all_subjects().find_in(question))
-    if named and not own and (_HOW_DID_THEY_DO.search(question) or _RESULT.search(question)):
+    if (
+        not own
+        and (_HOW_DID_THEY_DO.search(question) or _RESULT.search(question))
+        # A place the question itself names (a carried one may be a finding's place: "how
+        # did they do at the next one?" after a question on the front door asks about that).
+        and bool(resolver.find_in(question) or all_subjects().find_in(question))
+    ):
         # "How did Oldham do in 2024?", "where did Barnsley land?": the grades.
         return Route(RouteKind.GRADE, areas, by="rules")
     if (
@@ -367,7 +366,7 @@ def plain_route(
         has_subject
         and (WHICH_PART.search(question) or _BEST_AREA.search(question))
         and STANDS_OUT.search(question)
-        and len([w for w in topic_words(question, resolver) if not STANDS_OUT.search(w)]) <= 1
+        and len([w for w in topic if not STANDS_OUT.search(w)]) <= 1
     ):
         # "which area came out weakest in Peterborough's inspection?": every grade.
         return Route(RouteKind.GRADE, (), all_judgements=True, by="rules")

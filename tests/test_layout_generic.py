@@ -98,3 +98,14 @@ def test_scales_declared_in_other_words_and_known_scales_in_use():
     assert [(j.key, j.grade, j.page) for j in cat.judgements] == [
         ("overall", "Partially assured", 2)
     ]
+
+
+def test_healthy_prison_test_words_are_read_where_a_report_uses_them():
+    pages = read_pages(
+        [
+            (1, "Inspection of HMP Northland"),
+            (2, "Safety: Reasonably good\nRespect: Not sufficiently good"),
+        ]
+    )
+    grades = {j.key: j.grade for j in generic.extract(pages).judgements}
+    assert grades == {"rated_safety": "Reasonably good", "rated_respect": "Not sufficiently good"}

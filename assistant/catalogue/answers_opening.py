@@ -72,9 +72,9 @@ def answer_opening(catalogue: Catalogue, question: str, u: Understood) -> Answer
             n = cites.cite(rid, chunk.text[a:b])
             if n is None:
                 continue
-            subject = record.subject or "the"
+            whose = possessive(record.subject) if record.subject else "the"
             sentence = (
-                f"The summary of {possessive(subject)} {kind_of(record)} ({when(record).strip()}) "
+                f"The summary of {whose} {kind_of(record)} ({when(record).strip()}) "
                 f"opens: “{text}” [{n}]"
             )
             return finish(question, u, [sentence], [], cites.citations)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from ingest.layouts.text import Page
 
@@ -120,7 +119,6 @@ def scale_words(pages: Sequence[Page]) -> tuple[str, ...]:
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
-@lru_cache(maxsize=64)
 def rating_pattern(words: tuple[str, ...]) -> str:
     """A case-insensitive regex group matching any of the words (spaces as any whitespace).
 
