@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
+class ConversationsUnavailable(RuntimeError):
+    """Saved conversations cannot be read or written (their server is down)."""
+
+
 class Rating(StrEnum):
     """What a user said of an answer."""
 

@@ -237,6 +237,12 @@ class WebSettings(Group):
         description="The SQLite file of saved conversations, shares and answer feedback "
         "(default: conversations.sqlite3 in the index folder).",
     )
+    conversations_store: Literal["auto", "sqlite", "chroma-server"] = Field(
+        "auto",
+        description="Where saved conversations and feedback are kept: 'sqlite' (one host's "
+        "file, ``conversations_db``), 'chroma-server' (the shared index's Chroma server, for "
+        "replicas on several hosts) or 'auto' (the server when the index is shared).",
+    )
     follow_up_suggestions: int = Field(
         3, description="Follow-up questions suggested under an answer (0: none)."
     )

@@ -19,6 +19,7 @@ import pytest
 from test_store_faults import ALPHA, BETA, CLI, ROOT, _free_port, _report, _start_chroma, _stop
 from test_store_faults import _wait_for_port as wait_for_port
 
+from assistant.records import Answer
 from vectorstore.lease import Lease
 from vectorstore.replica import shared_state_for
 from vectorstore.shared_state import LeaseRecord
@@ -165,9 +166,28 @@ def test_two_serve_processes_answer_a_report_another_host_ingested(tmp_path, ser
         print(f"replicas answered about the new report after {waited} s")
         answers = [_api_ask(port, QUESTIONS[1]) for port in ports]
         assert answers[0]["citations"] == answers[1]["citations"]
+        _conversations_are_shared(ports, server["port"], answers[0]["question"])
     finally:
         for app in apps:
             _stop(app)
+
+
+def _conversations_are_shared(ports: list[int], chroma_port: int, question: str) -> None:
+    """A conversation saved by one replica's page is listed, shared and deleted on either."""
+    from assistant.conversation_stores import make_conversation_store
+    from assistant.settings import Settings
+
+    settings = Settings(store={"chroma_port": chroma_port})
+    page = make_conversation_store("chroma-server", settings)  # as a replica's page saves
+    cid = page.append("local", None, Answer(question, "Not long. [1]", False))
+    for port in ports:
+        listed = httpx.get(f"http://127.0.0.1:{port}/api/conversations", timeout=30).json()
+        assert [c["id"] for c in listed] == [cid]
+    token = httpx.post(f"http://127.0.0.1:{ports[0]}/api/conversations/{cid}/share").json()
+    shared = httpx.get(f"http://127.0.0.1:{ports[1]}/api/shared/{token['token']}").json()
+    assert shared["id"] == cid
+    assert httpx.delete(f"http://127.0.0.1:{ports[1]}/api/conversations/{cid}").status_code == 200
+    assert httpx.get(f"http://127.0.0.1:{ports[0]}/api/conversations").json() == []
 
 
 # -- one writer at a time across hosts --------------------------------------------------------

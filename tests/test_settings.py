@@ -241,6 +241,7 @@ KEPT_CONSTANTS = {
     "assistant/web/schemas.py": {"MAX_TEXT_CHARS", "MAX_HISTORY", "MAX_QUOTES"},  # API contract
     "assistant/uploads.py": {"MAX_NAME_CHARS"},  # longest stored file name
     "assistant/cli/progress.py": {"LOG_EVERY_S"},  # how often a log line shows progress
+    "assistant/conversations_shared.py": {"_PAGE"},  # records a request to the Chroma server
 }
 # The chart's and the cited page's drawing geometry (and the page image's quote limit).
 KEPT_FILES = {"assistant/web/timeline.py", "assistant/web/page_image.py"}

@@ -80,6 +80,17 @@ def state_collection(collection: str) -> str:
     return f"{collection}-state"
 
 
+def record_collection(client: Any, name: str, holds: str):
+    """A collection of records kept in their metadata (made when missing): its vectors are a
+    constant one-dimensional one, never searched."""
+    return client.get_or_create_collection(
+        name,
+        configuration={"hnsw": {"space": "l2"}},
+        metadata={"holds": holds},
+        embedding_function=None,
+    )
+
+
 class SharedState:
     """The state collection of one shared index on a Chroma server.
 
@@ -99,11 +110,8 @@ class SharedState:
     def col(self):
         """The state collection (made on first use)."""
         if self._col is None:
-            self._col = self.connect().get_or_create_collection(
-                self.name,
-                configuration={"hnsw": {"space": "l2"}},
-                metadata={"holds": "inspection-assistant shared state"},
-                embedding_function=None,
+            self._col = record_collection(
+                self.connect(), self.name, "inspection-assistant shared state"
             )
         return self._col
 

@@ -1,6 +1,6 @@
 """The page's saved conversations, share links, feedback and follow-up suggestions.
 
-Every finished answer is saved to the user's current conversation (``ConversationStore``);
+Every finished answer is saved to the user's current conversation (a ``ConversationBackend``: one host's SQLite file, or the shared index's Chroma server);
 "Saved conversations" lists and reopens them after a reload, exports one as a briefing note
 and makes its share link. ``/?shared=<token>`` opens a shared conversation read-only. The
 chat's feedback buttons (helpful, not helpful, wrong citation) are stored with the comment box.
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from assistant.conversations import Conversation, ConversationStore, Rating
+from assistant.conversation_stores import ConversationBackend
+from assistant.conversations import Conversation, ConversationsUnavailable, Rating
 from assistant.core import Assistant
 from assistant.followups import follow_ups
 from assistant.records import Answer
@@ -78,7 +79,7 @@ def actions_html(session: ChatSession, token: str | None = None) -> str:
     return f'<div class="ia-saved-actions">{links}</div>'
 
 
-def feedback_html(store: ConversationStore) -> str:
+def feedback_html(store: ConversationBackend) -> str:
     """The Admin tab's list of feedback, newest first."""
     items = store.feedback()
     if not items:
@@ -110,7 +111,7 @@ class SavedChats:
     def __init__(
         self,
         assistant: Assistant,
-        store: ConversationStore,
+        store: ConversationBackend,
         access: Access,
         files: Callable[[], dict[str, str]],
     ) -> None:
@@ -128,9 +129,14 @@ class SavedChats:
 
     def choices(self, user: str) -> list[tuple[str, str]]:
         """The dropdown's conversations: (title and date, id), newest first."""
+        try:
+            saved = self.store.list(user)
+        except ConversationsUnavailable as exc:
+            gr.Warning(f"Saved conversations are not available just now: {exc}")
+            return []
         return [
             (f"{s.title} · {s.updated[:16].replace('T', ' ')} · {s.turns} answers", s.id)
-            for s in self.store.list(user)
+            for s in saved
         ]
 
     def saved_answer(self, pending: Answer | None, session: ChatSession, request: gr.Request):
@@ -139,7 +145,12 @@ class SavedChats:
             return session, gr.update(), gr.update(), gr.update()
         user = self.user(request)
         own = session.conversation_id if session.shared_from is None else None
-        cid = self.store.append(user, own, pending)
+        try:
+            cid = self.store.append(user, own, pending)
+        except ConversationsUnavailable as exc:
+            # The answer stands on the page; only its saving failed.
+            gr.Warning(f"This answer could not be saved: {exc}")
+            return session, gr.update(), gr.update(), gr.update()
         session = ChatSession(cid)
         n = self.assistant.settings.web.follow_up_suggestions
         questions = follow_ups(self.assistant.catalogue, pending, n) if n > 0 else []

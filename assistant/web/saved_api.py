@@ -13,9 +13,9 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from assistant.briefing import briefing_docx, briefing_markdown
+from assistant.conversation_stores import ConversationBackend
 from assistant.conversations import (
     Conversation,
-    ConversationStore,
     Feedback,
     feedback_jsonl,
     labelled_question,
@@ -120,7 +120,7 @@ def _export(conv: Conversation, fmt: str) -> Response:
     raise HTTPException(404, "Export as md or docx.")
 
 
-def make_saved_router(store: ConversationStore, access: Access) -> fastapi.APIRouter:
+def make_saved_router(store: ConversationBackend, access: Access) -> fastapi.APIRouter:
     """The routes of saved conversations and feedback.
 
     Args:

@@ -19,7 +19,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount
 
 from assistant.auth import UserStore
-from assistant.conversations import ConversationStore
+from assistant.conversation_stores import conversation_store_for
+from assistant.conversations import ConversationsUnavailable
 from assistant.core import Assistant
 from assistant.web.access import Access
 from assistant.web.admin import IndexUpdater
@@ -67,7 +68,7 @@ def create_app(
         scheduler = SyncScheduler(synced, assistant.index, lambda: updater.run(wait=True))
     handlers = Handlers(assistant, reports_dir, access, updater, scheduler)
     service = Service(assistant, answer_concurrency)
-    store = ConversationStore(assistant.settings.conversations_path)
+    store = conversation_store_for(assistant.settings, assistant.index)
     saved = SavedChats(assistant, store, access, handlers.files)
     blocks = build_blocks(handlers, answer_concurrency, saved)
     endpoint = None
@@ -105,6 +106,10 @@ def create_app(
         # What was wrong, without sending the input back (a question of 200 KB, say).
         errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
         return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+    @app.exception_handler(ConversationsUnavailable)
+    async def unavailable(_request: fastapi.Request, exc: ConversationsUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
 
     # Routes before the page: Gradio's mount at "/" takes every path not matched yet.
     app.include_router(make_router(service, updater, access))
