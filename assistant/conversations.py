@@ -200,13 +200,11 @@ class ConversationStore:
                     "INSERT INTO conversations VALUES (?, ?, ?, ?, ?, NULL)",
                     (conversation_id, owner, title_of(answer.question), now, now),
                 )
-            (n,) = self._db.execute(
-                "SELECT COALESCE(MAX(n), 0) FROM turns WHERE conversation_id=?",
-                (conversation_id,),
-            ).fetchone()
+            # One statement, so that another process on the same file cannot take the same n.
             self._db.execute(
-                "INSERT INTO turns VALUES (?, ?, ?)",
-                (conversation_id, n + 1, answer_record(answer)),
+                "INSERT INTO turns SELECT ?, COALESCE(MAX(n), 0) + 1, ? FROM turns "
+                "WHERE conversation_id=?",
+                (conversation_id, answer_record(answer), conversation_id),
             )
             self._db.execute(
                 "UPDATE conversations SET updated=? WHERE id=?", (now, conversation_id)

@@ -124,10 +124,10 @@ class SharedConversationStore:
             conversation_id = secrets.token_hex(8)
             meta = {"kind": "conversation", "cid": conversation_id, "owner": owner,
                     "title": title_of(answer.question), "created": now, "updated": now,
-                    "share_token": ""}  # fmt: skip
+                    "share_token": "", "at": time.time()}  # fmt: skip
             n = 1
         else:
-            meta = {**found[1], "updated": now}
+            meta = {**found[1], "updated": now, "at": time.time()}
             n = len(self._turn_ids([conversation_id])) + 1  # type: ignore[list-item]
         turn = {"kind": "turn", "cid": conversation_id, "n": n, "at": time.time(),
                 "answer": answer_record(answer)}  # fmt: skip
@@ -142,8 +142,9 @@ class SharedConversationStore:
         for tid in self._turn_ids([m["cid"] for _, m in convs]):
             cid = tid.split(":")[1]
             counts[cid] = counts.get(cid, 0) + 1
-        rows = [self._summary(m, counts.get(m["cid"], 0)) for _, m in convs]
-        return sorted(rows, key=lambda s: (s.updated, s.created, s.id), reverse=True)
+        # "updated" is to the second: the clock's own time orders two updates within one.
+        convs.sort(key=lambda c: (c[1].get("at", 0.0), c[1]["updated"]), reverse=True)
+        return [self._summary(m, counts.get(m["cid"], 0)) for _, m in convs]
 
     def _load(self, where: dict) -> Conversation | None:
         found = self._conversation(where)

@@ -23,8 +23,9 @@ from assistant.records import AbstainReason, Abstention, Answer, Context, Quote
 from assistant.rerank import content_terms
 from assistant.retrieve import Retrieved, Retriever
 from assistant.route import CATALOGUE_ROUTES, ExemplarRouter, Route, RouteKind, Router
-from assistant.route_words import QUOTE_ASK, asks_about_grades
+from assistant.route_words import QUOTE_ASK, ROUTE_VOCABULARY, asks_about_grades
 from assistant.settings import Settings
+from assistant.spelling import word_slips
 from vectorstore.embedder import Embedder
 from vectorstore.index import Index
 from vectorstore.records import Filters, Hit, ReportRecord
@@ -124,7 +125,7 @@ class Assistant:
         what the index does not hold."""
         u = self.resolver.understand(question, history, filters)
         if u.abstention is None and question.strip():
-            grounding = self.grounder.check(question)
+            grounding = self.grounder.check(question, u.filters.subjects)
             if grounding is not None:
                 u = replace(u, abstention=grounding)
         return u
@@ -251,13 +252,20 @@ class Assistant:
             and last.mode == "catalogue"
             and asks_about_grades(last.question)
         )
-        for c in u.context.corrections:
-            if len(c.meant) == 1:
-                # "peterborughs inspection" routes as "Peterborough's inspection" would.
-                question = re.sub(rf"\b{re.escape(c.typed)}\b", c.meant[0], question)
+        slips = [(c.typed, c.meant[0]) for c in u.context.corrections if len(c.meant) == 1]
+        # "peterborughs inspection" routes as "Peterborough's inspection" would, and
+        # "leadrship grade?" as "leadership grade?".
+        slips += word_slips(question, ROUTE_VOCABULARY, self._known_word)
+        for typed, meant in slips:
+            question = re.sub(rf"\b{re.escape(typed)}\b", meant, question)
         return router.route(
             question, carried_subject=bool(u.context.subjects), after_grades=after_grades
         )
+
+    def _known_word(self, word: str) -> bool:
+        """A word in its own right: one of the model's whole words, or in the reports."""
+        in_reports = self.resolver.in_reports
+        return self.embedder.count_tokens(word) == 1 or bool(in_reports and in_reports(word))
 
     def _structured(self, question: str, u: Understood, route: Route) -> Answer | None:
         """Grade, list, timeline and improvement questions answered from the catalogue;

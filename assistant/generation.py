@@ -15,6 +15,7 @@ from assistant.ground import Grounder
 from assistant.question import QuestionResolver
 from assistant.settings import AnswerSettings, RouteSettings
 from vectorstore.index import Index
+from vectorstore.records import Filters
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,9 @@ class PerGeneration:
             opening_words=self.settings.boilerplate_opening_words,
         )
 
-    def _mentions(self, phrase: str) -> list[str]:
-        return [h.chunk.text for h in self.index.search_keyword(phrase, 20)]
+    def _mentions(self, phrase: str, subjects: tuple[str, ...] = ()) -> list[str]:
+        filters = Filters(subjects=subjects) if subjects else None
+        return [h.chunk.text for h in self.index.search_keyword(phrase, 20, filters)]
 
     def _in_reports(self, words: str) -> bool:
         # Keyword search stems ("Cornwal" finds Cornwall): the words must be in a passage as

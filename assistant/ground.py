@@ -215,7 +215,8 @@ _COMMON = frozenset(
 # next time?". Questions about what a report says should happen ("what should X improve") are
 # findings, not opinions.
 _OPINION = re.compile(
-    r"^\s*(?:in\s+your\s+(?:view|opinion)|do\s+(?:you|u|ya)\s+(?:think|reckon|believe)|"
+    r"\bin\s+(?:your|ur)\s+(?:own\s+)?(?:view|opinion)\b|"
+    r"^\s*(?:do\s+(?:you|u|ya)\s+(?:think|reckon|believe)|"
     r"what\s+do\s+(?:you|u)\s+(?:think|reckon)|would\s+(?:you|u)\s+(?:say|recommend|advise))\b"
     r"|\bbetter\s+(?:council|place|authority|employer|borough|county)s?\s+to\s+work\b"
     r"|\b(?:better|worse|nicer)\s+(?:place|council|employer)\b[^?]*\bthan\b"
@@ -290,9 +291,15 @@ class Grounder:
         by = ", ".join(sorted(self.inspectorates)) or "no inspectorate"
         return f"the index holds {', '.join(parts)} (by {by})"
 
-    def check(self, question: str) -> Abstention | None:
+    def check(self, question: str, subjects: tuple[str, ...] = ()) -> Abstention | None:
         """An abstention when the question names what no indexed report holds, or asks for an
-        opinion or a forecast that no report gives, else None."""
+        opinion or a forecast that no report gives, else None.
+
+        Args:
+            question: The question.
+            subjects: The places it is steered to: a name it gives ("St Mary's children's home
+                in Cornwall") must then stand in a report on one of them.
+        """
         if asks_opinion(question):
             return Abstention(
                 AbstainReason.OPINION,
@@ -319,10 +326,11 @@ class Grounder:
                 )
         for name in proper_names(question, self.resolver):
             want = _norm(name)
-            if not any(want in _norm(t) for t in self.mentions(name)):
+            if not any(want in _norm(t) for t in self.mentions(name, subjects)):
+                on = f" on {' or '.join(subjects)}" if subjects else ""
                 return Abstention(
                     AbstainReason.ENTITY_NOT_FOUND,
-                    f"No indexed report mentions “{name}”; {self.holds()}.",
+                    f"No indexed report{on} mentions “{name}”; {self.holds()}.",
                     (name,),
                 )
         return None

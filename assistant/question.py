@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from assistant.kinds import (
     INSPECTION,
@@ -22,7 +22,7 @@ from assistant.kinds import (
     names_inspection,
 )
 from assistant.periods import describe_period, parse_period
-from assistant.records import AbstainReason, Abstention, Context
+from assistant.records import AbstainReason, Abstention, Context, Understood
 from assistant.regions import region_named
 from assistant.relative import (
     is_follow_up,
@@ -46,30 +46,6 @@ _LAST_TIME = re.compile(r"\blast time\b", re.I)
 _NAMED_BODY = re.compile(
     r"\b((?:[A-Z][a-z]+\s){1,3}(?:City\s|County\s|Borough\s|District\s)?(?:Council|Police|Constabulary))\b"
 )
-
-
-@dataclass(frozen=True)
-class Understood:
-    """A question made explicit.
-
-    Attributes:
-        question: The question as asked.
-        context: The subject, reports and period it was steered to.
-        filters: The search filters that follow (user filters merged in).
-        abstention: Set when the steering leaves nothing to search (e.g. no Norfolk report of
-            2031): the assistant then says so instead of answering from other reports.
-        newest: When a question names a subject but no period or report, the subject's newest
-            report (per subject): ranked a little higher, as "what do inspectors say" means now.
-        spoken_of: Forces the question names that no report is about but indexed reports
-            speak of: searched for by name, and answered only from passages that name them.
-    """
-
-    question: str
-    context: Context
-    filters: Filters
-    abstention: Abstention | None = None
-    newest: tuple[str, ...] = ()
-    spoken_of: tuple[str, ...] = ()
 
 
 class QuestionResolver:
@@ -102,6 +78,11 @@ class QuestionResolver:
         self._everyone = SubjectResolver(
             set(LOCAL_AUTHORITIES) | set(POLICE_FORCES) | set(self.subjects)
         )
+
+    @property
+    def in_reports(self) -> Callable[[str], bool] | None:
+        """Whether words, as typed, appear in the indexed reports (None: not known)."""
+        return self._in_reports
 
     def not_indexed(self, question: str) -> list[str]:
         """Authorities or forces the question names that no indexed report is about."""
@@ -280,6 +261,11 @@ class QuestionResolver:
                         tuple(missing),
                     ),
                 )
+        elif not u.abstention and (
+            forces := tuple(filter(is_police_force, self.not_indexed(question)))
+        ):
+            # "HMICFRS on the Metropolitan Police in Newham": the answer must name the force.
+            u = replace(u, spoken_of=forces)
         return u
 
     def _finish(

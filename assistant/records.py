@@ -184,3 +184,27 @@ class Quote:
     rank: int
     citation: Citation
     score: float
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A question made explicit.
+
+    Attributes:
+        question: The question as asked.
+        context: The subject, reports and period it was steered to.
+        filters: The search filters that follow (user filters merged in).
+        abstention: Set when the steering leaves nothing to search (e.g. no Norfolk report of
+            2031): the assistant then says so instead of answering from other reports.
+        newest: When a question names a subject but no period or report, the subject's newest
+            report (per subject): ranked a little higher, as "what do inspectors say" means now.
+        spoken_of: Forces the question names that no report is about but indexed reports
+            may speak of: answered only from passages that name them.
+    """
+
+    question: str
+    context: Context
+    filters: Filters
+    abstention: Abstention | None = None
+    newest: tuple[str, ...] = ()
+    spoken_of: tuple[str, ...] = ()

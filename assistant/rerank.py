@@ -57,15 +57,25 @@ _QUESTION_WORDS = frozenset(
     ]
 )
 
+_MONEY_USE = re.compile(
+    r"\b(?:budget\w*|spen[dt]\w*|cost\w*|fund\w*|invest\w*|pa(?:y|id|yment)s?|salar\w+|wages?|"
+    r"grants?|expenditure|overspen\w*|underspen\w*|allocat\w*|saving\w*|financ\w*|"
+    r"resourc\w*|money|price\w*|fees?)\b",
+    re.I,
+)
 ASKS_MONEY = re.compile(
     r"\b(sala?e?r(?:y|ies)|wages?|budgets?|costs?|spend|spent|pay|paid|funding|earn\w*)\b", re.I
 )
 ASKS_NUMBER = re.compile(
     # At the start, or after an opening clause ("In Devon's 2015 inspection, how many ...");
     # "a quote on how much they improved" asks for words, not a figure.
-    r"^(?:[^,?]*,\s*)?(?:how many|how much|what (?:number|percentage|proportion|share|rate)|"
-    r"what (?:is|was|were) the (?:[\w-]+ ){0,3}?(?:number|percentage|proportion|rate|ratio)(?! of (?:progress|improvement|change))|"
-    r"what (?:is|was|were) (?:the |their |its )?(?:average|mean|median|typical)\b(?! quality))\b",
+    r"^(?:[^,?]*,\s*)?(?:(?:exactly|precisely|roughly|approximately|about|and|but|so|ok|"
+    r"(?:can|could) (?:you|u) tell me|do (?:you|u) know|tell me) )?"
+    r"(?:how many|how much|what (?:number|percentage|proportion|share|rate)|"
+    r"what(?: is| was| were|['’]?s) the (?:[\w-]+ ){0,3}?(?:number|percentage|proportion|rate|ratio)(?! of (?:progress|improvement|change))|"
+    r"what(?: is| was| were|['’]?s) (?:the |their |its )?(?:average|mean|median|typical)\b(?! quality))\b"
+    # "… need the actual number", "give me the exact figure"
+    r"|\b(?:actual|exact|precise) (?:number|figure|count|total)s?\b",
     re.I,
 )
 MONEY = re.compile(r"£\s?\d|\d\s?(?:pounds|million|billion|k)\b", re.I)
@@ -311,7 +321,12 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 # What states no figure: a day of a date ("21 and 22 September 2022"), a postcode, an address.
 _NOT_FIGURES = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:and|to|-|–)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+{_MONTH}\b"
-    r"|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s+\d[A-Z]{2}\b|\S+@\S+|\b(?:www\.|https?://)\S+",
+    r"|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s+\d[A-Z]{2}\b|\S+@\S+|\b(?:www\.|https?://)\S+"
+    # Names and ages, not counts: "COVID-19", "section 47", "post-18", "16- and 17-year-olds",
+    # "aged 18 to 25", "under-5s".
+    r"|\bCOVID[-\s]?19\b|\bsection\s+\d+\b|\b(?:post|pre|over|under)[-\s]?\d{1,2}s?\b"
+    r"|\b\d{1,2}-?(?:\s*(?:and|to|or|-|–)\s*\d{1,2})?[-\s]years?[-\s]olds?\b"
+    r"|\baged\s+(?:between\s+)?\d{1,2}(?:\s*(?:and|to|-|–)\s*\d{1,2})?",
     re.I,
 )
 
@@ -321,7 +336,11 @@ def states_what_is_asked(question: str, texts: list[str]) -> bool:
     day or a postcode is none), and one asking who holds a role only by a sentence naming the
     role and a person."""
     text = _NOT_FIGURES.sub(" ", " ".join(texts))
-    if ASKS_MONEY.search(question) and not MONEY.search(text):
+    # A sum answers a question about money only when spent, budgeted, invested or paid: a
+    # "£5,000 mortgage deposit" is no children's services budget.
+    if ASKS_MONEY.search(question) and not any(
+        MONEY.search(t) and _MONEY_USE.search(t) for t in texts
+    ):
         return False
     if not states_person_asked(question, texts):
         return False

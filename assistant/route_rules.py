@@ -282,7 +282,7 @@ _LEFT_GRADE = re.compile(
 )
 _HOW_EFFECTIVE = re.compile(r"^\s*(?:and\s+)?how\s+effective\s+(?:was|were|is|are)\b", re.I)
 # A judgement named alone after the words picking the report: "Kent 2013 - capacity to improve?"
-_ONLY_AREA = re.compile(r"^[^?]*\s[-–—:]\s+(?:and\s+)?(?:the\s+)?[\w\s&']{3,60}\??\s*$", re.I)
+_ONLY_AREA = re.compile(r"^[^?]*(?:\s[-–—]|:)\s+(?:and\s+)?(?:the\s+)?[\w\s&']{3,60}\??\s*$", re.I)
 _YES_NO = re.compile(r"^\s*(?:and\s+)?(?:was|were|is|are|did|does|has|have)\b", re.I)
 # Words of a verdict's frame, no topic: "the bottom line verdict", "the final outcome".
 _VERDICT_FRAME = frozenset({"bottom", "line", "final", "headline", "actual"})

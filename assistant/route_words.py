@@ -77,7 +77,9 @@ LIST_NOUN = re.compile(
     re.I,
 )
 LIST_Q = re.compile(
-    r"^\s*(?:which|what|list|name|show|give|how\s+many|were\s+any|are\s+there)\b", re.I
+    r"^\s*(?:which|what|list|name|show|give|how\s+many|(?:were|are|did|have|has)\s+any|any|"
+    r"are\s+there)\b",
+    re.I,
 )
 POLICE_NOUN = re.compile(r"\b(?:forces|police|constabular(?:y|ies))\b", re.I)
 REPORT_TYPE = re.compile(
@@ -126,6 +128,15 @@ ALLOWED = words(
     published publication come came
     where land landed fare fared perform performed round stand stands sit sits
     lac ilacs sif jtai effective
+    """
+)
+# The words a route is read from, for reading a slip of typing as the word meant.
+ROUTE_VOCABULARY = ALLOWED | words(
+    """
+    leadership leaders management governance protection adoption permanence leavers looked
+    outstanding inadequate adequate requires improvement effectiveness capacity safeguarding
+    provision focused inspection judgement graded grade rated rating priority improve
+    january february march april june july august september october november december
     """
 )
 MONTHS = words(

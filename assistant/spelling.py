@@ -154,6 +154,31 @@ def unrecognised(question: str, in_reports: Callable[[str], bool]) -> list[Corre
     return out
 
 
+def word_slips(
+    question: str, vocabulary: frozenset[str], known: Callable[[str], bool]
+) -> list[tuple[str, str]]:
+    """Words of the trade typed with a slip ("inspeciton", "leadrship", "publishd"): each with
+    the one word of ``vocabulary`` it nearly spells (one slip from five letters, two from
+    nine, the same first letter), unless the word as typed is a known word ("judge").
+
+    Args:
+        question: The question.
+        vocabulary: The words a route is read from (lower case).
+        known: Whether a word, as typed, is a word in its own right (one of the embedding
+            model's whole words, or found in the indexed reports).
+    """
+    out = []
+    for m in _WORD.finditer(question):
+        word = m.group(0).lower()
+        if len(word) < 5 or word in vocabulary or "'" in word or "\u2019" in word:
+            continue
+        limit = _budget(word, 5, 9)
+        near = _closest(word, ((v, v) for v in vocabulary if len(v) >= 5), limit)
+        if len(near) == 1 and not known(word):
+            out.append((m.group(0), near[0]))
+    return out
+
+
 def _closest(key: str, names: Iterable[tuple[str, str]], limit: int) -> tuple[str, ...]:
     best: dict[str, int] = {}
     for variant, name in names:

@@ -93,8 +93,9 @@ AREAS: list[tuple[re.Pattern[str], tuple[str, ...], str]] = [
         (r"\b(?:care\s+leavers?|leaving\s+care)\b", ("care_leavers", "children_in_care+leavers"),
          "care leavers"),
         (r"\b(?:children\s+in\s+care|(?:children\s+)?looked[-\s]+after(?:\s+children)?|"
-         rf"permanence)\b{_NOT_A_TYPE}", ("children_in_care",), "children in care"),
-        (r"\b(?:help\s+(?:and|&)\s+prot[ec]{1,3}t?i?on|(?:children\s+)?(?:who\s+)?needs?\s+(?:of\s+)?help|"
+         rf"permanence|LAC|CLA|CiC)\b{_NOT_A_TYPE}", ("children_in_care",), "children in care"),
+        (r"\b(?:help\s+(?:and|&)\s+prot[a-z]{2,7}|"
+         r"(?:children\s+)?(?:who\s+)?needs?\s+(?:of\s+)?help(?:\s+(?:and|&)\s+prot[a-z]{2,7})?|"
          rf"child\s+protection)\b{_NOT_A_TYPE}", ("help_and_protection",), "help and protection"),
         (r"\badoption(?:\s+performance)?\b", ("adoption",), "adoption"),
         (r"\bcapacity\s+to\s+improve\b", ("capacity_to_improve",), "capacity to improve"),
@@ -146,6 +147,14 @@ def judgement_area(words: str | None) -> Area | None:
     return None
 
 
+# Words that set a judgement aside: "not care leavers", "other than leadership".
+_SET_ASIDE = re.compile(
+    r"(?:\bnot|\bexcept|\bexcluding|\brather\s+than|\bother\s+than|\bapart\s+from|\bignoring|"
+    r"\bleaving\s+aside)\s+(?:for\s+|the\s+|for\s+the\s+)?$",
+    re.I,
+)
+
+
 def areas_in(text: str) -> list[Area]:
     """Every judgement a question names, in order, each once."""
     found: list[tuple[int, Area]] = []
@@ -155,6 +164,8 @@ def areas_in(text: str) -> list[Area]:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
+            if _SET_ASIDE.search(text[: m.start()]):
+                continue  # "children in care (not care leavers)"
             if not any(a.keys == keys for _, a in found):
                 found.append((m.start(), Area(keys, name)))
     return [a for _, a in sorted(found, key=lambda x: x[0])]

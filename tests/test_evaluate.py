@@ -120,3 +120,31 @@ def test_a_quote_over_a_page_break_after_a_hyphen_is_verbatim(tmp_path):
     assert pages.holds("r.pdf", 1, quote)
     assert not pages.holds("r.pdf", 1, "homeless 16- and 17- year-olds are not informed")
     assert not pages.holds("r.pdf", 2, quote)
+
+
+def test_a_quote_without_a_pages_raised_footnote_marker_is_verbatim(tmp_path):
+    import pymupdf
+
+    from assistant.evaluate.scoring import SourcePages
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    text = "This is 20% of the total population in the area"
+    end = 72 + pymupdf.get_text_length(text, fontsize=11)
+    page.insert_text((72, 72), text)
+    page.insert_text((end, 69), "3", fontsize=7)  # raised, as a footnote marker
+    page.insert_text((end + pymupdf.get_text_length("3", fontsize=7), 72), ". More follows.")
+    doc.save(tmp_path / "f.pdf")
+    pages = SourcePages(tmp_path)
+    assert pages.holds("f.pdf", 1, "This is 20% of the total population in the area.")
+    assert not pages.holds("f.pdf", 1, "This is 20% of the total population in the arena.")
+
+
+def test_a_history_given_as_chat_messages_keeps_the_users_turns():
+    from assistant.evaluate.questions import Question
+
+    rec = {"id": "x", "type": "followup", "question": "And care leavers?", "answerable": True,
+           "history": [{"role": "user", "content": "How did Leeds do in 2022?"},
+                       {"role": "assistant", "content": "Good overall. [1]"}]}  # fmt: skip
+    assert Question.from_json(rec).history == ("How did Leeds do in 2022?",)
+    assert Question.from_json(dict(rec, history=["Earlier?"])).history == ("Earlier?",)

@@ -152,11 +152,27 @@ def test_places_outside_england_are_places_no_report_is_about(question, place):
     assert u.abstention.missing == (place,)
 
 
+def test_a_force_no_report_is_about_named_beside_a_place_must_be_named_by_the_answer():
+    leeds = _dated("l", ILACS, 2022, 3, subject="Leeds")
+    q = "What did HMICFRS say about West Yorkshire Police's child protection work in Leeds?"
+    u = QuestionResolver([leeds]).understand(q)
+    assert u.filters.subjects == ("Leeds",) and u.abstention is None
+    assert u.spoken_of == ("West Yorkshire Police",)
+    assert (
+        QuestionResolver([leeds])
+        .understand("How do Leeds' social workers work with the police?")
+        .spoken_of
+        == ()
+    )
+
+
 # -- ground ----------------------------------------------------------------------------------
 
 
 def _grounder() -> Grounder:
-    return Grounder([_dated("l", ILACS, 2022, 3, subject="Durham")], PLACES, lambda phrase: [])
+    return Grounder(
+        [_dated("l", ILACS, 2022, 3, subject="Durham")], PLACES, lambda phrase, subjects=(): []
+    )
 
 
 @pytest.mark.parametrize(
@@ -469,3 +485,59 @@ def test_one_in_passing_is_no_figure_and_do_u_think_asks_an_opinion():
 )
 def test_a_judgement_named_alone_or_how_effective_it_was_asks_its_grade(router, question):
     assert router.route(question, carried_subject=True).kind is RouteKind.GRADE
+
+
+@pytest.mark.parametrize(
+    ("question", "area"),
+    [
+        ("In Newham's February 2019 inspection, how were the experiences and progress of "
+         "children who need help and protection judged?", "help and protection"),
+        ("H&F ILACS published May 2024: overall?", "overall effectiveness"),
+        ("liverpool ILACS may 2023 - how were LAC rated (not care leavers)?", "children in care"),
+        ("what grade did CiC get in Leeds, rather than care leavers?", "children in care"),
+    ],
+)  # fmt: skip
+def test_a_judgements_full_label_an_abbreviation_and_one_set_aside(router, question, area):
+    r = router.route(question, carried_subject=True)
+    assert r.kind is RouteKind.GRADE and [a.name for a in r.areas] == [area]
+
+
+def test_any_councils_with_a_grade_asks_for_the_list(router):
+    r = router.route("any councils get outstanding in every judgement in reports published 2024?")
+    assert r.kind is RouteKind.LIST and r.grade == "outstanding"
+
+
+def test_slips_of_typing_in_the_words_of_a_route_are_read_as_meant():
+    from assistant.route_words import ROUTE_VOCABULARY
+    from assistant.spelling import word_slips
+
+    known = {"judge", "leads"}.__contains__  # words in their own right
+    q = "brent 2018 inspeciton, what grade for help and protetcion? leadrship? publishd? judge"
+    assert word_slips(q, ROUTE_VOCABULARY, known) == [
+        ("inspeciton", "inspection"),
+        ("protetcion", "protection"),
+        ("leadrship", "leadership"),
+        ("publishd", "published"),
+    ]
+    assert word_slips("leads judge", ROUTE_VOCABULARY, known) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats the average number of cases per social worker in enfield?",
+        "Exactly how many unaccompanied asylum-seeking children was Hounslow looking after?",
+        "What is the caseload in Enfield? I need the actual number",
+    ],
+)
+def test_a_figure_asked_for_is_answered_only_by_a_count(question):
+    names = ["Demand rose after the COVID-19 pandemic; support continues post-18 under section 20."]
+    ages = ["Most 16- and 17-year-olds aged 16 to 17 are well supported."]
+    assert not states_what_is_asked(question, names) and not states_what_is_asked(question, ages)
+    assert states_what_is_asked(question, ["There are 56 children, on average 18 each."])
+
+
+def test_a_sum_answers_a_money_question_only_when_spent_or_budgeted():
+    q = "What is West Sussex County Council's children's services budget for 2024-25?"
+    assert not states_what_is_asked(q, ["They match a £5,000 mortgage deposit for care leavers."])
+    assert states_what_is_asked(q, ["The council has invested £2 million in early help."])

@@ -95,7 +95,7 @@ def _grounder() -> Grounder:
         _report("Inspection of local authority children's services"),
         _report("Focused visit"),
     ]
-    return Grounder(reports, PLACES, lambda phrase: TEXTS)
+    return Grounder(reports, PLACES, lambda phrase, subjects=(): TEXTS)
 
 
 def test_names_that_no_passage_holds_are_declined():
@@ -105,6 +105,28 @@ def test_names_that_no_passage_holds_are_declined():
     a = g.check("What did Ofsted find at Oakwood House children's home in Wigan?")
     assert a.reason is AbstainReason.ENTITY_NOT_FOUND and a.missing == ("Oakwood House",)
     assert "1 inspection" in a.message and "1 focused visit" in a.message
+
+
+def test_a_name_asked_of_a_place_must_stand_in_that_places_reports():
+    by_place = {"Leeds": ["St Bede's nurture group helps young children settle."], "": TEXTS}
+    reports = [_report("Inspection of local authority children's services")]
+    g = Grounder(
+        reports, PLACES, lambda phrase, subjects=(): by_place[subjects[0] if subjects else ""]
+    )
+    assert g.check("What did inspectors say about St Bede in Leeds?", ("Leeds",)) is None
+    a = g.check("What did inspectors say about Operation Encompass in Leeds?", ("Leeds",))
+    assert a.reason is AbstainReason.ENTITY_NOT_FOUND and a.missing == ("Operation Encompass",)
+    assert a.message.startswith("No indexed report on Leeds mentions “Operation Encompass”")
+    assert g.check("Which reports mention Operation Encompass?") is None  # held elsewhere
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which of these councils has the best director of children's services, in your view?",
+     "who runs the better front door, Leeds or York, in your opinion"],
+)  # fmt: skip
+def test_an_opinion_asked_for_at_the_end_is_declined(question):
+    assert _grounder().check(question).reason is AbstainReason.OPINION
 
 
 @pytest.mark.parametrize(

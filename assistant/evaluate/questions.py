@@ -19,6 +19,19 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip().lower()
 
 
+def _user_turns(history) -> tuple[str, ...]:
+    """The user's earlier questions of a history given as strings or as chat messages
+    (``{"role": "user", "content": …}``; the assistant's replies are asked again, not read)."""
+    out = []
+    for turn in history:
+        if isinstance(turn, dict):
+            if turn.get("role", "user") == "user":
+                out.append(str(turn.get("content") or ""))
+        else:
+            out.append(str(turn))
+    return tuple(t for t in out if t.strip())
+
+
 @dataclass(frozen=True)
 class Question:
     """One labelled question of either set (the regression set has no split or history)."""
@@ -45,7 +58,7 @@ class Question:
             sources=tuple(rec.get("sources") or ()),
             evidence=rec.get("evidence"),
             evidence_any=tuple(rec.get("evidence_any") or ()),
-            history=tuple(rec.get("history") or ()),
+            history=_user_turns(rec.get("history") or ()),
             grade=rec.get("grade"),
             split=rec.get("split") or split,
         )

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from assistant.evaluate.questions import Question, norm
 
+_FOOTNOTE_MARK = re.compile(r"(?<=[a-z)’'])\d{1,2}(?=[\s.,;:)]|$)")
+
 
 class SourcePages:
     """Original page texts of corpus files, for checking quotes against the source itself."""
@@ -37,7 +39,11 @@ class SourcePages:
         """True when the quote is verbatim (modulo line breaks) on that page of the file."""
         pages = self.pages(source)
         q = norm(quote)
-        if 1 <= pdf_page <= len(pages) and q in pages[pdf_page - 1]:
+        if 1 <= pdf_page <= len(pages) and (
+            q in pages[pdf_page - 1] or q in _FOOTNOTE_MARK.sub("", pages[pdf_page - 1])
+        ):
+            # Ingest drops raised footnote markers ("in the area3." is quoted "in the area."),
+            # which the page's plain text keeps glued to the word.
             return True
         # A sentence that runs over a page break starts on the cited page and ends on the next
         # (the running header and footer stand between the two parts in the file).
