@@ -85,6 +85,7 @@ def make_conversation_store(
 
 def conversation_store_for(settings: Settings, index: object) -> ConversationBackend:
     """The conversation store an app serving ``index`` uses (see :func:`backend_name`)."""
-    shared = getattr(index, "shared", None)
-    collection = shared.name.removesuffix("-state") if shared is not None else None
+    from vectorstore.replica import SharedIndex
+
+    collection = index.collection if isinstance(index, SharedIndex) else None
     return make_conversation_store(backend_name(settings, collection), settings, collection)

@@ -116,7 +116,7 @@ class SharedConversationStore:
         Returns:
             The conversation's id.
         """
-        now = _now()
+        now, at = _now(), time.time()
         found = None
         if conversation_id:
             found = self._conversation({"$and": [{"cid": conversation_id}, {"owner": owner}]})
@@ -124,12 +124,12 @@ class SharedConversationStore:
             conversation_id = secrets.token_hex(8)
             meta = {"kind": "conversation", "cid": conversation_id, "owner": owner,
                     "title": title_of(answer.question), "created": now, "updated": now,
-                    "share_token": "", "at": time.time()}  # fmt: skip
+                    "share_token": "", "at": at}  # fmt: skip
             n = 1
         else:
-            meta = {**found[1], "updated": now, "at": time.time()}
+            meta = {**found[1], "updated": now, "at": at}
             n = len(self._turn_ids([conversation_id])) + 1  # type: ignore[list-item]
-        turn = {"kind": "turn", "cid": conversation_id, "n": n, "at": time.time(),
+        turn = {"kind": "turn", "cid": conversation_id, "n": n, "at": at,
                 "answer": answer_record(answer)}  # fmt: skip
         self._put([f"t:{conversation_id}:{n:06d}:{secrets.token_hex(4)}"], [turn])
         self._put([f"c:{conversation_id}"], [meta])
